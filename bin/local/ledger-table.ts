@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DeleteTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+
+/**
+ * The ledger table is defined once, as the CloudFormation fragment that
+ * serverless.yml deploys; local mode and tests create the same table from it.
+ */
+const TABLE_TEMPLATE = new URL('../../infra/ledger-table.json', import.meta.url);
+
+interface TableProperties {
+  BillingMode: CreateTableCommandInput['BillingMode'];
+  AttributeDefinitions: CreateTableCommandInput['AttributeDefinitions'];
+  KeySchema: CreateTableCommandInput['KeySchema'];
+  GlobalSecondaryIndexes: CreateTableCommandInput['GlobalSecondaryIndexes'];
+  TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean };
+}
+
+export function ledgerTableProperties(): TableProperties {
+  const template = JSON.parse(readFileSync(TABLE_TEMPLATE, 'utf8'));
+  return template.Resources.LedgerTable.Properties as TableProperties;
+}
+
+export async function createLedgerTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const props = ledgerTableProperties();
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: props.BillingMode,
+        AttributeDefinitions: props.AttributeDefinitions,
+        KeySchema: props.KeySchema,
+        GlobalSecondaryIndexes: props.GlobalSecondaryIndexes,
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ResourceInUseException') return;
+    throw error;
+  }
+  if (props.TimeToLiveSpecification?.Enabled) {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: props.TimeToLiveSpecification,
+      }),
+    );
+  }
+}
+
+export async function dropLedgerTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+}
