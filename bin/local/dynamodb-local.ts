@@ -27,8 +27,10 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
     port,
     sharedDb: true,
     ...(options.dataDir ? { path: options.dataDir } : {}),
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: 'pipe',
   });
+  // DynamoDB Local prints a banner; drain stdout so a full pipe can never block it.
+  child.stdout?.resume();
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);

@@ -1,0 +1,527 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { EventStamp } from '#core/event-envelope.ts';
+import type { AddressFacts, EniAttachment, InstanceFacts, InstanceState, SubnetFacts } from '#core/network.ts';
+import type {
+  AddressRecord,
+  AuditEntry,
+  EniEntry,
+  EniRecord,
+  NetworkLedger,
+  NodeRecord,
+  NodeView,
+  SubnetRecord,
+  SubnetView,
+  WriteOutcome,
+} from '#core/ports.ts';
+import { expiresAt, INDEX, keys, RETENTION_SECONDS } from './ledger-keys.ts';
+
+type Item = Record<string, unknown>;
+
+/** Newer-or-equal stamps win; equal times are ordered by event id so every replay order agrees. */
+const NEWER = (time: string, id: string) =>
+  `(attribute_not_exists(${time}) OR ${time} < :t OR (${time} = :t AND ${id} <= :id))`;
+
+export class DynamoNetworkLedger implements NetworkLedger {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async hasProcessed(eventId: string): Promise<boolean> {
+    return (await this.get(keys.event(eventId))) !== undefined;
+  }
+
+  async markProcessed(stamp: EventStamp, name: string, audit: readonly AuditEntry[]): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.event(stamp.eventId),
+          entity: 'event',
+          name,
+          eventTime: stamp.eventTime,
+          expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.processedEvent),
+        },
+      }),
+    );
+    let n = 0;
+    for (const entry of audit) {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...keys.audit(entry.entity, stamp.eventTime, stamp.eventId, n++),
+            entity: 'audit',
+            subject: entry.entity,
+            action: entry.action,
+            ...(entry.detail ? { detail: entry.detail } : {}),
+            eventId: stamp.eventId,
+            eventTime: stamp.eventTime,
+            eventName: name,
+            expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.audit),
+          },
+        }),
+      );
+    }
+  }
+
+  async getNode(instanceId: string): Promise<NodeRecord | undefined> {
+    const item = await this.get(keys.node(instanceId));
+    return item ? toNode(item) : undefined;
+  }
+
+  async getEni(eniId: string): Promise<EniRecord | undefined> {
+    const item = await this.get(keys.eni(eniId));
+    return item ? toEni(item) : undefined;
+  }
+
+  async findEniByAttachment(attachmentId: string): Promise<EniRecord | undefined> {
+    const items = await this.query({
+      IndexName: INDEX.lookup,
+      KeyConditionExpression: 'GSI3PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.byAttachment(attachmentId) },
+    });
+    const item = items.find((i) => i.entity === 'eni');
+    return item ? toEni(item) : undefined;
+  }
+
+  async getSubnet(subnetId: string): Promise<SubnetRecord | undefined> {
+    const item = await this.get(keys.subnet(subnetId));
+    return item ? toSubnet(item) : undefined;
+  }
+
+  async putNodeFacts(node: InstanceFacts, cluster: string | undefined): Promise<WriteOutcome> {
+    const facts = compact({
+      instanceType: node.instanceType,
+      availabilityZone: node.availabilityZone,
+      vpcId: node.vpcId,
+      subnetId: node.subnetId,
+      privateIp: node.privateIp,
+      cluster,
+    });
+    await this.update(keys.node(node.instanceId), {
+      entity: 'node',
+      instanceId: node.instanceId,
+      ...keys.nodeIndex(node.instanceId),
+      ...facts,
+    });
+    return 'applied';
+  }
+
+  async setNodeState(instanceId: string, state: InstanceState, stamp: EventStamp): Promise<WriteOutcome> {
+    return this.update(
+      keys.node(instanceId),
+      {
+        entity: 'node',
+        instanceId,
+        ...keys.nodeIndex(instanceId),
+        state,
+        stateTime: stamp.eventTime,
+        stateEventId: stamp.eventId,
+      },
+      NEWER('stateTime', 'stateEventId'),
+      stamp,
+    );
+  }
+
+  async putEni(entry: EniEntry, stamp: EventStamp): Promise<WriteOutcome> {
+    const { facts } = entry;
+    const values: Item = {
+      entity: 'eni',
+      eniId: facts.eniId,
+      vpcId: facts.vpcId,
+      subnetId: facts.subnetId,
+      description: facts.description,
+      kind: entry.kind,
+      deleted: false,
+      GSI2PK: keys.bySubnet(facts.subnetId),
+      GSI2SK: `ENI#${facts.eniId}`,
+      ...compact({
+        availabilityZone: facts.availabilityZone,
+        interfaceType: facts.interfaceType,
+        cluster: entry.cluster,
+        primaryIp: facts.primaryIp,
+      }),
+    };
+    // Facts of a live ENI are written as they come; a tombstone is final.
+    const w = await this.update(keys.eni(facts.eniId), values, 'attribute_not_exists(deleted) OR deleted = :false', undefined, { ':false': false });
+    if (w !== 'applied') return 'stale';
+    const attachment = facts.attachment?.instanceId ? facts.attachment : undefined;
+    const owner = attachment?.instanceId ?? entry.instanceId;
+    if (attachment) {
+      await this.setEniAttachment(facts.eniId, attachment, stamp);
+    } else if (owner) {
+      // Not attached yet: file it under the node it was made for, unless an attachment is already known.
+      await this.update(
+        keys.eni(facts.eniId),
+        { instanceId: owner, GSI1PK: keys.byNode(owner), GSI1SK: `ENI#${facts.eniId}` },
+        'attribute_not_exists(attachment)',
+      );
+    }
+    const eni = await this.getEni(facts.eniId);
+    if (!eni) return 'stale';
+    await this.assignAddresses(eni, entry.addresses, stamp);
+    return 'applied';
+  }
+
+  async setEniAttachment(
+    eniId: string,
+    attachment: EniAttachment | undefined,
+    stamp: EventStamp,
+  ): Promise<WriteOutcome> {
+    const existing = await this.getEni(eniId);
+    if (!existing) return 'missing';
+    if (existing.deleted) return 'stale';
+    const condition = `attribute_exists(PK) AND deleted = :false AND ${NEWER('attachTime', 'attachEventId')}`;
+    const stampValues = { attachTime: stamp.eventTime, attachEventId: stamp.eventId };
+    let w: WriteOutcome;
+    if (attachment) {
+      w = await this.update(
+        keys.eni(eniId),
+        {
+          attachment: compact({ ...attachment }),
+          instanceId: attachment.instanceId,
+          GSI1PK: keys.byNode(attachment.instanceId),
+          GSI1SK: `ENI#${eniId}`,
+          ...(attachment.attachmentId ? { GSI3PK: keys.byAttachment(attachment.attachmentId) } : {}),
+          ...stampValues,
+        },
+        condition,
+        stamp,
+        { ':false': false },
+      );
+    } else {
+      w = await this.update(keys.eni(eniId), stampValues, condition, stamp, { ':false': false }, [
+        'attachment',
+        'GSI3PK',
+        ...(existing.kind === 'vpc-cni' ? [] : ['instanceId', 'GSI1PK', 'GSI1SK']),
+      ]);
+    }
+    if (w === 'applied') await this.reprojectAddresses(eniId);
+    return w;
+  }
+
+  async deleteEni(eniId: string, stamp: EventStamp): Promise<WriteOutcome> {
+    const existing = await this.getEni(eniId);
+    const w = await this.update(
+      keys.eni(eniId),
+      {
+        entity: 'eni',
+        eniId,
+        deleted: true,
+        deletedTime: stamp.eventTime,
+        deletedEventId: stamp.eventId,
+        expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.tombstone),
+      },
+      'attribute_not_exists(deleted) OR deleted = :false',
+      undefined,
+      { ':false': false },
+      ['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK'],
+    );
+    if (w !== 'applied') return existing?.deleted ? 'unchanged' : w;
+    const addresses = await this.eniAddresses(eniId);
+    for (const a of addresses) await this.releaseAddress(eniId, a.address, stamp);
+    return 'applied';
+  }
+
+  async assignAddresses(
+    eni: EniRecord,
+    addresses: readonly AddressFacts[],
+    stamp: EventStamp,
+  ): Promise<WriteOutcome[]> {
+    const out: WriteOutcome[] = [];
+    for (const a of addresses) {
+      out.push(
+        await this.update(
+          keys.address(eni.eniId, a.address),
+          {
+            entity: 'address',
+            address: a.address,
+            kind: a.kind,
+            consumer: a.consumer,
+            eniId: eni.eniId,
+            subnetId: eni.subnetId,
+            vpcId: eni.vpcId,
+            assigned: true,
+            stampTime: stamp.eventTime,
+            stampEventId: stamp.eventId,
+            GSI2PK: keys.bySubnet(eni.subnetId),
+            GSI2SK: `ADDR#${a.address}`,
+            GSI3PK: keys.byIp(eni.vpcId, a.address),
+            ...nodeKeys(eni.instanceId, eni.eniId, a.address),
+          },
+          NEWER('stampTime', 'stampEventId'),
+          stamp,
+          undefined,
+          ['expiresAt', ...(eni.instanceId ? [] : ['instanceId', 'GSI1PK', 'GSI1SK'])],
+        ),
+      );
+    }
+    return out;
+  }
+
+  async unassignAddresses(
+    eni: EniRecord,
+    addresses: readonly string[],
+    stamp: EventStamp,
+  ): Promise<WriteOutcome[]> {
+    const out: WriteOutcome[] = [];
+    for (const address of addresses) out.push(await this.releaseAddress(eni.eniId, address, stamp));
+    return out;
+  }
+
+  async putSubnet(subnet: SubnetFacts | SubnetRecord): Promise<WriteOutcome> {
+    return this.update(keys.subnet(subnet.subnetId), {
+      entity: 'subnet',
+      subnetId: subnet.subnetId,
+      vpcId: subnet.vpcId,
+      reservations: [...subnet.reservations],
+      ...keys.subnetIndex(subnet.subnetId),
+      ...compact({ cidr: subnet.cidr, availabilityZone: subnet.availabilityZone }),
+    });
+  }
+
+  async nodeView(instanceId: string): Promise<NodeView> {
+    const items = await this.query({
+      IndexName: INDEX.byNode,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.byNode(instanceId) },
+    });
+    return liveView(items, (i) => (i.entity === 'node' ? toNode(i) : undefined), 'node');
+  }
+
+  async subnetView(subnetId: string): Promise<SubnetView> {
+    const items = await this.query({
+      IndexName: INDEX.bySubnet,
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.bySubnet(subnetId) },
+    });
+    const view = liveView(items, (i) => (i.entity === 'subnet' ? toSubnet(i) : undefined), 'subnet');
+    return { subnet: view.node, enis: view.enis, addresses: view.addresses };
+  }
+
+  async listNodes(): Promise<NodeRecord[]> {
+    const items = await this.query({
+      IndexName: INDEX.bySubnet,
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.allNodes },
+    });
+    return items.map(toNode);
+  }
+
+  async listSubnets(): Promise<SubnetRecord[]> {
+    const items = await this.query({
+      IndexName: INDEX.byNode,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.allSubnets },
+    });
+    return items.map(toSubnet);
+  }
+
+  async holderOf(vpcId: string, address: string): Promise<AddressRecord | undefined> {
+    const items = await this.query({
+      IndexName: INDEX.lookup,
+      KeyConditionExpression: 'GSI3PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.byIp(vpcId, address) },
+    });
+    for (const item of items) {
+      const eni = await this.getEni(String(item.eniId));
+      if (eni && !eni.deleted && item.assigned === true) return toAddress(item);
+    }
+    return undefined;
+  }
+
+  /** Addresses follow their ENI's node, so a node's query finds them after an attach or detach. */
+  private async reprojectAddresses(eniId: string): Promise<void> {
+    const eni = await this.getEni(eniId);
+    if (!eni) return;
+    for (const a of await this.eniAddresses(eniId)) {
+      if (!a.assigned) continue;
+      await this.update(
+        keys.address(eniId, a.address),
+        nodeKeys(eni.instanceId, eniId, a.address),
+        'assigned = :true',
+        undefined,
+        { ':true': true },
+        eni.instanceId ? [] : ['instanceId', 'GSI1PK', 'GSI1SK'],
+      );
+    }
+  }
+
+  private async releaseAddress(eniId: string, address: string, stamp: EventStamp): Promise<WriteOutcome> {
+    return this.update(
+      keys.address(eniId, address),
+      {
+        entity: 'address',
+        address,
+        eniId,
+        assigned: false,
+        stampTime: stamp.eventTime,
+        stampEventId: stamp.eventId,
+        expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.tombstone),
+      },
+      NEWER('stampTime', 'stampEventId'),
+      stamp,
+      undefined,
+      ['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK'],
+    );
+  }
+
+  private async eniAddresses(eniId: string): Promise<Array<{ address: string; assigned: boolean }>> {
+    const items = await this.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': keys.eniPartition(eniId), ':sk': keys.addressPrefix },
+    });
+    return items.map((i) => ({ address: String(i.address), assigned: i.assigned === true }));
+  }
+
+  private async get(key: Item): Promise<Item | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
+    );
+    return Item;
+  }
+
+  private async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const out: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }),
+      );
+      out.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /**
+   * One UpdateItem that SETs `values` and REMOVEs `remove`, guarded by `condition`.
+   * A failed condition is an answer ('stale'), not an error.
+   */
+  private async update(
+    key: Item,
+    values: Item,
+    condition?: string,
+    stamp?: EventStamp,
+    extra?: Item,
+    remove: readonly string[] = [],
+  ): Promise<WriteOutcome> {
+    const names: Record<string, string> = {};
+    const vals: Item = { ...(extra ?? {}) };
+    const sets: string[] = [];
+    let i = 0;
+    for (const [k, v] of Object.entries(values)) {
+      if (k === 'PK' || k === 'SK') continue;
+      names[`#a${i}`] = k;
+      vals[`:v${i}`] = v;
+      sets.push(`#a${i} = :v${i}`);
+      i++;
+    }
+    const removes = remove.filter((k) => !(k in values)).map((k) => {
+      names[`#r${i}`] = k;
+      return `#r${i++}`;
+    });
+    if (stamp) {
+      vals[':t'] = stamp.eventTime;
+      vals[':id'] = stamp.eventId;
+    }
+    let expression = sets.length ? `SET ${sets.join(', ')}` : '';
+    if (removes.length) expression += ` REMOVE ${removes.join(', ')}`;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: expression.trim(),
+          ExpressionAttributeNames: names,
+          ...(Object.keys(vals).length ? { ExpressionAttributeValues: vals } : {}),
+          ...(condition ? { ConditionExpression: condition } : {}),
+        }),
+      );
+      return 'applied';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'stale';
+      throw error;
+    }
+  }
+}
+
+function nodeKeys(instanceId: string | undefined, eniId: string, address: string): Item {
+  if (!instanceId) return {};
+  return { instanceId, GSI1PK: keys.byNode(instanceId), GSI1SK: `ADDR#${eniId}#${address}` };
+}
+
+function compact(values: Item): Item {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+/** Index queries can race a delete; only addresses of live ENIs count. */
+function liveView<T>(
+  items: Item[],
+  head: (i: Item) => T | undefined,
+  headEntity: string,
+): { node: T | undefined; enis: EniRecord[]; addresses: AddressRecord[] } {
+  const enis = items.filter((i) => i.entity === 'eni' && i.deleted !== true).map(toEni);
+  const live = new Set(enis.map((e) => e.eniId));
+  const addresses = items
+    .filter((i) => i.entity === 'address' && i.assigned === true && live.has(String(i.eniId)))
+    .map(toAddress);
+  const headItem = items.find((i) => i.entity === headEntity);
+  return { node: headItem ? head(headItem) : undefined, enis, addresses };
+}
+
+function toNode(i: Item): NodeRecord {
+  return {
+    instanceId: String(i.instanceId),
+    ...(pick(i, ['instanceType', 'availabilityZone', 'vpcId', 'subnetId', 'privateIp', 'cluster', 'state']) as object),
+    ...(i.stateTime ? { stateStamp: { eventTime: String(i.stateTime), eventId: String(i.stateEventId) } } : {}),
+  } as NodeRecord;
+}
+
+function toEni(i: Item): EniRecord {
+  return {
+    eniId: String(i.eniId),
+    vpcId: String(i.vpcId ?? ''),
+    subnetId: String(i.subnetId ?? ''),
+    description: String(i.description ?? ''),
+    kind: (i.kind ?? 'other') as EniRecord['kind'],
+    deleted: i.deleted === true,
+    ...(pick(i, ['availabilityZone', 'interfaceType', 'cluster', 'instanceId', 'attachment']) as object),
+  } as EniRecord;
+}
+
+function toAddress(i: Item): AddressRecord {
+  return {
+    address: String(i.address),
+    kind: i.kind as AddressRecord['kind'],
+    consumer: i.consumer as AddressRecord['consumer'],
+    eniId: String(i.eniId),
+    subnetId: String(i.subnetId),
+    vpcId: String(i.vpcId),
+    stamp: { eventTime: String(i.stampTime), eventId: String(i.stampEventId) },
+    ...(i.instanceId ? { instanceId: String(i.instanceId) } : {}),
+  };
+}
+
+function toSubnet(i: Item): SubnetRecord {
+  return {
+    subnetId: String(i.subnetId),
+    vpcId: String(i.vpcId),
+    reservations: (i.reservations as string[] | undefined) ?? [],
+    ...(pick(i, ['cidr', 'availabilityZone']) as object),
+  };
+}
+
+function pick(i: Item, names: readonly string[]): Item {
+  return Object.fromEntries(names.filter((n) => i[n] !== undefined).map((n) => [n, i[n]]));
+}
+

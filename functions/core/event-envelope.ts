@@ -1,0 +1,91 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+
+/** Why an input was not applied; one line, fit for a log and the CLI. */
+export interface Ignored {
+  readonly ok: false;
+  readonly reason: string;
+}
+
+export interface Parsed<T> {
+  readonly ok: true;
+  readonly value: T;
+}
+
+export type ParseResult<T> = Parsed<T> | Ignored;
+
+export const ignored = (reason: string): Ignored => ({ ok: false, reason });
+
+/** The event that caused a change; every ledger write keeps it. */
+export interface EventStamp {
+  readonly eventId: string;
+  readonly eventTime: string;
+}
+
+export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+
+const CloudTrailDetailSchema = z.looseObject({
+  eventID: z.string().min(1),
+  eventTime: z.iso.datetime(),
+  eventName: z.string(),
+  eventSource: z.string(),
+  awsRegion: z.string().optional(),
+  errorCode: z.string().optional(),
+  errorMessage: z.string().optional(),
+  userIdentity: z.looseObject({}).optional(),
+  userAgent: z.string().optional(),
+  requestParameters: z.unknown().optional(),
+  responseElements: z.unknown().optional(),
+});
+export type CloudTrailDetail = z.infer<typeof CloudTrailDetailSchema>;
+
+export type EventBridgeEvent = z.infer<typeof EventBridgeSchema>;
+
+/** Describes the first schema issue as `path: message`, so one line says what is wrong. */
+export function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid input';
+  const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+  return `${path}: ${issue.message}`;
+}
+
+export function parseEnvelope(raw: unknown): ParseResult<EventBridgeEvent> {
+  const envelope = EventBridgeSchema.safeParse(raw);
+  if (!envelope.success) return ignored(`not an EventBridge event: ${describeIssue(envelope.error)}`);
+  return { ok: true, value: envelope.data };
+}
+
+/**
+ * CloudTrail detail of an EventBridge event, or why it does not apply. Failed
+ * API calls (errorCode) changed nothing in AWS, so they change nothing here.
+ */
+export function parseCloudTrail(
+  event: EventBridgeEvent,
+  eventSource: string,
+): ParseResult<CloudTrailDetail> {
+  if (event['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) {
+    return ignored(`unexpected detail-type "${event['detail-type']}"`);
+  }
+  const detail = CloudTrailDetailSchema.safeParse(event.detail);
+  if (!detail.success) return ignored(`malformed CloudTrail record: ${describeIssue(detail.error)}`);
+  if (detail.data.eventSource !== eventSource) {
+    return ignored(`unexpected eventSource "${detail.data.eventSource}"`);
+  }
+  if (detail.data.errorCode) {
+    return ignored(
+      `${detail.data.eventName} ${detail.data.eventID} failed in AWS (${detail.data.errorCode}); nothing changed`,
+    );
+  }
+  return { ok: true, value: detail.data };
+}
+
+/** CloudTrail renders EC2's query API lists as `{item: [...]}` or `{items: [...]}`; accept both, or none. */
+export function setItems(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (!value || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  const preferred = record.item ?? record.items;
+  if (Array.isArray(preferred)) return preferred;
+  // A few responses name the list after its type instead (assignedPrivateIpAddressSetType).
+  return Object.values(record).find(Array.isArray) ?? [];
+}

@@ -1,0 +1,24 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * SDK clients, created on first use and then kept for the life of the
+ * execution environment. The SDK's standard retry mode already backs off on
+ * throttling and 5xx; netledger only raises the attempt count.
+ */
+const MAX_ATTEMPTS = 5;
+let ddb: DynamoDBDocumentClient | undefined;
+let ec2: EC2Client | undefined;
+
+export function documentClient(): DynamoDBDocumentClient {
+  ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: MAX_ATTEMPTS }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return ddb;
+}
+
+export function ec2Client(): EC2Client {
+  ec2 ??= new EC2Client({ maxAttempts: MAX_ATTEMPTS });
+  return ec2;
+}
