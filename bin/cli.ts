@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError, PermanentInputError } from '#shared/errors.ts';
 import { DynamoDbLocalError } from '#local/dynamodb-local.ts';
+import { ConfigError, PermanentInputError } from '#shared/errors.ts';
 import { maxPodsCommand } from './commands/max-pods.ts';
 import { replayCommand } from './commands/replay.ts';
 import { reportCommand } from './commands/report.ts';
@@ -26,7 +26,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof ConfigError || error instanceof PermanentInputError || error instanceof DynamoDbLocalError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof PermanentInputError ||
+      error instanceof DynamoDbLocalError
+    ) {
       process.stderr.write(`netledger: ${error.message}\n`);
       return 1;
     }

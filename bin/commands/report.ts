@@ -13,13 +13,24 @@ export function reportCommand(io: Output = stdio): Command {
     .action(async (opts: { json: boolean }) => {
       const rows = await withLedger(async (ledger) => {
         const nodes = await ledger.listNodes();
-        return Promise.all(nodes.map(async (n) => nodeRow(await ledger.nodeView(n.instanceId), n.instanceId)));
+        return Promise.all(
+          nodes.map(async (n) => nodeRow(await ledger.nodeView(n.instanceId), n.instanceId)),
+        );
       });
       if (opts.json) return io.out(JSON.stringify(rows, null, 2));
       io.out(
         table(
           ['node', 'type', 'cluster', 'AZ', 'state', 'ENIs', 'addresses', 'prefixes'],
-          rows.map((r) => [r.instanceId, r.instanceType, r.cluster, r.availabilityZone, r.state, r.enis, r.addresses, r.prefixes]),
+          rows.map((r) => [
+            r.instanceId,
+            r.instanceType,
+            r.cluster,
+            r.availabilityZone,
+            r.state,
+            r.enis,
+            r.addresses,
+            r.prefixes,
+          ]),
         ),
       );
     });
@@ -30,15 +41,26 @@ export function reportCommand(io: Output = stdio): Command {
     .action(async (opts: { json: boolean }) => {
       const rows = await withLedger(async (ledger) => {
         const subnets = await ledger.listSubnets();
-        return Promise.all(subnets.map(async (s) => subnetRow(await ledger.subnetView(s.subnetId), s.subnetId)));
+        return Promise.all(
+          subnets.map(async (s) => subnetRow(await ledger.subnetView(s.subnetId), s.subnetId)),
+        );
       });
       if (opts.json) return io.out(JSON.stringify(rows, null, 2));
       io.out(
         table(
           ['subnet', 'VPC', 'CIDR', 'AZ', 'ENIs', 'used', 'vpc-cni', 'node', 'eks', 'lb', 'other'],
           rows.map((r) => [
-            r.subnetId, r.vpcId, r.cidr, r.availabilityZone, r.enis, r.used,
-            r.byKind['vpc-cni'], r.byKind['node-primary'], r.byKind['eks-control-plane'], r.byKind['load-balancer'], r.byKind.other,
+            r.subnetId,
+            r.vpcId,
+            r.cidr,
+            r.availabilityZone,
+            r.enis,
+            r.used,
+            r.byKind['vpc-cni'],
+            r.byKind['node-primary'],
+            r.byKind['eks-control-plane'],
+            r.byKind['load-balancer'],
+            r.byKind.other,
           ]),
         ),
       );

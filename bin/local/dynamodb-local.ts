@@ -94,7 +94,9 @@ async function waitUntilReady(
         await new Promise((r) => setTimeout(r, 150));
       }
     }
-    throw new DynamoDbLocalError(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`);
+    throw new DynamoDbLocalError(
+      `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms`,
+    );
   } finally {
     client.destroy();
   }

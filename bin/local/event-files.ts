@@ -23,7 +23,9 @@ export function loadEventFiles(paths: readonly string[]): LoadedEvent[] {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new EventFileError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new EventFileError(
+        `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
     let parsed: unknown;
     try {

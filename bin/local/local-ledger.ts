@@ -23,7 +23,9 @@ export interface LocalLedger {
  * first with `reset`), makes sure the ledger table exists, and stops it again
  * on close.
  */
-export async function openLocalLedger(options: { reset?: boolean; home?: string } = {}): Promise<LocalLedger> {
+export async function openLocalLedger(
+  options: { reset?: boolean; home?: string } = {},
+): Promise<LocalLedger> {
   const home = options.home ?? localHome();
   const dataDir = join(home, 'dynamodb');
   if (options.reset) rmSync(dataDir, { recursive: true, force: true });

@@ -11,7 +11,10 @@ export const stdio: Output = {
 };
 
 /** A plain table for people; `--json` gives machines the same rows. */
-export function table(head: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>): string {
+export function table(
+  head: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<unknown>>,
+): string {
   const t = new Table({ head: [...head], style: { head: [], border: [] } });
   for (const row of rows) t.push(row.map((v) => (v === null || v === undefined ? '-' : String(v))));
   return t.toString();

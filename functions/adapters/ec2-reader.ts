@@ -1,10 +1,10 @@
 import {
   DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
-  GetSubnetCidrReservationsCommand,
   DescribeSubnetsCommand,
   type EC2Client,
   type Filter,
+  GetSubnetCidrReservationsCommand,
   type Instance,
   type NetworkInterface,
   paginateDescribeInstances,
@@ -61,7 +61,8 @@ export class SdkEc2Reader implements Ec2Reader {
       { Filters: vpcFilter(vpcIds) },
     );
     for await (const page of pages) {
-      for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) yield toInstance(i);
+      for (const r of page.Reservations ?? [])
+        for (const i of r.Instances ?? []) yield toInstance(i);
     }
   }
 
@@ -70,7 +71,8 @@ export class SdkEc2Reader implements Ec2Reader {
       { client: this.ec2, pageSize: 1000 },
       { Filters: vpcFilter(vpcIds) },
     );
-    for await (const page of pages) for (const eni of page.NetworkInterfaces ?? []) yield toEni(eni);
+    for await (const page of pages)
+      for (const eni of page.NetworkInterfaces ?? []) yield toEni(eni);
   }
 
   async *listSubnets(vpcIds: VpcScope): AsyncIterable<SubnetFacts> {
@@ -139,7 +141,9 @@ export function toEni(e: NetworkInterface): EniFacts {
     ? {
         instanceId: e.Attachment.InstanceId,
         ...(e.Attachment.AttachmentId ? { attachmentId: e.Attachment.AttachmentId } : {}),
-        ...(e.Attachment.DeviceIndex !== undefined ? { deviceIndex: e.Attachment.DeviceIndex } : {}),
+        ...(e.Attachment.DeviceIndex !== undefined
+          ? { deviceIndex: e.Attachment.DeviceIndex }
+          : {}),
         ...(e.Attachment.NetworkCardIndex !== undefined
           ? { networkCardIndex: e.Attachment.NetworkCardIndex }
           : {}),

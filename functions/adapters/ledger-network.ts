@@ -8,7 +8,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventStamp } from '#core/event-envelope.ts';
-import type { AddressFacts, EniAttachment, InstanceFacts, InstanceState, SubnetFacts } from '#core/network.ts';
+import type {
+  AddressFacts,
+  EniAttachment,
+  InstanceFacts,
+  InstanceState,
+  SubnetFacts,
+} from '#core/network.ts';
 import type {
   AddressRecord,
   AuditEntry,
@@ -39,7 +45,11 @@ export class DynamoNetworkLedger implements NetworkLedger {
     return (await this.get(keys.event(eventId))) !== undefined;
   }
 
-  async markProcessed(stamp: EventStamp, name: string, audit: readonly AuditEntry[]): Promise<void> {
+  async markProcessed(
+    stamp: EventStamp,
+    name: string,
+    audit: readonly AuditEntry[],
+  ): Promise<void> {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
@@ -116,7 +126,11 @@ export class DynamoNetworkLedger implements NetworkLedger {
     return 'applied';
   }
 
-  async setNodeState(instanceId: string, state: InstanceState, stamp: EventStamp): Promise<WriteOutcome> {
+  async setNodeState(
+    instanceId: string,
+    state: InstanceState,
+    stamp: EventStamp,
+  ): Promise<WriteOutcome> {
     return this.update(
       keys.node(instanceId),
       {
@@ -152,7 +166,13 @@ export class DynamoNetworkLedger implements NetworkLedger {
       }),
     };
     // Facts of a live ENI are written as they come; a tombstone is final.
-    const w = await this.update(keys.eni(facts.eniId), values, 'attribute_not_exists(deleted) OR deleted = :false', undefined, { ':false': false });
+    const w = await this.update(
+      keys.eni(facts.eniId),
+      values,
+      'attribute_not_exists(deleted) OR deleted = :false',
+      undefined,
+      { ':false': false },
+    );
     if (w !== 'applied') return 'stale';
     const attachment = facts.attachment?.instanceId ? facts.attachment : undefined;
     const owner = attachment?.instanceId ?? entry.instanceId;
@@ -191,7 +211,9 @@ export class DynamoNetworkLedger implements NetworkLedger {
           instanceId: attachment.instanceId,
           GSI1PK: keys.byNode(attachment.instanceId),
           GSI1SK: `ENI#${eniId}`,
-          ...(attachment.attachmentId ? { GSI3PK: keys.byAttachment(attachment.attachmentId) } : {}),
+          ...(attachment.attachmentId
+            ? { GSI3PK: keys.byAttachment(attachment.attachmentId) }
+            : {}),
           ...stampValues,
         },
         condition,
@@ -304,7 +326,11 @@ export class DynamoNetworkLedger implements NetworkLedger {
       KeyConditionExpression: 'GSI2PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.bySubnet(subnetId) },
     });
-    const view = liveView(items, (i) => (i.entity === 'subnet' ? toSubnet(i) : undefined), 'subnet');
+    const view = liveView(
+      items,
+      (i) => (i.entity === 'subnet' ? toSubnet(i) : undefined),
+      'subnet',
+    );
     return { subnet: view.node, enis: view.enis, addresses: view.addresses };
   }
 
@@ -356,7 +382,11 @@ export class DynamoNetworkLedger implements NetworkLedger {
     }
   }
 
-  private async releaseAddress(eniId: string, address: string, stamp: EventStamp): Promise<WriteOutcome> {
+  private async releaseAddress(
+    eniId: string,
+    address: string,
+    stamp: EventStamp,
+  ): Promise<WriteOutcome> {
     return this.update(
       keys.address(eniId, address),
       {
@@ -375,7 +405,9 @@ export class DynamoNetworkLedger implements NetworkLedger {
     );
   }
 
-  private async eniAddresses(eniId: string): Promise<Array<{ address: string; assigned: boolean }>> {
+  private async eniAddresses(
+    eniId: string,
+  ): Promise<Array<{ address: string; assigned: boolean }>> {
     const items = await this.query({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
       ExpressionAttributeValues: { ':pk': keys.eniPartition(eniId), ':sk': keys.addressPrefix },
@@ -426,10 +458,12 @@ export class DynamoNetworkLedger implements NetworkLedger {
       sets.push(`#a${i} = :v${i}`);
       i++;
     }
-    const removes = remove.filter((k) => !(k in values)).map((k) => {
-      names[`#r${i}`] = k;
-      return `#r${i++}`;
-    });
+    const removes = remove
+      .filter((k) => !(k in values))
+      .map((k) => {
+        names[`#r${i}`] = k;
+        return `#r${i++}`;
+      });
     if (stamp) {
       vals[':t'] = stamp.eventTime;
       vals[':id'] = stamp.eventId;
@@ -482,8 +516,18 @@ function liveView<T>(
 function toNode(i: Item): NodeRecord {
   return {
     instanceId: String(i.instanceId),
-    ...(pick(i, ['instanceType', 'availabilityZone', 'vpcId', 'subnetId', 'privateIp', 'cluster', 'state']) as object),
-    ...(i.stateTime ? { stateStamp: { eventTime: String(i.stateTime), eventId: String(i.stateEventId) } } : {}),
+    ...(pick(i, [
+      'instanceType',
+      'availabilityZone',
+      'vpcId',
+      'subnetId',
+      'privateIp',
+      'cluster',
+      'state',
+    ]) as object),
+    ...(i.stateTime
+      ? { stateStamp: { eventTime: String(i.stateTime), eventId: String(i.stateEventId) } }
+      : {}),
   } as NodeRecord;
 }
 
@@ -495,7 +539,13 @@ function toEni(i: Item): EniRecord {
     description: String(i.description ?? ''),
     kind: (i.kind ?? 'other') as EniRecord['kind'],
     deleted: i.deleted === true,
-    ...(pick(i, ['availabilityZone', 'interfaceType', 'cluster', 'instanceId', 'attachment']) as object),
+    ...(pick(i, [
+      'availabilityZone',
+      'interfaceType',
+      'cluster',
+      'instanceId',
+      'attachment',
+    ]) as object),
   } as EniRecord;
 }
 
@@ -524,4 +574,3 @@ function toSubnet(i: Item): SubnetRecord {
 function pick(i: Item, names: readonly string[]): Item {
   return Object.fromEntries(names.filter((n) => i[n] !== undefined).map((n) => [n, i[n]]));
 }
-

@@ -21,6 +21,13 @@ export interface EventOutcome {
   /** One line: why it was ignored, or what changed. */
   readonly reason: string;
   readonly audit: readonly AuditEntry[];
+  /** Nodes and subnets whose capacity may have changed, for the evaluators that follow. */
+  readonly affected?: Affected;
+}
+
+export interface Affected {
+  readonly nodes: readonly string[];
+  readonly subnets: readonly string[];
 }
 
 export interface Ec2Deps {
@@ -54,6 +61,7 @@ export async function applyEc2Event(event: Ec2Event, deps: Ec2Deps): Promise<Eve
   const summary = step.audit.map((a) => `${a.action} ${a.entity}`).join(', ');
   return {
     ...base,
+    affected: await affectedBy(event.change, deps.ledger),
     status: 'applied',
     reason: [applied ? summary || 'changed' : 'no change', step.note].filter(Boolean).join('; '),
     audit: step.audit,
@@ -72,7 +80,10 @@ async function applyChange(change: Ec2Change, stamp: EventStamp, deps: Ec2Deps):
       return attached(change, stamp, deps);
     case 'eni-detached': {
       const eni = await deps.ledger.findEniByAttachment(change.attachmentId);
-      if (!eni) return { ignored: `unknown attachment ${change.attachmentId}: no ENI in the ledger has it` };
+      if (!eni)
+        return {
+          ignored: `unknown attachment ${change.attachmentId}: no ENI in the ledger has it`,
+        };
       const w = await deps.ledger.setEniAttachment(eni.eniId, undefined, stamp);
       return { writes: [w], audit: audited(w, eni.eniId, 'detached', eni.instanceId) };
     }
@@ -90,7 +101,8 @@ async function applyChange(change: Ec2Change, stamp: EventStamp, deps: Ec2Deps):
       return assigned(change, stamp, deps);
     case 'addresses-unassigned': {
       const eni = await deps.ledger.getEni(change.eniId);
-      if (!eni) return { ignored: `unknown ENI ${change.eniId}: not in the ledger, nothing to release` };
+      if (!eni)
+        return { ignored: `unknown ENI ${change.eniId}: not in the ledger, nothing to release` };
       const addresses = [...change.ips, ...change.prefixes];
       const writes = await deps.ledger.unassignAddresses(eni, addresses, stamp);
       return { writes, audit: auditedMany(writes, addresses, eni.eniId, 'unassigned') };
@@ -110,7 +122,8 @@ async function instanceState(
   if (!node) {
     // The state-change event carries only id and state; the rest comes from EC2.
     const facts = await deps.ec2.describeInstance(instanceId);
-    if (!facts) return { ignored: `unknown instance ${instanceId}: not in the ledger and not found in EC2` };
+    if (!facts)
+      return { ignored: `unknown instance ${instanceId}: not in the ledger and not found in EC2` };
     const cluster = clusterOf(facts);
     const why = outOfScope(deps.scope, facts.vpcId, cluster);
     if (why) return { ignored: why };
@@ -229,7 +242,9 @@ async function attached(
       instanceId: change.instanceId,
       ...(change.attachmentId ? { attachmentId: change.attachmentId } : {}),
       ...(change.deviceIndex !== undefined ? { deviceIndex: change.deviceIndex } : {}),
-      ...(change.networkCardIndex !== undefined ? { networkCardIndex: change.networkCardIndex } : {}),
+      ...(change.networkCardIndex !== undefined
+        ? { networkCardIndex: change.networkCardIndex }
+        : {}),
     },
     stamp,
   );
@@ -248,7 +263,8 @@ async function assigned(
     if (!eni) return step;
     const named = change.ips.length + change.prefixes.length;
     const unread = `ENI ${change.eniId} could not be read back from EC2`;
-    if (named === 0) return { ignored: `record names none of the addresses it assigned and ${unread}` };
+    if (named === 0)
+      return { ignored: `record names none of the addresses it assigned and ${unread}` };
     const writes = await assign(eni, change, stamp, deps);
     return { ...writes, note: `partial: record names only ${named} addresses and ${unread}` };
   }
@@ -270,7 +286,12 @@ async function assign(
   const writes = await deps.ledger.assignAddresses(eni, addresses, stamp);
   return {
     writes,
-    audit: auditedMany(writes, addresses.map((a) => a.address), eni.eniId, 'assigned'),
+    audit: auditedMany(
+      writes,
+      addresses.map((a) => a.address),
+      eni.eniId,
+      'assigned',
+    ),
   };
 }
 
@@ -279,6 +300,35 @@ async function readBack(eniId: string, stamp: EventStamp, deps: Ec2Deps): Promis
   const facts = await deps.ec2.describeNetworkInterface(eniId);
   if (!facts) return { ignored: `unknown ENI ${eniId}: not in the ledger and not found in EC2` };
   return putEniFacts(facts, stamp, deps);
+}
+
+async function affectedBy(change: Ec2Change, ledger: NetworkLedger): Promise<Affected> {
+  const nodes = new Set<string>();
+  const subnets = new Set<string>();
+  const eniIds: string[] = [];
+  switch (change.type) {
+    case 'instance-state':
+      nodes.add(change.instanceId);
+      break;
+    case 'instances-launched':
+      for (const i of change.instances) nodes.add(i.instanceId);
+      for (const e of change.enis) subnets.add(e.subnetId);
+      break;
+    case 'eni-created':
+      eniIds.push(change.eni.eniId);
+      break;
+    case 'eni-detached':
+      break;
+    default:
+      eniIds.push(change.eniId);
+  }
+  if (change.type === 'eni-attached') nodes.add(change.instanceId);
+  for (const id of eniIds) {
+    const eni = await ledger.getEni(id);
+    if (eni?.instanceId) nodes.add(eni.instanceId);
+    if (eni?.subnetId) subnets.add(eni.subnetId);
+  }
+  return { nodes: [...nodes].sort(), subnets: [...subnets].sort() };
 }
 
 function audited(w: WriteOutcome, entity: string, action: string, detail?: string): AuditEntry[] {

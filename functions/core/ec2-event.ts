@@ -40,7 +40,13 @@ export type Ec2Change =
   | { type: 'eni-detached'; attachmentId: string }
   | { type: 'eni-deleted'; eniId: string }
   /** `ips`/`prefixes` are what the record names; `complete` is false when it names fewer than it assigned. */
-  | { type: 'addresses-assigned'; eniId: string; ips: string[]; prefixes: string[]; complete: boolean }
+  | {
+      type: 'addresses-assigned';
+      eniId: string;
+      ips: string[];
+      prefixes: string[];
+      complete: boolean;
+    }
   | { type: 'addresses-unassigned'; eniId: string; ips: string[]; prefixes: string[] };
 
 export interface Ec2Event {
@@ -109,16 +115,13 @@ export function parseEc2Event(raw: unknown): ParseResult<Ec2Event> {
 
   if (event['detail-type'] === INSTANCE_STATE_DETAIL_TYPE) {
     const detail = StateChangeDetail.safeParse(event.detail);
-    if (!detail.success) return ignored(`malformed state-change detail: ${describeIssue(detail.error)}`);
-    return ok(
-      { eventId: event.id, eventTime: normaliseTime(event.time) },
-      'InstanceStateChange',
-      {
-        type: 'instance-state',
-        instanceId: detail.data['instance-id'],
-        state: detail.data.state,
-      },
-    );
+    if (!detail.success)
+      return ignored(`malformed state-change detail: ${describeIssue(detail.error)}`);
+    return ok({ eventId: event.id, eventTime: normaliseTime(event.time) }, 'InstanceStateChange', {
+      type: 'instance-state',
+      instanceId: detail.data['instance-id'],
+      state: detail.data.state,
+    });
   }
 
   const trail = parseCloudTrail(event, 'ec2.amazonaws.com');
@@ -131,7 +134,9 @@ export function parseEc2Event(raw: unknown): ParseResult<Ec2Event> {
     return ok(stamp, detail.eventName, change.value);
   } catch (error) {
     if (error instanceof z.ZodError) {
-      return ignored(`malformed ${detail.eventName} record ${detail.eventID}: ${describeIssue(error)}`);
+      return ignored(
+        `malformed ${detail.eventName} record ${detail.eventID}: ${describeIssue(error)}`,
+      );
     }
     throw error;
   }
@@ -154,12 +159,20 @@ function changeOf(detail: CloudTrailDetail): ParseResult<Ec2Change> {
       return { ok: true, value: launched(res) };
     case 'CreateNetworkInterface': {
       const element = res.networkInterface;
-      if (!element) return ignored(`CreateNetworkInterface ${detail.eventID} has no responseElements.networkInterface`);
+      if (!element)
+        return ignored(
+          `CreateNetworkInterface ${detail.eventID} has no responseElements.networkInterface`,
+        );
       return { ok: true, value: { type: 'eni-created', eni: eniFromElement(element) } };
     }
     case 'AttachNetworkInterface': {
       const p = z
-        .looseObject({ networkInterfaceId: EniId, instanceId: str, deviceIndex: optInt, networkCardIndex: optInt })
+        .looseObject({
+          networkInterfaceId: EniId,
+          instanceId: str,
+          deviceIndex: optInt,
+          networkCardIndex: optInt,
+        })
         .parse(req);
       const r = z.looseObject({ attachmentId: optStr, networkCardIndex: optInt }).parse(res);
       return {
@@ -267,7 +280,15 @@ function launched(res: Record<string, unknown>): Ec2Change {
       enis.push({ ...eni, attachment: { ...eni.attachment, instanceId: i.instanceId } });
     }
   }
-  if (instances.length === 0) throw new z.ZodError([{ code: 'custom', path: ['responseElements', 'instancesSet'], message: 'no instances', input: res }]);
+  if (instances.length === 0)
+    throw new z.ZodError([
+      {
+        code: 'custom',
+        path: ['responseElements', 'instancesSet'],
+        message: 'no instances',
+        input: res,
+      },
+    ]);
   return { type: 'instances-launched', instances, enis };
 }
 
@@ -278,7 +299,8 @@ function eniFromElement(element: unknown, fallbackAz?: string): EniFacts {
     e.privateIpAddress ??
     items.find((x) => x.primary === true || x.primary === 'true')?.privateIpAddress;
   const az = e.availabilityZone ?? fallbackAz;
-  const attachment = e.attachment?.instanceId || e.attachment?.attachmentId ? e.attachment : undefined;
+  const attachment =
+    e.attachment?.instanceId || e.attachment?.attachmentId ? e.attachment : undefined;
   return {
     eniId: e.networkInterfaceId,
     vpcId: e.vpcId,
@@ -295,7 +317,9 @@ function eniFromElement(element: unknown, fallbackAz?: string): EniFacts {
           attachment: {
             instanceId: attachment.instanceId ?? '',
             ...(attachment.attachmentId ? { attachmentId: attachment.attachmentId } : {}),
-            ...(attachment.deviceIndex !== undefined ? { deviceIndex: attachment.deviceIndex } : {}),
+            ...(attachment.deviceIndex !== undefined
+              ? { deviceIndex: attachment.deviceIndex }
+              : {}),
             ...(attachment.networkCardIndex !== undefined
               ? { networkCardIndex: attachment.networkCardIndex }
               : {}),

@@ -51,7 +51,8 @@ export function describeIssue(error: z.ZodError): string {
 
 export function parseEnvelope(raw: unknown): ParseResult<EventBridgeEvent> {
   const envelope = EventBridgeSchema.safeParse(raw);
-  if (!envelope.success) return ignored(`not an EventBridge event: ${describeIssue(envelope.error)}`);
+  if (!envelope.success)
+    return ignored(`not an EventBridge event: ${describeIssue(envelope.error)}`);
   return { ok: true, value: envelope.data };
 }
 
@@ -67,7 +68,8 @@ export function parseCloudTrail(
     return ignored(`unexpected detail-type "${event['detail-type']}"`);
   }
   const detail = CloudTrailDetailSchema.safeParse(event.detail);
-  if (!detail.success) return ignored(`malformed CloudTrail record: ${describeIssue(detail.error)}`);
+  if (!detail.success)
+    return ignored(`malformed CloudTrail record: ${describeIssue(detail.error)}`);
   if (detail.data.eventSource !== eventSource) {
     return ignored(`unexpected eventSource "${detail.data.eventSource}"`);
   }

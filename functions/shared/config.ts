@@ -60,7 +60,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`${String(issue?.path[0] ?? 'environment')}: ${issue?.message ?? 'invalid'}`);
+    throw new ConfigError(
+      `${String(issue?.path[0] ?? 'environment')}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   const e = parsed.data;
   return {

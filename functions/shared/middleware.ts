@@ -12,7 +12,12 @@ import { logger } from './powertools.ts';
 export function eventHandler<E>(handle: (event: E) => Promise<EventOutcome>) {
   return middy(async (event: E) => {
     const outcome = await handle(event);
-    const line = { eventId: outcome.eventId, eventName: outcome.name, status: outcome.status, reason: outcome.reason };
+    const line = {
+      eventId: outcome.eventId,
+      eventName: outcome.name,
+      status: outcome.status,
+      reason: outcome.reason,
+    };
     if (outcome.status === 'ignored') logger.warn('event ignored', line);
     else logger.info(`event ${outcome.status}`, line);
     return outcome;

@@ -1,5 +1,5 @@
-import { DynamoNetworkLedger } from '#adapters/ledger-network.ts';
 import { SdkEc2Reader } from '#adapters/ec2-reader.ts';
+import { DynamoNetworkLedger } from '#adapters/ledger-network.ts';
 import type { Ec2Deps } from '#core/apply-ec2-event.ts';
 import { documentClient, ec2Client } from './aws-clients.ts';
 import type { Config } from './config.ts';

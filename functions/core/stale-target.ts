@@ -1,0 +1,152 @@
+import type { AlertCondition, Severity } from '#core/alert.ts';
+import { ipTargetKey, type TargetHealthState, type TargetType } from '#core/target-group.ts';
+
+/**
+ * Stale IP targets. In IP mode the AWS Load Balancer Controller registers pod IPs directly. When a
+ * pod goes away and the VPC CNI hands its IP to a pod on another node (or releases it), a target
+ * that was not deregistered now sends traffic to the wrong pod, or nowhere. The IP ledger knows
+ * who holds each IP now; the target ledger knows who held it at registration.
+ */
+
+export interface TargetRegistration {
+  readonly tgArn: string;
+  readonly ip: string;
+  readonly port: number;
+  /** ISO 8601 event time of the RegisterTargets call. */
+  readonly registeredAt: string;
+  /** Instance whose ENI held the IP when the target was registered, if the IP ledger knew. */
+  readonly nodeAtRegistration?: string;
+  readonly eniAtRegistration?: string;
+  /** The target group's type. Only `ip` target groups are joined to pod IPs. */
+  readonly targetType?: TargetType;
+}
+
+/** The IP ledger's current holder of an address. `instanceId` absent: the ENI is not attached. */
+export interface IpHolder {
+  readonly eniId: string;
+  readonly instanceId?: string;
+}
+
+export type StaleReason = 'ip-not-on-any-eni' | 'ip-moved-to-another-node' | 'ip-on-detached-eni';
+export type FreshReason =
+  | 'ip-on-registered-node'
+  | 'ip-on-registered-eni'
+  /** Nothing was known at registration, so there is nothing to compare: the IP is at least held. */
+  | 'no-baseline'
+  | 'not-an-ip-target';
+
+export type StaleDecision =
+  | { readonly stale: true; readonly reason: StaleReason }
+  | { readonly stale: false; readonly reason: FreshReason };
+
+export function decideStaleTarget(
+  registration: TargetRegistration,
+  holder: IpHolder | undefined,
+): StaleDecision {
+  // Instance targets carry node IPs whose ownership does not follow pods; never join them.
+  if (registration.targetType !== undefined && registration.targetType !== 'ip') {
+    return { stale: false, reason: 'not-an-ip-target' };
+  }
+  if (holder === undefined) return { stale: true, reason: 'ip-not-on-any-eni' };
+
+  const { nodeAtRegistration, eniAtRegistration } = registration;
+  if (holder.instanceId === undefined) {
+    // Same ENI or not, an unattached ENI receives no traffic: the target is a black hole.
+    if (nodeAtRegistration !== undefined || eniAtRegistration !== undefined) {
+      return { stale: true, reason: 'ip-on-detached-eni' };
+    }
+    return { stale: false, reason: 'no-baseline' };
+  }
+  if (nodeAtRegistration !== undefined) {
+    return holder.instanceId === nodeAtRegistration
+      ? { stale: false, reason: 'ip-on-registered-node' }
+      : { stale: true, reason: 'ip-moved-to-another-node' };
+  }
+  if (eniAtRegistration !== undefined) {
+    // VPC CNI ENIs belong to one node for life (description aws-K8S-<instance-id>), so another ENI
+    // means another node in all but the rarest case.
+    return holder.eniId === eniAtRegistration
+      ? { stale: false, reason: 'ip-on-registered-eni' }
+      : { stale: true, reason: 'ip-moved-to-another-node' };
+  }
+  return { stale: false, reason: 'no-baseline' };
+}
+
+export interface StaleTargetContext {
+  readonly cluster: string;
+  /** `namespace/name` of the owning Service or Ingress, from the target group's tags. */
+  readonly stack?: string;
+  /** The target has since been deregistered: nothing to alert about any more. */
+  readonly deregistered?: boolean;
+  /** Last known health of the target, for the message. */
+  readonly health?: TargetHealthState;
+}
+
+const REASON_TEXT: Record<StaleReason, string> = {
+  'ip-not-on-any-eni': 'no ENI holds this IP any more; traffic to it goes nowhere',
+  'ip-moved-to-another-node':
+    'the VPC CNI gave this IP to another node; traffic may reach the wrong pod',
+  'ip-on-detached-eni': 'the ENI holding this IP is no longer attached to a node',
+};
+
+/**
+ * The alert condition for one IP target. Active while the decision is stale and the target is
+ * still registered; inactive (resolves) once it is deregistered, or when the IP is back where it
+ * was registered (or re-registered with a new baseline), i.e. the decision is no longer stale.
+ */
+export function staleTargetCondition(
+  registration: TargetRegistration,
+  holder: IpHolder | undefined,
+  context: StaleTargetContext,
+): AlertCondition {
+  const decision = decideStaleTarget(registration, holder);
+  const { tgArn, ip, port } = registration;
+  const active = decision.stale && context.deregistered !== true;
+  // A reused IP can pass health checks while serving another app: worse than a dead target.
+  const severity: Severity =
+    decision.stale && decision.reason === 'ip-moved-to-another-node' ? 'critical' : 'warning';
+  const owner = context.stack ?? 'unknown service';
+  const now = holder
+    ? `now on ${holder.eniId}${holder.instanceId ? ` (${holder.instanceId})` : ' (not attached)'}`
+    : 'now on no ENI';
+  const then = registration.nodeAtRegistration ?? registration.eniAtRegistration ?? 'unknown';
+
+  const title = !decision.stale
+    ? `Target ${ip}:${port} of ${owner} is no longer stale`
+    : context.deregistered
+      ? `Stale target ${ip}:${port} of ${owner} was deregistered`
+      : `Stale target ${ip}:${port} in ${owner}`;
+  const summary = decision.stale
+    ? `${ip}:${port} registered at ${registration.registeredAt} on ${then}, ${now}: ${REASON_TEXT[decision.reason]}`
+    : `${ip}:${port} ${now} (${decision.reason})`;
+
+  const facts: Record<string, string | number | boolean> = {
+    targetGroupArn: tgArn,
+    ip,
+    port,
+    reason: decision.reason,
+    registeredAt: registration.registeredAt,
+    holderEni: holder?.eniId ?? 'none',
+    holderNode: holder?.instanceId ?? 'none',
+  };
+  if (context.stack !== undefined) facts.stack = context.stack;
+  if (registration.nodeAtRegistration !== undefined) {
+    facts.registeredNode = registration.nodeAtRegistration;
+  }
+  if (registration.eniAtRegistration !== undefined) {
+    facts.registeredEni = registration.eniAtRegistration;
+  }
+  if (context.health !== undefined) facts.health = context.health;
+  if (context.deregistered !== undefined) facts.deregistered = context.deregistered;
+
+  return {
+    kind: 'stale-target',
+    subject: ipTargetKey(tgArn, ip, port),
+    cluster: context.cluster,
+    active,
+    severity,
+    title,
+    summary,
+    facts,
+  };
+}
