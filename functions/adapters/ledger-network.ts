@@ -1,12 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventStamp } from '#core/event-envelope.ts';
 import type {
   AddressFacts,
@@ -28,21 +20,17 @@ import type {
   WriteOutcome,
 } from '#core/ports.ts';
 import { expiresAt, INDEX, keys, RETENTION_SECONDS } from './ledger-keys.ts';
-
-type Item = Record<string, unknown>;
-
-/** Newer-or-equal stamps win; equal times are ordered by event id so every replay order agrees. */
-const NEWER = (time: string, id: string) =>
-  `(attribute_not_exists(${time}) OR ${time} < :t OR (${time} = :t AND ${id} <= :id))`;
+import { compact, type Item, LedgerTable, newerThan as NEWER, pick } from './ledger-table.ts';
 
 export class DynamoNetworkLedger implements NetworkLedger {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+  private readonly table: LedgerTable;
+
+  constructor(db: DynamoDBDocumentClient, tableName: string) {
+    this.table = new LedgerTable(db, tableName);
+  }
 
   async hasProcessed(eventId: string): Promise<boolean> {
-    return (await this.get(keys.event(eventId))) !== undefined;
+    return (await this.table.get(keys.event(eventId))) !== undefined;
   }
 
   async markProcessed(
@@ -50,51 +38,41 @@ export class DynamoNetworkLedger implements NetworkLedger {
     name: string,
     audit: readonly AuditEntry[],
   ): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...keys.event(stamp.eventId),
-          entity: 'event',
-          name,
-          eventTime: stamp.eventTime,
-          expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.processedEvent),
-        },
-      }),
-    );
+    await this.table.put({
+      ...keys.event(stamp.eventId),
+      entity: 'event',
+      name,
+      eventTime: stamp.eventTime,
+      expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.processedEvent),
+    });
     let n = 0;
     for (const entry of audit) {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...keys.audit(entry.entity, stamp.eventTime, stamp.eventId, n++),
-            entity: 'audit',
-            subject: entry.entity,
-            action: entry.action,
-            ...(entry.detail ? { detail: entry.detail } : {}),
-            eventId: stamp.eventId,
-            eventTime: stamp.eventTime,
-            eventName: name,
-            expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.audit),
-          },
-        }),
-      );
+      await this.table.put({
+        ...keys.audit(entry.entity, stamp.eventTime, stamp.eventId, n++),
+        entity: 'audit',
+        subject: entry.entity,
+        action: entry.action,
+        ...(entry.detail ? { detail: entry.detail } : {}),
+        eventId: stamp.eventId,
+        eventTime: stamp.eventTime,
+        eventName: name,
+        expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.audit),
+      });
     }
   }
 
   async getNode(instanceId: string): Promise<NodeRecord | undefined> {
-    const item = await this.get(keys.node(instanceId));
+    const item = await this.table.get(keys.node(instanceId));
     return item ? toNode(item) : undefined;
   }
 
   async getEni(eniId: string): Promise<EniRecord | undefined> {
-    const item = await this.get(keys.eni(eniId));
+    const item = await this.table.get(keys.eni(eniId));
     return item ? toEni(item) : undefined;
   }
 
   async findEniByAttachment(attachmentId: string): Promise<EniRecord | undefined> {
-    const items = await this.query({
+    const items = await this.table.query({
       IndexName: INDEX.lookup,
       KeyConditionExpression: 'GSI3PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.byAttachment(attachmentId) },
@@ -104,7 +82,7 @@ export class DynamoNetworkLedger implements NetworkLedger {
   }
 
   async getSubnet(subnetId: string): Promise<SubnetRecord | undefined> {
-    const item = await this.get(keys.subnet(subnetId));
+    const item = await this.table.get(keys.subnet(subnetId));
     return item ? toSubnet(item) : undefined;
   }
 
@@ -312,7 +290,7 @@ export class DynamoNetworkLedger implements NetworkLedger {
   }
 
   async nodeView(instanceId: string): Promise<NodeView> {
-    const items = await this.query({
+    const items = await this.table.query({
       IndexName: INDEX.byNode,
       KeyConditionExpression: 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.byNode(instanceId) },
@@ -321,7 +299,7 @@ export class DynamoNetworkLedger implements NetworkLedger {
   }
 
   async subnetView(subnetId: string): Promise<SubnetView> {
-    const items = await this.query({
+    const items = await this.table.query({
       IndexName: INDEX.bySubnet,
       KeyConditionExpression: 'GSI2PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.bySubnet(subnetId) },
@@ -335,7 +313,7 @@ export class DynamoNetworkLedger implements NetworkLedger {
   }
 
   async listNodes(): Promise<NodeRecord[]> {
-    const items = await this.query({
+    const items = await this.table.query({
       IndexName: INDEX.bySubnet,
       KeyConditionExpression: 'GSI2PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.allNodes },
@@ -344,7 +322,7 @@ export class DynamoNetworkLedger implements NetworkLedger {
   }
 
   async listSubnets(): Promise<SubnetRecord[]> {
-    const items = await this.query({
+    const items = await this.table.query({
       IndexName: INDEX.byNode,
       KeyConditionExpression: 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.allSubnets },
@@ -353,7 +331,7 @@ export class DynamoNetworkLedger implements NetworkLedger {
   }
 
   async holderOf(vpcId: string, address: string): Promise<AddressRecord | undefined> {
-    const items = await this.query({
+    const items = await this.table.query({
       IndexName: INDEX.lookup,
       KeyConditionExpression: 'GSI3PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.byIp(vpcId, address) },
@@ -363,6 +341,17 @@ export class DynamoNetworkLedger implements NetworkLedger {
       if (eni && !eni.deleted && item.assigned === true) return toAddress(item);
     }
     return undefined;
+  }
+
+  private update(
+    key: Item,
+    values: Item,
+    condition?: string,
+    stamp?: EventStamp,
+    extra?: Item,
+    remove: readonly string[] = [],
+  ): Promise<WriteOutcome> {
+    return this.table.update(key, values, { condition, stamp, values: extra, remove });
   }
 
   /** Addresses follow their ENI's node, so a node's query finds them after an attach or detach. */
@@ -408,94 +397,17 @@ export class DynamoNetworkLedger implements NetworkLedger {
   private async eniAddresses(
     eniId: string,
   ): Promise<Array<{ address: string; assigned: boolean }>> {
-    const items = await this.query({
+    const items = await this.table.query({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
       ExpressionAttributeValues: { ':pk': keys.eniPartition(eniId), ':sk': keys.addressPrefix },
     });
     return items.map((i) => ({ address: String(i.address), assigned: i.assigned === true }));
-  }
-
-  private async get(key: Item): Promise<Item | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
-    );
-    return Item;
-  }
-
-  private async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-    const out: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }),
-      );
-      out.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
-  }
-
-  /**
-   * One UpdateItem that SETs `values` and REMOVEs `remove`, guarded by `condition`.
-   * A failed condition is an answer ('stale'), not an error.
-   */
-  private async update(
-    key: Item,
-    values: Item,
-    condition?: string,
-    stamp?: EventStamp,
-    extra?: Item,
-    remove: readonly string[] = [],
-  ): Promise<WriteOutcome> {
-    const names: Record<string, string> = {};
-    const vals: Item = { ...(extra ?? {}) };
-    const sets: string[] = [];
-    let i = 0;
-    for (const [k, v] of Object.entries(values)) {
-      if (k === 'PK' || k === 'SK') continue;
-      names[`#a${i}`] = k;
-      vals[`:v${i}`] = v;
-      sets.push(`#a${i} = :v${i}`);
-      i++;
-    }
-    const removes = remove
-      .filter((k) => !(k in values))
-      .map((k) => {
-        names[`#r${i}`] = k;
-        return `#r${i++}`;
-      });
-    if (stamp) {
-      vals[':t'] = stamp.eventTime;
-      vals[':id'] = stamp.eventId;
-    }
-    let expression = sets.length ? `SET ${sets.join(', ')}` : '';
-    if (removes.length) expression += ` REMOVE ${removes.join(', ')}`;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key,
-          UpdateExpression: expression.trim(),
-          ExpressionAttributeNames: names,
-          ...(Object.keys(vals).length ? { ExpressionAttributeValues: vals } : {}),
-          ...(condition ? { ConditionExpression: condition } : {}),
-        }),
-      );
-      return 'applied';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'stale';
-      throw error;
-    }
   }
 }
 
 function nodeKeys(instanceId: string | undefined, eniId: string, address: string): Item {
   if (!instanceId) return {};
   return { instanceId, GSI1PK: keys.byNode(instanceId), GSI1SK: `ADDR#${eniId}#${address}` };
-}
-
-function compact(values: Item): Item {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== ''));
 }
 
 /** Index queries can race a delete; only addresses of live ENIs count. */
@@ -569,8 +481,4 @@ function toSubnet(i: Item): SubnetRecord {
     reservations: (i.reservations as string[] | undefined) ?? [],
     ...(pick(i, ['cidr', 'availabilityZone']) as object),
   };
-}
-
-function pick(i: Item, names: readonly string[]): Item {
-  return Object.fromEntries(names.filter((n) => i[n] !== undefined).map((n) => [n, i[n]]));
 }
