@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { DynamoDbLocalError } from '#local/dynamodb-local.ts';
+import { localDnsDeps } from '#local/local-dns.ts';
 import { ConfigError, PermanentInputError } from '#shared/errors.ts';
+import { dnsCommand } from './commands/dns.ts';
 import { maxPodsCommand } from './commands/max-pods.ts';
 import { replayCommand } from './commands/replay.ts';
 import { reportCommand } from './commands/report.ts';
@@ -16,7 +18,8 @@ export function program(): Command {
     .exitOverride()
     .addCommand(replayCommand())
     .addCommand(reportCommand())
-    .addCommand(maxPodsCommand());
+    .addCommand(maxPodsCommand())
+    .addCommand(dnsCommand(localDnsDeps()));
 }
 
 /** Runs the CLI and returns its exit code; expected failures print one line, not a stack. */

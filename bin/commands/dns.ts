@@ -15,9 +15,10 @@ import {
 } from '#core/dns-record.ts';
 import { normalizeDnsName } from '#core/dns-zone.ts';
 
-/** Ledger-backed state for `dns plan` without files; the lead wires it to the ledger and Route53 reader. */
+/** Ledger-backed state for `dns plan` without files (local mode: bin/local/local-dns.ts). */
 export interface DnsPlanSource {
-  load(options: { readonly ownerId: string }): Promise<{
+  /** `zones` are the --zone options; empty means the source's own configured zones. */
+  load(options: { readonly ownerId: string; readonly zones: readonly HostedZoneRef[] }): Promise<{
     readonly input: DnsPlanInput;
     readonly zones: readonly HostedZoneRef[];
   }>;
@@ -35,6 +36,14 @@ export interface DnsCommandDeps {
     plan: DnsPlan,
     options: { readonly dryRun: boolean },
   ) => Promise<DnsApplyReport>;
+  /** Releases what source/apply opened (the local ledger); called after every subcommand. */
+  readonly close?: () => Promise<void>;
+  /** Option defaults, e.g. from DNS_OWNER_ID, DNS_POLICY and DNS_TXT_PREFIX. */
+  readonly defaults?: {
+    readonly owner?: string;
+    readonly policy?: DnsPolicy;
+    readonly txtPrefix?: string;
+  };
 }
 
 /** A file that cannot be used; reported as one stderr line, exit code 1. */
@@ -144,7 +153,7 @@ async function buildPlan(flags: PlanFlags, deps: DnsCommandDeps): Promise<DnsPla
   const zones = flags.zone.map(parseZone);
   const options = { ownerId: flags.owner, policy: flags.policy, txtPrefix: flags.txtPrefix };
   if (flags.current === undefined && flags.desired === undefined && deps.source) {
-    const loaded = await deps.source.load({ ownerId: flags.owner });
+    const loaded = await deps.source.load({ ownerId: flags.owner, zones });
     return planDns(loaded.input, { ...options, zones: zones.length > 0 ? zones : loaded.zones });
   }
   if (flags.current === undefined || flags.desired === undefined) {
@@ -218,7 +227,7 @@ export function planTable(plan: DnsPlan): string {
   return lines.join('\n');
 }
 
-function addPlanOptions(cmd: Command): Command {
+function addPlanOptions(cmd: Command, defaults: DnsCommandDeps['defaults'] = {}): Command {
   return cmd
     .option('--json', 'print the plan as JSON')
     .option(
@@ -229,10 +238,12 @@ function addPlanOptions(cmd: Command): Command {
     .option(
       '--owner <id>',
       'ExternalDNS owner id written to and expected in ownership TXT records',
-      'netledger',
+      defaults.owner ?? 'netledger',
     )
     .addOption(
-      new Option('--policy <policy>', 'what the plan may do').choices(DNS_POLICIES).default('sync'),
+      new Option('--policy <policy>', 'what the plan may do')
+        .choices(DNS_POLICIES)
+        .default(defaults.policy ?? 'sync'),
     )
     .option(
       '--zone <id=name>',
@@ -243,7 +254,7 @@ function addPlanOptions(cmd: Command): Command {
     .option(
       '--txt-prefix <prefix>',
       'prefix of ownership TXT names (may contain %{record_type})',
-      '',
+      defaults.txtPrefix ?? '',
     );
 }
 
@@ -278,6 +289,7 @@ export function dnsCommand(deps: DnsCommandDeps = {}): Command {
         'show what DNS sync would create, update and delete, and what it must leave alone',
       )
       .configureOutput(output),
+    deps.defaults,
   ).action(async (flags: PlanFlags) => {
     try {
       const plan = await buildPlan(flags, deps);
@@ -285,6 +297,8 @@ export function dnsCommand(deps: DnsCommandDeps = {}): Command {
       setExitCode(0);
     } catch (error) {
       fail(error);
+    } finally {
+      await deps.close?.();
     }
   });
 
@@ -293,8 +307,11 @@ export function dnsCommand(deps: DnsCommandDeps = {}): Command {
     addPlanOptions(
       dns
         .command('apply')
-        .description('plan, then apply the plan to Route53')
+        .description(
+          "plan, then apply the plan (local mode: into the local ledger's cached records; Route53 is never called)",
+        )
         .configureOutput(output),
+      deps.defaults,
     )
       .option('--dry-run', 'batch and log the changes without writing')
       .action(async (flags: PlanFlags & { dryRun?: boolean }) => {
@@ -307,6 +324,8 @@ export function dnsCommand(deps: DnsCommandDeps = {}): Command {
           setExitCode(report.failed.length > 0 ? 1 : 0);
         } catch (error) {
           fail(error);
+        } finally {
+          await deps.close?.();
         }
       });
   }

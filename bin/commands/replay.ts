@@ -1,16 +1,25 @@
 import { Command } from 'commander';
 import type { EventOutcome } from '#core/apply-ec2-event.ts';
 import { EventFileError, loadEventFiles } from '#local/event-files.ts';
+import {
+  DEFAULT_INSTANCE_TYPES,
+  fileInstanceTypeCatalog,
+  PrintingNotifier,
+} from '#local/local-capacity.ts';
 import { localRoutes } from '#local/local-handlers.ts';
 import { openLocalLedger } from '#local/local-ledger.ts';
 import { type Output, stdio } from '#local/output.ts';
+import { loadCapacitySettings } from '#shared/config.ts';
 import { scopeOption } from './scope-options.ts';
 
 export function replayCommand(io: Output = stdio): Command {
   return new Command('replay')
     .description(
       'Push EventBridge events through the real handlers into the local ledger (.netledger/).\n' +
-        'Each FILE holds one event or a JSON array of them; a directory means its .json files in name order.',
+        'Each FILE holds one event or a JSON array of them; a directory means its .json files in name order.\n' +
+        'Capacity alerts are evaluated after each applied event and printed instead of published;\n' +
+        'thresholds and cluster modes come from the same variables as in Lambda\n' +
+        '(PREFIX_DELEGATION_CLUSTERS, CUSTOM_NETWORKING_CLUSTERS, MAX_ENIS, NODE_MIN_FREE_SLOTS, ...).',
     )
     .argument('<file...>', 'event files or directories')
     .option('--reset', 'clear the local ledger first', false)
@@ -25,12 +34,24 @@ export function replayCommand(io: Output = stdio): Command {
       process.env.VPC_IDS ?? 'all',
     )
     .option('--json', 'print one JSON object per event instead of a summary line', false)
+    .option(
+      '--instance-types <file>',
+      'saved `aws ec2 describe-instance-types` response for max pods',
+      DEFAULT_INSTANCE_TYPES,
+    )
     .action(
       async (
         files: string[],
-        opts: { reset: boolean; clusters: string; vpcIds: string; json: boolean },
+        opts: {
+          reset: boolean;
+          clusters: string;
+          vpcIds: string;
+          json: boolean;
+          instanceTypes: string;
+        },
       ) => {
         const scope = scopeOption(opts.clusters, opts.vpcIds);
+        const settings = loadCapacitySettings(process.env);
         let events: ReturnType<typeof loadEventFiles>;
         try {
           events = loadEventFiles(files);
@@ -40,9 +61,18 @@ export function replayCommand(io: Output = stdio): Command {
           process.exitCode = 1;
           return;
         }
+        // Read before the ledger opens: a bad file must leave it untouched.
+        const catalog = await fileInstanceTypeCatalog(opts.instanceTypes);
         const ledger = await openLocalLedger({ reset: opts.reset });
         try {
-          const routes = localRoutes(ledger, scope);
+          const notifier = new PrintingNotifier((line) => {
+            if (!opts.json) io.out(line);
+          });
+          const routes = localRoutes(ledger, scope, {
+            catalog,
+            notifier,
+            settings,
+          });
           const counts: Record<string, number> = {};
           for (const { file, event } of events) {
             const source = (event as { source?: unknown } | null)?.source;

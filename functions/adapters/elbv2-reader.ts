@@ -152,6 +152,15 @@ export function createElbv2Reader(client: ElasticLoadBalancingV2Client): Elbv2Po
         }),
       ),
 
+    describeTargetGroup: (tgArn) =>
+      orUndefinedIfGone(async () => {
+        const res = await client.send(
+          new DescribeTargetGroupsCommand({ TargetGroupArns: [tgArn] }),
+        );
+        const tg = res.TargetGroups?.[0];
+        return tg ? toTargetGroup(tg) : undefined;
+      }),
+
     async describeTags(arns) {
       const out = new Map<string, Tags>();
       const unique = [...new Set(arns)];

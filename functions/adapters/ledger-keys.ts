@@ -9,11 +9,33 @@
  * | subnet   | SUBNET#<id>      | #SUBNET            | SUBNETS / <id>              | SUBNET#<id> / #SUBNET      |                       |
  * | event    | EVENT#<id>       | #EVENT             |                             |                            |                       |
  * | audit    | AUDIT#<entity>   | <time>#<eventId>#n |                             |                            |                       |
+ * | alert    | ALERT#<kind>#<s> | #ALERT             | ALERTS#open / <kind>#<s>    |                            |                       |
+ * | itype    | ITYPE#<type>     | #ITYPE             |                             |                            |                       |
+ * | LB       | LB#<arn>         | #LB                | LB#<arn> / #LB              | LBS / <arn>                |                       |
+ * | TG       | TG#<arn>         | #TG                | LB#<lbArn> / TG#<arn>       | TGS / <arn>                |                       |
+ * | target   | TG#<arn>         | TARGET#<id>#<port> |                             | TARGETNODE#<inst> / <tg>#<id>#<port> | TARGETIP#<vpc>#<ip> |
+ * | dns zone | ZONE#<zoneId>    | #ZONE              |                             |                            |                       |
+ * | dns rr   | ZONE#<zoneId>    | RR#<name>#<type>#<setId> |                       |                            |                       |
+ * | lb host  | LB#<arn>         | DNS#<hostname>     |                             |                            |                       |
  *
  * So one query answers each access pattern: GSI1 NODE#<id> is a node with its
  * ENIs and addresses, GSI2 SUBNET#<id> a subnet with everything in it, GSI3
  * IP#<vpc>#<ip> who holds an address. Released items lose their index keys
  * (sparse indexes) and linger as tombstones until their TTL.
+ *
+ * Alerts: <s> is the subject; GSI1 ALERTS#open lists the open ones, and a
+ * resolve drops the GSI1 keys. itype caches one raw DescribeInstanceTypes entry.
+ *
+ * ELB: GSI1 LB#<arn> is a load balancer with its target groups, GSI2 LBS / TGS
+ * list live ones (with tags), PK TG#<arn> is a target group with its targets.
+ * Registered IP targets carry GSI3 TARGETIP#<vpc>#<ip> (which targets point at
+ * an address) and GSI2 TARGETNODE#<inst> (node that held the IP at
+ * registration); a deregistration drops both.
+ *
+ * DNS: PK ZONE#<zoneId> is a hosted zone's cached record sets (one query; one
+ * name is begins_with RR#<name>#), #ZONE says when the sweep last read it in
+ * full. PK LB#<arn> with SK DNS# lists the hostnames an LB claimed, so a delete
+ * event can clean up after an LB whose tags are gone.
  */
 export const META = { node: '#NODE', eni: '#ENI', subnet: '#SUBNET', event: '#EVENT' } as const;
 
@@ -47,6 +69,48 @@ export const keys = {
   byIp: (vpcId: string, address: string) => `IP#${vpcId}#${address}`,
   allNodes: 'NODES',
   allSubnets: 'SUBNETS',
+  alert: (kind: string, subject: string) => ({ PK: `ALERT#${kind}#${subject}`, SK: '#ALERT' }),
+  /** Only open alerts carry these, so one GSI1 query lists them; a resolve removes them. */
+  openAlertIndex: (kind: string, subject: string) => ({
+    GSI1PK: 'ALERTS#open',
+    GSI1SK: `${kind}#${subject}`,
+  }),
+  openAlerts: 'ALERTS#open',
+  instanceType: (instanceType: string) => ({ PK: `ITYPE#${instanceType}`, SK: '#ITYPE' }),
+  loadBalancer: (arn: string) => ({ PK: `LB#${arn}`, SK: '#LB' }),
+  loadBalancerIndex: (arn: string) => ({
+    GSI1PK: `LB#${arn}`,
+    GSI1SK: '#LB',
+    GSI2PK: 'LBS',
+    GSI2SK: arn,
+  }),
+  targetGroup: (arn: string) => ({ PK: `TG#${arn}`, SK: '#TG' }),
+  targetGroupPartition: (arn: string) => `TG#${arn}`,
+  targetGroupIndex: (arn: string, lbArn: string | undefined) => ({
+    ...(lbArn ? { GSI1PK: `LB#${lbArn}`, GSI1SK: `TG#${arn}` } : {}),
+    GSI2PK: 'TGS',
+    GSI2SK: arn,
+  }),
+  byLoadBalancer: (lbArn: string) => `LB#${lbArn}`,
+  allLoadBalancers: 'LBS',
+  allTargetGroups: 'TGS',
+  target: (tgArn: string, id: string, port: number) => ({
+    PK: `TG#${tgArn}`,
+    SK: `TARGET#${id}#${port}`,
+  }),
+  targetPrefix: 'TARGET#',
+  targetByIp: (vpcId: string, ip: string) => `TARGETIP#${vpcId}#${ip}`,
+  targetByNode: (instanceId: string) => `TARGETNODE#${instanceId}`,
+  dnsZone: (zoneId: string) => ({ PK: `ZONE#${zoneId}`, SK: '#ZONE' }),
+  dnsZonePartition: (zoneId: string) => `ZONE#${zoneId}`,
+  dnsRecord: (zoneId: string, name: string, type: string, setIdentifier = '') => ({
+    PK: `ZONE#${zoneId}`,
+    SK: `RR#${name}#${type}#${setIdentifier}`,
+  }),
+  /** Every record set at one name: the name is closed by '#', so a.example.com never matches a.example.com.au. */
+  dnsRecordPrefix: (name?: string) => (name === undefined ? 'RR#' : `RR#${name}#`),
+  lbHostname: (arn: string, hostname: string) => ({ PK: `LB#${arn}`, SK: `DNS#${hostname}` }),
+  lbHostnamePrefix: 'DNS#',
 } as const;
 
 export const INDEX = { byNode: 'GSI1', bySubnet: 'GSI2', lookup: 'GSI3' } as const;

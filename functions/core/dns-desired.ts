@@ -163,3 +163,17 @@ export function desiredFromLoadBalancers(
   }
   return { records, conflicts };
 }
+
+/** Every hostname one load balancer asks for: its tag, and static entries that name its ARN. */
+export function hostnamesClaimedBy(
+  lb: Pick<DnsLoadBalancer, 'arn' | 'tags'>,
+  statics: readonly StaticDnsEntry[] = [],
+): string[] {
+  const names = new Set(parseHostnameTag(lb.tags[HOSTNAME_TAG]));
+  for (const entry of statics) {
+    if ('loadBalancerArn' in entry && entry.loadBalancerArn === lb.arn) {
+      names.add(normalizeDnsName(entry.hostname));
+    }
+  }
+  return [...names].sort();
+}

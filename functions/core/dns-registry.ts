@@ -67,3 +67,18 @@ export function ownershipTxtName(name: string, type: DnsRecordType, prefix = '')
 export function legacyTxtName(name: string, prefix = ''): string {
   return `${prefix.replaceAll(RECORD_TYPE_TEMPLATE, '')}${name}`;
 }
+
+/**
+ * Every name the plan needs to see to decide about one hostname: the records themselves and
+ * each place an ownership TXT for them may live.
+ */
+export function namesForHostname(name: string, prefix = ''): string[] {
+  return [
+    ...new Set([
+      name,
+      ownershipTxtName(name, 'A', prefix),
+      ownershipTxtName(name, 'AAAA', prefix),
+      legacyTxtName(name, prefix),
+    ]),
+  ];
+}

@@ -22,6 +22,8 @@ export interface Elbv2Port {
    * balancer does not exist.
    */
   describeTargetGroups(options?: { loadBalancerArn?: string }): Promise<TargetGroup[] | undefined>;
+  /** One target group by ARN (DescribeTargetGroups with TargetGroupArns); `undefined` when gone. */
+  describeTargetGroup(tgArn: string): Promise<TargetGroup | undefined>;
   /** Tags by ARN, for any number of ARNs; ARNs that no longer exist are left out of the map. */
   describeTags(arns: readonly string[]): Promise<Map<string, Tags>>;
   /**

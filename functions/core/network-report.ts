@@ -1,5 +1,7 @@
 import type { ConsumerKind } from './network.ts';
+import type { NodeCapacity } from './node-capacity.ts';
 import type { NodeView, SubnetView } from './ports.ts';
+import type { SubnetCapacity, SubnetUsageKind } from './subnet-capacity.ts';
 
 export interface NodeReportRow {
   readonly instanceId: string;
@@ -13,9 +15,22 @@ export interface NodeReportRow {
   readonly addresses: number;
   /** IPv4 /28 prefixes (prefix delegation) across its attached ENIs. */
   readonly prefixes: number;
+  /** The kubelet's max pods (capped at 110/250); null while the instance type is unknown. */
+  readonly maxPods: number | null;
+  /** The ceiling the addresses allow, uncapped. */
+  readonly maxPodsAllowed: number | null;
+  /** ENIs the node may attach (default card, MAX_ENI). */
+  readonly eniLimit: number | null;
+  /** Pod addresses the node can still obtain from EC2 (see NodeCapacity.headroom). */
+  readonly headroom: number | null;
 }
 
-export function nodeRow(view: NodeView, instanceId: string): NodeReportRow {
+/** `capacity` is left out when the node's instance type is not known. */
+export function nodeRow(
+  view: NodeView,
+  instanceId: string,
+  capacity?: NodeCapacity | undefined,
+): NodeReportRow {
   const attached = new Set(
     view.enis.filter((e) => e.attachment?.instanceId === instanceId).map((e) => e.eniId),
   );
@@ -30,6 +45,10 @@ export function nodeRow(view: NodeView, instanceId: string): NodeReportRow {
     enis: attached.size,
     addresses: onAttached.filter((a) => a.kind === 'secondary').length,
     prefixes: onAttached.filter((a) => a.kind === 'prefix').length,
+    maxPods: capacity?.maxPods.recommended ?? null,
+    maxPodsAllowed: capacity?.maxPods.maxAllowed ?? null,
+    eniLimit: capacity?.eniLimit ?? null,
+    headroom: capacity?.headroom ?? null,
   };
 }
 
@@ -41,10 +60,25 @@ export interface SubnetReportRow {
   readonly enis: number;
   /** Addresses held by ENIs (a /28 prefix counts as 16). */
   readonly used: number;
-  readonly byKind: Record<ConsumerKind, number>;
+  /**
+   * Addresses by consumer. With a known CIDR these are exact (an address counts once,
+   * CIDR reservations included); otherwise the sum over ENIs.
+   */
+  readonly byKind: Record<SubnetUsageKind, number>;
+  /** Addresses in the CIDR; null while the CIDR is unknown, like the two below. */
+  readonly total: number | null;
+  /** Neither AWS-reserved, held by an ENI nor reserved. */
+  readonly free: number | null;
+  /** /28-aligned blocks wholly free: where a new prefix (prefix delegation) fits. */
+  readonly freePrefixBlocks: number | null;
 }
 
-export function subnetRow(view: SubnetView, subnetId: string): SubnetReportRow {
+/** `capacity` is left out when the subnet's CIDR is not known. */
+export function subnetRow(
+  view: SubnetView,
+  subnetId: string,
+  capacity?: SubnetCapacity | undefined,
+): SubnetReportRow {
   const byKind: Record<ConsumerKind, number> = {
     'vpc-cni': 0,
     'node-primary': 0,
@@ -65,7 +99,10 @@ export function subnetRow(view: SubnetView, subnetId: string): SubnetReportRow {
     availabilityZone: view.subnet?.availabilityZone ?? null,
     enis: view.enis.length,
     used,
-    byKind,
+    byKind: capacity ? { ...capacity.byKind } : { ...byKind, 'cidr-reservation': 0 },
+    total: capacity?.total ?? null,
+    free: capacity?.free ?? null,
+    freePrefixBlocks: capacity?.freePrefixBlocks ?? null,
   };
 }
 

@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { elbv2ClientConfig } from '#adapters/elbv2-reader.ts';
 
 /**
  * SDK clients, created on first use and then kept for the life of the
@@ -21,4 +23,12 @@ export function documentClient(): DynamoDBDocumentClient {
 export function ec2Client(): EC2Client {
   ec2 ??= new EC2Client({ maxAttempts: MAX_ATTEMPTS });
   return ec2;
+}
+
+let elbv2: ElasticLoadBalancingV2Client | undefined;
+
+/** ELBv2's own retry settings: its Describe* rate limits are low and shared account-wide. */
+export function elbv2Client(): ElasticLoadBalancingV2Client {
+  elbv2 ??= new ElasticLoadBalancingV2Client(elbv2ClientConfig());
+  return elbv2;
 }

@@ -1,14 +1,105 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Ec2InstanceTypeReader } from '#adapters/ec2-instance-types.ts';
 import { SdkEc2Reader } from '#adapters/ec2-reader.ts';
+import { createElbv2Reader } from '#adapters/elbv2-reader.ts';
+import { DynamoAlertStore } from '#adapters/ledger-alerts.ts';
+import { DynamoInstanceTypeCache } from '#adapters/ledger-instance-types.ts';
 import { DynamoNetworkLedger } from '#adapters/ledger-network.ts';
-import type { Ec2Deps } from '#core/apply-ec2-event.ts';
-import { documentClient, ec2Client } from './aws-clients.ts';
+import { DynamoTargetLedger } from '#adapters/ledger-targets.ts';
+import { SnsNotifier } from '#adapters/sns-notifier.ts';
+import { CachedInstanceTypeCatalog } from '#core/instance-type-catalog.ts';
+import { documentClient, ec2Client, elbv2Client } from './aws-clients.ts';
 import type { Config } from './config.ts';
+import type { Ec2HandlerDeps } from './ec2-handler.ts';
+import type { ElbHandlerDeps } from './elb-handler.ts';
+
+export interface AwsClients {
+  readonly db: DynamoDBDocumentClient;
+  readonly ec2: EC2Client;
+  /** Only called when an alert topic is configured. */
+  readonly sns: () => SNSClient;
+  /** Defaults to the system clock; tests drive it. */
+  readonly clock?: () => Date;
+}
+
+/**
+ * Ports for the EC2 handlers from the given clients. Capacity alerts are reviewed only
+ * when ALERT_TOPIC_ARN is set: without a topic there is nobody to tell.
+ */
+export function ec2HandlerDeps(config: Config, clients: AwsClients): Ec2HandlerDeps {
+  const ledger = new DynamoNetworkLedger(clients.db, config.tableName);
+  const clock = clients.clock ?? (() => new Date());
+  const deps = { ledger, ec2: new SdkEc2Reader(clients.ec2), scope: config.scope };
+  if (!config.alertTopicArn) return deps;
+  return {
+    ...deps,
+    capacity: {
+      alerts: new DynamoAlertStore(clients.db, config.tableName),
+      catalog: new CachedInstanceTypeCatalog(
+        new DynamoInstanceTypeCache(clients.db, config.tableName, clock),
+        new Ec2InstanceTypeReader(clients.ec2),
+      ),
+      notifier: new SnsNotifier(clients.sns(), config.alertTopicArn),
+      settings: config.capacity,
+      clock: () => clock().toISOString(),
+    },
+  };
+}
+
+let sns: SNSClient | undefined;
 
 /** Ports backed by real AWS, for the deployed functions. */
-export function awsEc2Deps(config: Config): Ec2Deps {
+export function awsEc2Deps(config: Config): Ec2HandlerDeps {
+  return ec2HandlerDeps(config, {
+    db: documentClient(),
+    ec2: ec2Client(),
+    // Built once per execution environment, like the clients in aws-clients.ts.
+    sns: () => {
+      sns ??= new SNSClient({ maxAttempts: 5 });
+      return sns;
+    },
+  });
+}
+
+/**
+ * Ports for the elb-activity handler. Target alerts (stale targets, delay drift) are settled
+ * only when ALERT_TOPIC_ARN is set; remediation follows DRIFT_REMEDIATE either way.
+ */
+export function elbHandlerDeps(
+  config: Config,
+  clients: Omit<AwsClients, 'ec2'> & { readonly elbv2: ElasticLoadBalancingV2Client },
+): ElbHandlerDeps {
+  const clock = clients.clock ?? (() => new Date());
   return {
-    ledger: new DynamoNetworkLedger(documentClient(), config.tableName),
-    ec2: new SdkEc2Reader(ec2Client()),
+    targets: new DynamoTargetLedger(clients.db, config.tableName),
+    network: new DynamoNetworkLedger(clients.db, config.tableName),
+    elbv2: createElbv2Reader(clients.elbv2),
     scope: config.scope,
+    settings: config.targets,
+    clock: () => clock().toISOString(),
+    ...(config.alertTopicArn
+      ? {
+          alerting: {
+            alerts: new DynamoAlertStore(clients.db, config.tableName),
+            notifier: new SnsNotifier(clients.sns(), config.alertTopicArn),
+            policy: config.capacity.alertPolicy,
+          },
+        }
+      : {}),
   };
+}
+
+/** Ports backed by real AWS, for the elb-activity function. */
+export function awsElbDeps(config: Config): ElbHandlerDeps {
+  return elbHandlerDeps(config, {
+    db: documentClient(),
+    elbv2: elbv2Client(),
+    sns: () => {
+      sns ??= new SNSClient({ maxAttempts: 5 });
+      return sns;
+    },
+  });
 }

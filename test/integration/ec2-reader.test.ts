@@ -114,18 +114,16 @@ describe('SdkEc2Reader', () => {
   });
 
   test('subnets come with their CIDR reservations', async () => {
-    ec2Mock
-      .on(DescribeSubnetsCommand)
-      .resolves({
-        Subnets: [
-          {
-            SubnetId: 'subnet-1',
-            VpcId: 'vpc-1',
-            CidrBlock: '10.0.0.0/24',
-            AvailabilityZone: 'az-a',
-          },
-        ],
-      });
+    ec2Mock.on(DescribeSubnetsCommand).resolves({
+      Subnets: [
+        {
+          SubnetId: 'subnet-1',
+          VpcId: 'vpc-1',
+          CidrBlock: '10.0.0.0/24',
+          AvailabilityZone: 'az-a',
+        },
+      ],
+    });
     ec2Mock
       .on(GetSubnetCidrReservationsCommand)
       .resolves({ SubnetIpv4CidrReservations: [{ Cidr: '10.0.0.128/28' }] });

@@ -158,6 +158,26 @@ describe('with a mocked client', () => {
     await expect(reader.describeTargetGroups({ loadBalancerArn: LB })).resolves.toBeUndefined();
   });
 
+  test('describeTargetGroup asks for the one ARN, and is undefined once the group is gone', async () => {
+    // Prepare
+    elb
+      .on(DescribeTargetGroupsCommand, { TargetGroupArns: [TG] })
+      .resolvesOnce({
+        TargetGroups: [
+          { TargetGroupArn: TG, TargetGroupName: 'echo', TargetType: 'ip', VpcId: 'vpc-1' },
+        ],
+      })
+      .rejectsOnce(notFound('tg'));
+
+    // Act
+    const found = await reader.describeTargetGroup(TG);
+    const gone = await reader.describeTargetGroup(TG);
+
+    // Assess
+    expect(found).toMatchObject({ arn: TG, name: 'echo', targetType: 'ip', vpcId: 'vpc-1' });
+    expect(gone).toBeUndefined();
+  });
+
   test('describeTargetHealth returns every target with its health', async () => {
     // Prepare
     elb.on(DescribeTargetHealthCommand, { TargetGroupArn: TG }).resolves({

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
@@ -8,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { SlackDeliveryError, SlackWebhookNotifier } from '#adapters/slack-webhook.ts';
 import { SLACK_COLOURS } from '#core/alert-message.ts';
 import { ConfigError } from '#shared/errors.ts';
+import { FakeSlack } from '#test/helpers/fake-slack.ts';
 import { makeNotifyHandler, readNotifyConfig } from '../../functions/notify.ts';
 
 // The handler module reads its configuration at import (cold start), before any test runs.
@@ -21,36 +20,6 @@ const sample = JSON.parse(
     'utf8',
   ),
 ) as SNSEvent;
-
-/** A minimal Slack stand-in: records JSON bodies, answers from a script, then 200 "ok". */
-class FakeSlack {
-  readonly bodies: unknown[] = [];
-  private script: { status: number; body: string }[] = [];
-  private server: Server | undefined;
-
-  answer(...replies: { status: number; body: string }[]): void {
-    this.script = replies;
-  }
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/services/T0/B0/secret`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    this.bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-    const reply = this.script.shift() ?? { status: 200, body: 'ok' };
-    res.writeHead(reply.status, { 'content-type': 'text/plain' }).end(reply.body);
-  }
-}
 
 function recordingLogger() {
   const entries: { level: 'info' | 'warn'; message: string; extra: Record<string, unknown> }[] = [];

@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { AlertNotification } from '#core/alert-lifecycle.ts';
+import type {
+  InstanceTypeCache,
+  InstanceTypeCatalog,
+  InstanceTypeReader,
+} from '#core/capacity-ports.ts';
+import { instanceTypeEntries } from '#core/instance-type.ts';
+import { CachedInstanceTypeCatalog } from '#core/instance-type-catalog.ts';
+import type { Notifier } from '#core/notifier.ts';
+import { ConfigError } from '#shared/errors.ts';
+
+/**
+ * Local mode's instance-type data: a saved `aws ec2 describe-instance-types` response
+ * (real entries, copied from the project's reference data). Pass your own with
+ * `--instance-types FILE` for other types.
+ */
+export const DEFAULT_INSTANCE_TYPES = fileURLToPath(
+  new URL('../../events/reference/instance-types.json', import.meta.url),
+);
+
+/** DescribeInstanceTypes answered from a saved response; the file is read once, on first use. */
+export class FileInstanceTypeReader implements InstanceTypeReader {
+  private entries: Promise<readonly unknown[]> | undefined;
+
+  constructor(private readonly path: string) {}
+
+  /** Reads the file now, so a bad path fails before anything else happens. */
+  async preload(): Promise<void> {
+    this.entries ??= this.load();
+    await this.entries;
+  }
+
+  async describe(instanceType: string): Promise<unknown | undefined> {
+    this.entries ??= this.load();
+    return (await this.entries).find(
+      (entry) => (entry as { InstanceType?: unknown } | null)?.InstanceType === instanceType,
+    );
+  }
+
+  private async load(): Promise<readonly unknown[]> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new ConfigError(`--instance-types ${this.path}: cannot read (${code})`);
+    }
+    try {
+      return instanceTypeEntries(JSON.parse(text));
+    } catch (error) {
+      throw new ConfigError(`--instance-types ${this.path}: ${(error as Error).message}`);
+    }
+  }
+}
+
+class MemoryInstanceTypeCache implements InstanceTypeCache {
+  private readonly entries = new Map<string, unknown>();
+  async get(instanceType: string) {
+    return this.entries.get(instanceType);
+  }
+  async put(instanceType: string, info: unknown) {
+    this.entries.set(instanceType, info);
+  }
+}
+
+/**
+ * The file is the source of truth in local mode, so nothing is cached in the local
+ * ledger: editing the file takes effect on the next command.
+ */
+export async function fileInstanceTypeCatalog(path: string): Promise<InstanceTypeCatalog> {
+  const reader = new FileInstanceTypeReader(path);
+  await reader.preload();
+  return new CachedInstanceTypeCatalog(new MemoryInstanceTypeCache(), reader);
+}
+
+/** Local mode's stand-in for the SNS topic: keeps every notification and prints one line for each. */
+export class PrintingNotifier implements Notifier {
+  readonly sent: AlertNotification[] = [];
+
+  constructor(private readonly print: (line: string) => void) {}
+
+  async notify(notification: AlertNotification): Promise<void> {
+    this.sent.push(notification);
+    const { type, kind, severity, cluster, subject, summary } = notification;
+    this.print(`alert ${type.padEnd(7)} ${kind} ${subject} [${severity}, ${cluster}] ${summary}`);
+  }
+}

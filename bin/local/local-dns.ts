@@ -1,0 +1,149 @@
+import { DynamoDnsRecordCache } from '#adapters/ledger-dns.ts';
+import { DynamoTargetLedger } from '#adapters/ledger-targets.ts';
+import { batchChangeGroups, ROUTE53_LIMITS } from '#core/dns-batch.ts';
+import { desiredFromLoadBalancers } from '#core/dns-desired.ts';
+import { TargetLedgerLoadBalancers } from '#core/dns-load-balancers.ts';
+import type { DnsApplyReport, DnsChangeApplier, DnsRecordCache } from '#core/dns-ports.ts';
+import type { DnsChangeGroup, HostedZoneRef } from '#core/dns-record.ts';
+import { bareZoneId } from '#core/dns-zone.ts';
+import { loadDnsSettings } from '#shared/dns-config.ts';
+import type { DnsCommandDeps } from '../commands/dns.ts';
+import { DnsInputError } from '../commands/dns.ts';
+import { type LocalLedger, openLocalLedger } from './local-ledger.ts';
+
+/**
+ * Local mode has no Route53: the ledger's record cache stands for it. Applying writes the
+ * changes there, so the next `dns plan` starts from them, as it would after a real apply.
+ */
+export class CacheOnlyApplier implements DnsChangeApplier {
+  constructor(
+    private readonly cache: DnsRecordCache,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async apply(groups: readonly DnsChangeGroup[]): Promise<DnsApplyReport> {
+    const { batches, oversized } = batchChangeGroups(groups, ROUTE53_LIMITS);
+    const at = this.clock().toISOString();
+    const applied: DnsChangeGroup[] = [];
+    for (const batch of batches) {
+      for (const group of batch.groups) {
+        await this.cache.applyChanges(group.zoneId, group.changes, at);
+        applied.push(group);
+      }
+    }
+    return {
+      dryRun: false,
+      batches,
+      applied,
+      failed: oversized.map((group) => ({
+        group,
+        reason: 'oversized',
+        messages: [`changes for ${group.hostname} exceed one ChangeResourceRecordSets request`],
+      })),
+      alerts: [],
+      writeCalls: 0,
+      complete: true,
+    };
+  }
+}
+
+export interface LocalDnsOptions {
+  readonly env?: Record<string, string | undefined>;
+  readonly open?: () => Promise<LocalLedger>;
+  readonly clock?: () => Date;
+}
+
+/**
+ * `dns plan` / `dns apply` against the local ledger: load balancers as replayed ELB events
+ * left them, zones from --zone or DNS_ZONES, current records from the ledger's cache (empty
+ * until a `dns apply`). The ledger is opened on first use and closed after the subcommand.
+ */
+export function localDnsDeps(options: LocalDnsOptions = {}): DnsCommandDeps {
+  const env = options.env ?? process.env;
+  const open = options.open ?? (() => openLocalLedger());
+  let session: Promise<LocalLedger> | undefined;
+  const ledger = () => {
+    session ??= open();
+    return session;
+  };
+  const cache = async () => {
+    const local = await ledger();
+    return new DynamoDnsRecordCache(local.db, local.tableName);
+  };
+  // Only the option defaults matter here; zones and owner are checked when planning.
+  const settings = () => loadDnsSettings({ ...env, DNS_OWNER_ID: env.DNS_OWNER_ID ?? 'netledger' });
+  const envDefaults = safeDefaults(env);
+
+  return {
+    ...(envDefaults ? { defaults: envDefaults } : {}),
+    source: {
+      async load({ zones: flagZones }) {
+        const dns = settings();
+        const zones: readonly HostedZoneRef[] =
+          flagZones.length > 0 ? flagZones : dns.enabled ? dns.zones : [];
+        if (zones.length === 0) {
+          throw new DnsInputError('no hosted zone: pass --zone ID=NAME or set DNS_ZONES');
+        }
+        const local = await ledger();
+        const lbs = new TargetLedgerLoadBalancers(
+          new DynamoTargetLedger(local.db, local.tableName),
+        );
+        const records = await cache();
+        const desired = desiredFromLoadBalancers(
+          await lbs.listLoadBalancers(),
+          dns.enabled ? dns.statics : [],
+        );
+        const snapshots = await Promise.all(
+          zones.map(async (zone) => ({
+            zone,
+            recordSets: (await records.readZone(bareZoneId(zone.id))).recordSets,
+          })),
+        );
+        return {
+          input: { snapshots, desired: desired.records, conflicts: desired.conflicts },
+          zones,
+        };
+      },
+    },
+    async apply(plan, { dryRun }) {
+      const applier = new CacheOnlyApplier(await cache(), options.clock);
+      if (!dryRun) return applier.apply(plan.changes);
+      const { batches } = batchChangeGroups(plan.changes, ROUTE53_LIMITS);
+      return {
+        dryRun: true,
+        batches,
+        applied: [],
+        failed: [],
+        alerts: [],
+        writeCalls: 0,
+        complete: true,
+      };
+    },
+    async close() {
+      const opened = session;
+      session = undefined;
+      if (opened) await (await opened).close();
+    },
+  };
+}
+
+/**
+ * Option defaults from DNS_OWNER_ID, DNS_POLICY and DNS_TXT_PREFIX. The CLI builds every
+ * command at start, so a bad value must not break unrelated commands: it is reported when
+ * `dns` itself loads its settings.
+ */
+function safeDefaults(env: Record<string, string | undefined>): DnsCommandDeps['defaults'] {
+  try {
+    const dns = loadDnsSettings({
+      DNS_ZONES: 'LOCAL=local',
+      DNS_OWNER_ID: env.DNS_OWNER_ID ?? 'netledger',
+      DNS_POLICY: env.DNS_POLICY,
+      DNS_TXT_PREFIX: env.DNS_TXT_PREFIX,
+    });
+    return dns.enabled
+      ? { owner: dns.ownerId, policy: dns.policy, txtPrefix: dns.txtPrefix }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

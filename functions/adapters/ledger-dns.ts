@@ -1,0 +1,274 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { CachedRecords, DnsRecordCache } from '#core/dns-ports.ts';
+import type { RecordChange, RecordSet } from '#core/dns-record.ts';
+import { bareZoneId, normalizeDnsName } from '#core/dns-zone.ts';
+import { expiresAt, keys, RETENTION_SECONDS } from './ledger-keys.ts';
+
+type Item = Record<string, unknown>;
+
+/**
+ * An item is written only over an older observation: `at` is the time the record set was
+ * seen (the start of a full read, or an applied change), so a slow sweep that read Route53
+ * before netledger changed a record cannot put the old record back.
+ */
+const OLDER = '(attribute_not_exists(#at) OR #at < :at)';
+const OLDER_OR_SAME = '(attribute_not_exists(#at) OR #at <= :at)';
+
+/** Conditional puts are one request each; this many run at once during a full refresh. */
+const WRITE_CONCURRENCY = 16;
+
+function recordKey(zoneId: string, rs: RecordSet) {
+  return keys.dnsRecord(
+    bareZoneId(zoneId),
+    normalizeDnsName(rs.Name),
+    rs.Type,
+    rs.SetIdentifier ?? '',
+  );
+}
+
+/** Same content regardless of key order, so an unchanged record set is not rewritten. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+async function inBatches<T>(
+  items: readonly T[],
+  size: number,
+  run: (item: T) => Promise<void>,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += size) {
+    await Promise.all(items.slice(i, i + size).map(run));
+  }
+}
+
+/**
+ * The DNS half of the ledger: Route53 record sets cached per hosted zone (one query per zone,
+ * one per name), and the hostnames each load balancer claimed. Deleted records stay as
+ * tombstones until their TTL so an older full read cannot resurrect them.
+ */
+export class DynamoDnsRecordCache implements DnsRecordCache {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async replaceZone(zoneId: string, recordSets: readonly RecordSet[], at: string): Promise<void> {
+    const zone = bareZoneId(zoneId);
+    const existing = new Map<string, Item>();
+    for (const item of await this.queryZone(zone, keys.dnsRecordPrefix())) {
+      existing.set(String(item.SK), item);
+    }
+    const writes: { key: ReturnType<typeof recordKey>; rs: RecordSet }[] = [];
+    const seen = new Set<string>();
+    for (const rs of recordSets) {
+      const key = recordKey(zone, rs);
+      seen.add(key.SK);
+      const old = existing.get(key.SK);
+      if (old && old.deleted !== true && canonical(old.recordSet) === canonical(rs)) continue;
+      writes.push({ key, rs });
+    }
+    await inBatches(writes, WRITE_CONCURRENCY, ({ key, rs }) =>
+      this.conditional(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...key, entity: 'dns-record', zoneId: zone, recordSet: storable(rs), at },
+          ConditionExpression: OLDER,
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
+    );
+    const gone = [...existing.values()].filter((item) => !seen.has(String(item.SK)));
+    await inBatches(gone, WRITE_CONCURRENCY, (item) =>
+      this.conditional(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { PK: item.PK, SK: item.SK },
+          ConditionExpression: OLDER,
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
+    );
+    await this.db
+      .send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...keys.dnsZone(zone),
+            entity: 'dns-zone',
+            zoneId: zone,
+            refreshedAt: at,
+            recordCount: recordSets.length,
+          },
+          ConditionExpression: '(attribute_not_exists(refreshedAt) OR refreshedAt <= :at)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      )
+      .catch(ignoreConditionFailure);
+  }
+
+  async readZone(zoneId: string): Promise<CachedRecords> {
+    const zone = bareZoneId(zoneId);
+    const [refreshedAt, items] = await Promise.all([
+      this.refreshedAt(zone),
+      this.queryZone(zone, keys.dnsRecordPrefix()),
+    ]);
+    return withRefreshedAt(refreshedAt, live(items));
+  }
+
+  async readNames(zoneId: string, names: readonly string[]): Promise<CachedRecords> {
+    const zone = bareZoneId(zoneId);
+    const unique = [...new Set(names.map(normalizeDnsName))];
+    const [refreshedAt, perName] = await Promise.all([
+      this.refreshedAt(zone),
+      Promise.all(unique.map((name) => this.queryZone(zone, keys.dnsRecordPrefix(name)))),
+    ]);
+    return withRefreshedAt(refreshedAt, live(perName.flat()));
+  }
+
+  async applyChanges(zoneId: string, changes: readonly RecordChange[], at: string): Promise<void> {
+    const zone = bareZoneId(zoneId);
+    for (const change of changes) {
+      const key = recordKey(zone, change.ResourceRecordSet);
+      const item: Item =
+        change.Action === 'DELETE'
+          ? {
+              ...key,
+              entity: 'dns-record',
+              zoneId: zone,
+              deleted: true,
+              at,
+              expiresAt: expiresAt(at, RETENTION_SECONDS.tombstone),
+            }
+          : {
+              ...key,
+              entity: 'dns-record',
+              zoneId: zone,
+              recordSet: storable(change.ResourceRecordSet),
+              at,
+            };
+      await this.conditional(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: OLDER_OR_SAME,
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    }
+  }
+
+  async claimedHostnames(arns: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    await Promise.all(
+      [...new Set(arns)].map(async (arn) => {
+        const items = await this.query({
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+          ExpressionAttributeValues: {
+            ':pk': keys.lbHostname(arn, '').PK,
+            ':sk': keys.lbHostnamePrefix,
+          },
+        });
+        out.set(
+          arn,
+          items.map((i) => String(i.hostname)),
+        );
+      }),
+    );
+    return out;
+  }
+
+  async setClaimedHostnames(arn: string, hostnames: readonly string[], at: string): Promise<void> {
+    const wanted = new Set(hostnames.map(normalizeDnsName));
+    const current = (await this.claimedHostnames([arn])).get(arn) ?? [];
+    for (const hostname of current) {
+      if (wanted.has(hostname)) continue;
+      await this.db.send(
+        new DeleteCommand({ TableName: this.table, Key: keys.lbHostname(arn, hostname) }),
+      );
+    }
+    const have = new Set(current);
+    for (const hostname of wanted) {
+      if (have.has(hostname)) continue;
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.lbHostname(arn, hostname), entity: 'lb-hostname', arn, hostname, at },
+        }),
+      );
+    }
+  }
+
+  private async refreshedAt(zone: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.dnsZone(zone), ConsistentRead: true }),
+    );
+    return Item?.refreshedAt === undefined ? undefined : String(Item.refreshedAt);
+  }
+
+  private queryZone(zone: string, prefix: string): Promise<Item[]> {
+    return this.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': keys.dnsZonePartition(zone), ':sk': prefix },
+    });
+  }
+
+  private async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const out: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          ConsistentRead: true,
+          ...input,
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  private async conditional(command: PutCommand | DeleteCommand): Promise<void> {
+    const sent = command instanceof PutCommand ? this.db.send(command) : this.db.send(command);
+    await sent.catch(ignoreConditionFailure);
+  }
+}
+
+/** A newer observation is already stored: ours is obsolete, which is not an error. */
+function ignoreConditionFailure(error: unknown): void {
+  if (error instanceof ConditionalCheckFailedException) return;
+  throw error;
+}
+
+/** SDK shapes carry `undefined` members, which DynamoDB cannot store; JSON drops them. */
+function storable(rs: RecordSet): RecordSet {
+  return JSON.parse(JSON.stringify(rs)) as RecordSet;
+}
+
+function live(items: readonly Item[]): RecordSet[] {
+  return items.filter((i) => i.deleted !== true).map((i) => i.recordSet as RecordSet);
+}
+
+function withRefreshedAt(refreshedAt: string | undefined, recordSets: RecordSet[]): CachedRecords {
+  return refreshedAt === undefined ? { recordSets } : { refreshedAt, recordSets };
+}

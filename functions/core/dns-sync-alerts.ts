@@ -1,0 +1,78 @@
+import type { AlertCondition, AlertKind } from './alert.ts';
+import type { AlertPolicy, AlertRecord } from './alert-lifecycle.ts';
+import type { AlertStore } from './capacity-ports.ts';
+import type { Notifier } from './notifier.ts';
+import { type SettledAlert, settleAlert } from './target-alerts.ts';
+
+export const DNS_ALERT_KINDS: readonly AlertKind[] = ['dns-conflict', 'dns-failure'];
+
+export type DnsAlertResult = SettledAlert;
+
+export interface DnsAlertDeps {
+  readonly alerts: AlertStore;
+  readonly notifier: Notifier;
+  readonly policy: AlertPolicy;
+  readonly now: string;
+}
+
+/** The DNS name an alert is about: conflicts say `name`, failures `hostname`. */
+export function alertName(record: Pick<AlertRecord, 'subject' | 'facts'>): string {
+  const fact = record.facts.name ?? record.facts.hostname;
+  return typeof fact === 'string' ? fact : (record.subject.split('|')[0] ?? record.subject);
+}
+
+/** A cleared condition for an open DNS alert, worded for the resolve notification. */
+export function clearedCondition(record: AlertRecord): AlertCondition {
+  const name = alertName(record);
+  return {
+    kind: record.kind,
+    subject: record.subject,
+    cluster: record.cluster,
+    active: false,
+    severity: record.severity,
+    title: record.title,
+    summary:
+      record.kind === 'dns-failure'
+        ? `Route53 changes for ${name} went through or are no longer needed`
+        : `${name} no longer conflicts with another owner or the configuration`,
+    facts: { ...record.facts, cleared: true },
+  };
+}
+
+/**
+ * Settles DNS alerts: `active` conditions are opened or kept, and every open DNS alert in
+ * `resolvable` that no active condition names any more is resolved. The store is written
+ * before delivery with a conditional put, so concurrent syncs notify once; a failed delivery
+ * is rolled back (a first open is made overdue) so the next sync sends it again, and the
+ * delivery errors are rethrown once everything else is settled.
+ */
+export async function settleDnsAlerts(
+  active: readonly AlertCondition[],
+  resolvable: readonly AlertRecord[],
+  deps: DnsAlertDeps,
+): Promise<DnsAlertResult[]> {
+  const results: DnsAlertResult[] = [];
+  const failures: unknown[] = [];
+  const wanted = new Map<string, AlertCondition>();
+  for (const c of active) {
+    const key = `${c.kind}#${c.subject}`;
+    if (!wanted.has(key)) wanted.set(key, c);
+  }
+  const cleared = resolvable
+    .filter((r) => r.status === 'open' && !wanted.has(`${r.kind}#${r.subject}`))
+    .map(clearedCondition);
+  const alerting = { alerts: deps.alerts, notifier: deps.notifier, policy: deps.policy };
+  for (const condition of [...wanted.values(), ...cleared]) {
+    try {
+      const settled = await settleAlert(condition, alerting, deps.now);
+      if (settled) results.push(settled);
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) {
+    throw new AggregateError(failures, `${failures.length} DNS alerts could not be delivered`);
+  }
+  return results;
+}

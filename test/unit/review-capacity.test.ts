@@ -1,0 +1,473 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import type { AlertRecord } from '#core/alert-lifecycle.ts';
+import type { CapacitySettings } from '#core/capacity-settings.ts';
+import {
+  InstanceTypeDataError,
+  type InstanceTypeLimits,
+  parseInstanceTypesDocument,
+} from '#core/instance-type.ts';
+import type { InstanceState } from '#core/network.ts';
+import type { AddressRecord, EniRecord, NodeView, SubnetView } from '#core/ports.ts';
+import { reviewCapacity } from '#core/review-capacity.ts';
+import {
+  InMemoryAlertStore,
+  InMemoryCapacityLedger,
+  RecordingNotifier,
+  StaticInstanceTypeCatalog,
+} from '#test/helpers/capacity-fakes.ts';
+
+const limits = Object.fromEntries(
+  parseInstanceTypesDocument(
+    JSON.parse(
+      readFileSync(new URL('../fixtures/instance-types-sample.json', import.meta.url), 'utf8'),
+    ),
+  ).map((l) => [l.instanceType, l]),
+) as Record<string, InstanceTypeLimits>;
+
+const NODE = 'i-0a1b2c3d4e5f00001';
+const SUBNET = 'subnet-0aa1111111111111a';
+const VPC = 'vpc-0a1b2c3d4e5f60718';
+const T0 = Date.parse('2026-11-21T10:00:00Z');
+const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+const stamp = { eventId: 'e-1', eventTime: at(0) };
+
+const settings: CapacitySettings = {
+  clusters: { prefixDelegation: ['pd'], customNetworking: [], maxEnis: { capped: 2 } },
+  thresholds: {
+    // Alert under 3 free slots; clear only above 3 + 2.
+    node: { minFreeSlots: 3, minFreePercent: 0, clearMarginSlots: 2 },
+    subnetExhaustion: { minFreeAddresses: 8, minFreePercent: 0, clearMarginAddresses: 4 },
+    subnetFragmentation: { minFreePrefixBlocks: 2, clearMarginBlocks: 1 },
+  },
+  alertPolicy: { remindAfterSeconds: 3600 },
+};
+
+interface NodeSpec {
+  readonly secondaries: readonly number[];
+  readonly type?: string;
+  readonly cluster?: string;
+  readonly state?: InstanceState;
+}
+
+/** A node with one ENI per entry of `secondaries` (device index = position), each with that many secondary IPs. */
+function nodeView(id: string, spec: NodeSpec): NodeView {
+  const enis: EniRecord[] = [];
+  const addresses: AddressRecord[] = [];
+  spec.secondaries.forEach((count, device) => {
+    const eniId = `eni-${id.slice(-5)}${device}`;
+    enis.push({
+      eniId,
+      vpcId: VPC,
+      subnetId: SUBNET,
+      description: device === 0 ? '' : `aws-K8S-${id}`,
+      kind: device === 0 ? 'node-primary' : 'vpc-cni',
+      cluster: spec.cluster ?? 'myeks',
+      instanceId: id,
+      attachment: { instanceId: id, deviceIndex: device, networkCardIndex: 0 },
+      deleted: false,
+    });
+    const ip = (n: number) => `192.168.${device}.${n}`;
+    const base = { eniId, subnetId: SUBNET, vpcId: VPC, instanceId: id, stamp };
+    addresses.push({ ...base, address: ip(10), kind: 'primary', consumer: 'node-primary' });
+    for (let n = 0; n < count; n++) {
+      addresses.push({ ...base, address: ip(20 + n), kind: 'secondary', consumer: 'vpc-cni' });
+    }
+  });
+  return {
+    node: {
+      instanceId: id,
+      instanceType: spec.type ?? 't3.medium',
+      cluster: spec.cluster ?? 'myeks',
+      state: spec.state ?? 'running',
+    },
+    enis,
+    addresses,
+  };
+}
+
+/** A subnet whose ENI holds the given addresses (one CNI ENI of `cluster`). */
+function subnetView(
+  cidr: string | undefined,
+  used: readonly string[],
+  cluster = 'myeks',
+): SubnetView {
+  const eniId = 'eni-0000000000000aaaa';
+  return {
+    subnet: { subnetId: SUBNET, vpcId: VPC, reservations: [], ...(cidr ? { cidr } : {}) },
+    enis: [
+      {
+        eniId,
+        vpcId: VPC,
+        subnetId: SUBNET,
+        description: '',
+        kind: 'vpc-cni',
+        cluster,
+        deleted: false,
+      },
+    ],
+    addresses: used.map((address) => ({
+      address,
+      kind: 'secondary' as const,
+      consumer: 'vpc-cni' as const,
+      eniId,
+      subnetId: SUBNET,
+      vpcId: VPC,
+      stamp,
+    })),
+  };
+}
+
+function world() {
+  const ledger = new InMemoryCapacityLedger();
+  const alerts = new InMemoryAlertStore();
+  const notifier = new RecordingNotifier();
+  const catalog = new StaticInstanceTypeCatalog(limits);
+  const review = (nodes: string[], subnets: string[], seconds: number) =>
+    reviewCapacity(
+      { nodes, subnets },
+      { ledger, alerts, catalog, notifier, settings, now: at(seconds) },
+    );
+  return { ledger, alerts, notifier, catalog, review };
+}
+
+describe('reviewCapacity: node-pod-capacity', () => {
+  test('a t3.medium with 3/3 ENIs and 2 free slots opens one alert that says why', async () => {
+    // Prepare: 5 + 5 + 3 of 15 secondary-IP slots in use
+    const { ledger, alerts, notifier, review } = world();
+    ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5, 3] }));
+
+    // Act
+    const result = await review([NODE], [], 0);
+
+    // Assess
+    expect(result.alerts).toEqual([
+      {
+        kind: 'node-pod-capacity',
+        subject: NODE,
+        cluster: 'myeks',
+        active: true,
+        outcome: 'opened',
+      },
+    ]);
+    expect(notifier.sent).toHaveLength(1);
+    expect(notifier.sent[0]).toMatchObject({
+      type: 'open',
+      kind: 'node-pod-capacity',
+      subject: NODE,
+      cluster: 'myeks',
+      severity: 'warning',
+      facts: { instanceType: 't3.medium', enisAttached: 3, eniLimit: 3, freeSlots: 2 },
+    });
+    expect(notifier.sent[0]?.summary).toContain('3/3 ENIs, 13/15 secondary IPs');
+    expect(notifier.sent[0]?.summary).toContain('pods beyond 17');
+    expect((await alerts.get('node-pod-capacity', NODE))?.status).toBe('open');
+  });
+
+  test('low free slots with an ENI still attachable raise nothing (the CNI will attach it)', async () => {
+    // Prepare: 5 + 5 of 15 slots, eth2 not attached yet; thresholds high enough to call 5 free "low"
+    const { ledger, alerts, notifier } = world();
+    ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5] }));
+    const eager: CapacitySettings = {
+      ...settings,
+      thresholds: {
+        ...settings.thresholds,
+        node: { minFreeSlots: 8, minFreePercent: 0, clearMarginSlots: 0 },
+      },
+    };
+    const run = (view: NodeView) => {
+      ledger.nodes.set(NODE, view);
+      return reviewCapacity(
+        { nodes: [NODE], subnets: [] },
+        {
+          ledger,
+          alerts,
+          catalog: new StaticInstanceTypeCatalog(limits),
+          notifier,
+          settings: eager,
+          now: at(0),
+        },
+      );
+    };
+
+    // Act
+    const before = await run(nodeView(NODE, { secondaries: [5, 5] }));
+    const after = await run(nodeView(NODE, { secondaries: [5, 5, 0] }));
+
+    // Assess: the same free slots alert only once the last ENI is attached
+    expect(before.alerts).toEqual([]);
+    expect(after.alerts.map((a) => a.outcome)).toEqual(['opened']);
+    expect(notifier.sent).toHaveLength(1);
+  });
+
+  test('MAX_ENIS of the cluster counts as the ENI limit', async () => {
+    // Prepare: cluster "capped" allows 2 ENIs; both are attached and full
+    const { ledger, notifier, review } = world();
+    ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5], cluster: 'capped' }));
+
+    // Act
+    await review([NODE], [], 0);
+
+    // Assess
+    expect(notifier.sent.map((n) => n.type)).toEqual(['open']);
+    expect(notifier.sent[0]?.facts).toMatchObject({ eniLimit: 2, freeSlots: 0 });
+    expect(notifier.sent[0]?.severity).toBe('critical');
+  });
+
+  test('opens once, reminds once per interval, and stays quiet in between', async () => {
+    // Prepare
+    const { ledger, notifier, review } = world();
+    ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5, 4] }));
+
+    // Act
+    const outcomes = [];
+    for (const seconds of [0, 60, 3599, 3600, 3660, 7199, 7200]) {
+      outcomes.push((await review([NODE], [], seconds)).alerts[0]?.outcome);
+    }
+
+    // Assess
+    expect(outcomes).toEqual([
+      'opened',
+      'unchanged',
+      'unchanged',
+      'reminded',
+      'unchanged',
+      'unchanged',
+      'reminded',
+    ]);
+    expect(notifier.sent.map((n) => n.type)).toEqual(['open', 'remind', 'remind']);
+  });
+
+  test.each([
+    { free: 4, resolves: false },
+    { free: 5, resolves: false },
+    { free: 6, resolves: true },
+  ])(
+    'hysteresis: an open alert with $free free slots resolves: $resolves',
+    async ({ free, resolves }) => {
+      // Prepare: opened at 2 free slots; threshold 3, clear margin 2
+      const { ledger, notifier, review } = world();
+      ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5, 3] }));
+      await review([NODE], [], 0);
+      // 15 - free slots in use, filling eth0, eth1, eth2 in order
+      const used = 15 - free;
+      const secondaries = [0, 5, 10].map((start) => Math.min(5, Math.max(0, used - start)));
+      ledger.nodes.set(NODE, nodeView(NODE, { secondaries }));
+
+      // Act
+      const result = await review([NODE], [], 60);
+
+      // Assess
+      expect(result.alerts[0]?.outcome).toBe(resolves ? 'resolved' : 'updated');
+      expect(notifier.sent.map((n) => n.type)).toEqual(resolves ? ['open', 'resolve'] : ['open']);
+    },
+  );
+
+  test('a terminated node is not evaluated, but its open alert is resolved', async () => {
+    // Prepare
+    const { ledger, catalog, notifier, review } = world();
+    ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5, 5] }));
+    await review([NODE], [], 0);
+    ledger.nodes.set(NODE, {
+      node: { instanceId: NODE, instanceType: 't3.medium', cluster: 'myeks', state: 'terminated' },
+      enis: [],
+      addresses: [],
+    });
+    catalog.lookups.length = 0;
+
+    // Act
+    const result = await review([NODE], [], 60);
+
+    // Assess
+    expect(catalog.lookups).toEqual([]);
+    expect(result.skipped).toEqual([{ subject: NODE, reason: 'node is terminated' }]);
+    expect(notifier.sent.map((n) => n.type)).toEqual(['open', 'resolve']);
+    expect(notifier.sent[1]).toMatchObject({
+      title: notifier.sent[0]?.title,
+      summary: expect.stringContaining('terminated'),
+      resolvedAt: at(60),
+    });
+  });
+
+  test('a terminated node that never alerted stays silent', async () => {
+    // Prepare
+    const { ledger, alerts, notifier, review } = world();
+    ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [], state: 'terminated' }));
+
+    // Act
+    const result = await review([NODE], [], 0);
+
+    // Assess
+    expect(result.alerts).toEqual([]);
+    expect(notifier.sent).toEqual([]);
+    expect(alerts.writes).toEqual([]);
+  });
+
+  test.each([
+    { what: 'not in the ledger', view: undefined, reason: 'node not in the ledger' },
+    {
+      what: 'of an unknown type',
+      view: nodeView(NODE, { secondaries: [5, 5, 5], type: 'x9.mega' }),
+      reason: 'instance type x9.mega unknown to EC2',
+    },
+    {
+      what: 'of a type with bad data',
+      view: nodeView(NODE, { secondaries: [5, 5, 5], type: 'broken' }),
+      reason: 'broken: NetworkInfo is missing',
+    },
+  ])('a node $what is skipped with its reason', async ({ view, reason }) => {
+    // Prepare
+    const { ledger, notifier, alerts } = world();
+    if (view) ledger.nodes.set(NODE, view);
+    const catalog = new StaticInstanceTypeCatalog({
+      ...limits,
+      broken: new InstanceTypeDataError('broken: NetworkInfo is missing'),
+    });
+
+    // Act
+    const result = await reviewCapacity(
+      { nodes: [NODE], subnets: [] },
+      { ledger, alerts, catalog, notifier, settings, now: at(0) },
+    );
+
+    // Assess
+    expect(result.skipped).toEqual([{ subject: NODE, reason }]);
+    expect(notifier.sent).toEqual([]);
+  });
+});
+
+describe('reviewCapacity: subnets', () => {
+  // A /27: 32 addresses, 5 kept by AWS, 27 usable.
+  const small = (n: number) => Array.from({ length: n }, (_, i) => `10.1.0.${4 + i}`);
+
+  test('a /27 with 7 free addresses opens subnet-exhaustion; with 13 free it resolves', async () => {
+    // Prepare
+    const { ledger, notifier, review } = world();
+    ledger.subnets.set(SUBNET, subnetView('10.1.0.0/27', small(20)));
+
+    // Act
+    const opened = await review([], [SUBNET], 0);
+    ledger.subnets.set(SUBNET, subnetView('10.1.0.0/27', small(14)));
+    const resolved = await review([], [SUBNET], 60);
+
+    // Assess
+    expect(opened.alerts).toContainEqual(
+      expect.objectContaining({ kind: 'subnet-exhaustion', subject: SUBNET, outcome: 'opened' }),
+    );
+    expect(resolved.alerts).toContainEqual(
+      expect.objectContaining({ kind: 'subnet-exhaustion', outcome: 'resolved' }),
+    );
+    expect(notifier.sent.map((n) => [n.kind, n.type, n.facts.free])).toEqual([
+      ['subnet-exhaustion', 'open', 32 - 5 - 20],
+      ['subnet-exhaustion', 'resolve', 32 - 5 - 14],
+    ]);
+    expect(notifier.sent[0]?.cluster).toBe('myeks');
+  });
+
+  // One address in each /28 block of a /24 but the first and last (which AWS-reserved addresses already break).
+  const scattered = Array.from({ length: 14 }, (_, i) => `10.2.0.${(i + 1) * 16 + 5}`);
+
+  test.each([
+    { cluster: 'pd', alerts: ['subnet-fragmentation'] },
+    { cluster: 'myeks', alerts: [] },
+  ])(
+    'a /24 with no free /28 block: fragmentation alert for cluster $cluster: $alerts',
+    async ({ cluster, alerts }) => {
+      // Prepare
+      const { ledger, notifier, review } = world();
+      ledger.subnets.set(SUBNET, subnetView('10.2.0.0/24', scattered, cluster));
+
+      // Act
+      await review([], [SUBNET], 0);
+
+      // Assess
+      expect(notifier.sent.map((n) => n.kind)).toEqual(alerts);
+      if (alerts.length > 0)
+        expect(notifier.sent[0]?.facts).toMatchObject({ freePrefixBlocks: 0, free: 256 - 5 - 14 });
+    },
+  );
+
+  test('a subnet whose CIDR is not known is skipped', async () => {
+    // Prepare
+    const { ledger, notifier, review } = world();
+    ledger.subnets.set(SUBNET, subnetView(undefined, small(27)));
+
+    // Act
+    const result = await review([], [SUBNET], 0);
+
+    // Assess
+    expect(result.skipped).toEqual([{ subject: SUBNET, reason: 'subnet CIDR not known' }]);
+    expect(notifier.sent).toEqual([]);
+  });
+});
+
+describe('reviewCapacity: concurrency and failed deliveries', () => {
+  test('when another invocation stores the alert first, ours is dropped unsent', async () => {
+    // Prepare: a concurrent invocation opens the same alert between our read and our write
+    const { ledger, alerts, notifier, review } = world();
+    ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5, 5] }));
+    alerts.beforePut = (record) => {
+      alerts.beforePut = undefined;
+      alerts.records.set(`${record.kind}#${record.subject}`, { ...record, openedAt: at(-1) });
+    };
+
+    // Act
+    const result = await review([NODE], [], 0);
+
+    // Assess
+    expect(result.alerts[0]?.outcome).toBe('conflict');
+    expect(notifier.sent).toEqual([]);
+  });
+
+  test('a failed open is rethrown and sent as a reminder by the next review', async () => {
+    // Prepare
+    const { ledger, notifier, review } = world();
+    ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5, 5] }));
+    notifier.failNext = new Error('SNS throttled');
+
+    // Act
+    const failed = review([NODE], [], 0);
+    await expect(failed).rejects.toThrow('SNS throttled');
+    await review([NODE], [], 10);
+
+    // Assess
+    expect(notifier.sent.map((n) => n.type)).toEqual(['remind']);
+    expect(notifier.sent[0]?.openedAt).toBe(at(0));
+  });
+
+  test('a failed resolve leaves the alert open, so the next review resolves it', async () => {
+    // Prepare
+    const { ledger, alerts, notifier, review } = world();
+    ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5, 5] }));
+    await review([NODE], [], 0);
+    ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 1, 0] }));
+    notifier.failNext = new Error('SNS down');
+
+    // Act
+    await expect(review([NODE], [], 60)).rejects.toThrow('SNS down');
+    const stillOpen: AlertRecord | undefined = await alerts.get('node-pod-capacity', NODE);
+    await review([NODE], [], 120);
+
+    // Assess
+    expect(stillOpen?.status).toBe('open');
+    expect(notifier.sent.map((n) => n.type)).toEqual(['open', 'resolve']);
+  });
+
+  test('one failed delivery does not keep the other subjects from being reviewed', async () => {
+    // Prepare
+    const { ledger, notifier, review } = world();
+    ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5, 5] }));
+    ledger.subnets.set(
+      SUBNET,
+      subnetView(
+        '10.1.0.0/27',
+        Array.from({ length: 27 }, (_, i) => `10.1.0.${4 + i}`),
+      ),
+    );
+    notifier.failNext = new Error('SNS down');
+
+    // Act / Assess
+    await expect(review([NODE], [SUBNET], 0)).rejects.toThrow('SNS down');
+    expect(notifier.sent.map((n) => n.kind)).toEqual(['subnet-exhaustion']);
+  });
+});

@@ -1,0 +1,359 @@
+import { describe, expect, test } from 'vitest';
+import type { AlertNotification } from '#core/alert-lifecycle.ts';
+import { type DnsLoadBalancer, HOSTNAME_TAG } from '#core/dns-desired.ts';
+import type {
+  CachedRecords,
+  DnsApplyReport,
+  DnsChangeApplier,
+  DnsRecordCache,
+  DnsZoneReader,
+} from '#core/dns-ports.ts';
+import type { DnsChangeGroup, RecordChange, RecordSet } from '#core/dns-record.ts';
+import { encodeOwnership } from '#core/dns-registry.ts';
+import { normalizeDnsName } from '#core/dns-zone.ts';
+import {
+  type DnsSyncConfig,
+  DnsZoneRefreshError,
+  refreshZonesAndSync,
+  type SyncDnsDeps,
+  syncDns,
+  syncDnsForLoadBalancers,
+} from '#core/sync-dns.ts';
+import { InMemoryAlertStore } from '#test/helpers/capacity-fakes.ts';
+
+const ZONE = { id: 'Z1', name: 'example.com' };
+const OTHER_ZONE = { id: 'Z2', name: 'example.org' };
+const OWNER = 'me';
+const NOW = '2026-11-21T10:00:00.000Z';
+const LATER = '2026-11-21T10:10:00.000Z';
+
+const key = (rs: Pick<RecordSet, 'Name' | 'Type'>) => `${normalizeDnsName(rs.Name)}|${rs.Type}`;
+
+function lb(
+  name: string,
+  hostnames: string,
+  extra: Partial<DnsLoadBalancer> = {},
+): DnsLoadBalancer {
+  return {
+    arn: `arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/${name}/00aa`,
+    dnsName: `${name}.elb.amazonaws.com`,
+    canonicalHostedZoneId: 'ZELB',
+    ipAddressType: 'ipv4',
+    tags: { [HOSTNAME_TAG]: hostnames },
+    cluster: 'c1',
+    ...extra,
+  };
+}
+
+/** Route53 (per zone) and the ledger cache in one: what the cache says is what Route53 holds. */
+class MemoryDns implements DnsRecordCache {
+  readonly zones = new Map<string, { refreshedAt?: string; records: Map<string, RecordSet> }>();
+  readonly claims = new Map<string, string[]>();
+  readonly namesRead: string[] = [];
+  writes = 0;
+
+  seed(zoneId: string, recordSets: RecordSet[], refreshedAt: string | undefined = NOW): void {
+    this.zones.set(zoneId, {
+      ...(refreshedAt === undefined ? {} : { refreshedAt }),
+      records: new Map(recordSets.map((rs) => [key(rs), rs])),
+    });
+  }
+
+  get(zoneId: string, name: string, type: string): RecordSet | undefined {
+    return this.zones.get(zoneId)?.records.get(`${name}|${type}`);
+  }
+
+  async replaceZone(zoneId: string, recordSets: readonly RecordSet[], at: string): Promise<void> {
+    this.writes++;
+    this.seed(zoneId, [...recordSets], at);
+  }
+
+  async readZone(zoneId: string): Promise<CachedRecords> {
+    const zone = this.zones.get(zoneId);
+    return zone
+      ? {
+          ...(zone.refreshedAt ? { refreshedAt: zone.refreshedAt } : {}),
+          recordSets: [...zone.records.values()],
+        }
+      : { recordSets: [] };
+  }
+
+  async readNames(zoneId: string, names: readonly string[]): Promise<CachedRecords> {
+    this.namesRead.push(...names);
+    const wanted = new Set(names);
+    const all = await this.readZone(zoneId);
+    return {
+      ...all,
+      recordSets: all.recordSets.filter((rs) => wanted.has(normalizeDnsName(rs.Name))),
+    };
+  }
+
+  async applyChanges(zoneId: string, changes: readonly RecordChange[]): Promise<void> {
+    this.writes++;
+    const zone = this.zones.get(zoneId) ?? { records: new Map() };
+    this.zones.set(zoneId, zone);
+    for (const c of changes) {
+      if (c.Action === 'DELETE') zone.records.delete(key(c.ResourceRecordSet));
+      else zone.records.set(key(c.ResourceRecordSet), c.ResourceRecordSet);
+    }
+  }
+
+  async claimedHostnames(arns: readonly string[]): Promise<Map<string, string[]>> {
+    return new Map(arns.map((a) => [a, this.claims.get(a) ?? []]));
+  }
+
+  async setClaimedHostnames(arn: string, hostnames: readonly string[]): Promise<void> {
+    this.writes++;
+    this.claims.set(arn, [...hostnames]);
+  }
+}
+
+/** Accepts every group except those whose hostname is in `reject`. */
+class MemoryApplier implements DnsChangeApplier {
+  readonly reject = new Set<string>();
+  readonly sent: DnsChangeGroup[] = [];
+
+  async apply(groups: readonly DnsChangeGroup[]): Promise<DnsApplyReport> {
+    this.sent.push(...groups);
+    const failed = groups
+      .filter((g) => this.reject.has(g.hostname))
+      .map((group) => ({ group, reason: 'invalid-change' as const, messages: ['rejected'] }));
+    return {
+      dryRun: false,
+      batches: [],
+      applied: groups.filter((g) => !this.reject.has(g.hostname)),
+      failed,
+      alerts: [],
+      writeCalls: 1,
+      complete: true,
+    };
+  }
+}
+
+function setup(config: Partial<DnsSyncConfig> = {}) {
+  const dns = new MemoryDns();
+  const applier = new MemoryApplier();
+  const alerts = new InMemoryAlertStore();
+  const sent: AlertNotification[] = [];
+  let failNotify = false;
+  const lbs: DnsLoadBalancer[] = [];
+  const deps = (now = NOW): SyncDnsDeps => ({
+    lbs: { listLoadBalancers: async () => [...lbs] },
+    cache: dns,
+    applier,
+    alerts,
+    notifier: {
+      notify: async (n) => {
+        if (failNotify) throw new Error('SNS down');
+        sent.push(n);
+      },
+    },
+    config: {
+      ownerId: OWNER,
+      zones: [ZONE],
+      policy: 'sync',
+      txtPrefix: '',
+      statics: [],
+      dryRun: false,
+      alertPolicy: { remindAfterSeconds: 3600 },
+      ...config,
+    },
+    now,
+  });
+  return {
+    dns,
+    applier,
+    alerts,
+    sent,
+    lbs,
+    deps,
+    setFailNotify: (v: boolean) => {
+      failNotify = v;
+    },
+  };
+}
+
+const foreignA = (name: string): RecordSet[] => [
+  {
+    Name: `${name}.`,
+    Type: 'A',
+    AliasTarget: {
+      DNSName: 'x.elb.amazonaws.com.',
+      HostedZoneId: 'ZELB',
+      EvaluateTargetHealth: true,
+    },
+  },
+  {
+    Name: `a-${name}.`,
+    Type: 'TXT',
+    TTL: 300,
+    ResourceRecords: [{ Value: encodeOwnership('them') }],
+  },
+];
+
+describe('syncDns', () => {
+  test('dry run plans and reports, but writes nothing anywhere', async () => {
+    // Prepare
+    const w = setup({ dryRun: true });
+    w.dns.seed(ZONE.id, foreignA('taken.example.com'));
+    w.lbs.push(lb('web', 'web.example.com,taken.example.com'));
+    const log: string[] = [];
+
+    // Act
+    const result = await syncDns('all', { ...w.deps(), log: (m) => log.push(m) });
+
+    // Assess
+    expect(result.dryRun).toBe(true);
+    expect(result.plan.create.map((r) => r.name)).toEqual(['web.example.com']);
+    expect(result.wouldAlert.map((c) => c.subject)).toEqual(['taken.example.com|A']);
+    expect(w.applier.sent).toEqual([]);
+    expect(w.dns.writes).toBe(0);
+    expect(w.alerts.writes).toEqual([]);
+    expect(w.sent).toEqual([]);
+    expect(log).toHaveLength(1);
+  });
+
+  test('a rejected change opens a dns-failure alert that resolves when the change goes through', async () => {
+    // Prepare
+    const w = setup();
+    w.dns.seed(ZONE.id, []);
+    const web = lb('web', 'web.example.com');
+    w.lbs.push(web);
+    w.applier.reject.add('web.example.com');
+
+    // Act
+    await syncDnsForLoadBalancers([web.arn], w.deps());
+    w.applier.reject.clear();
+    await syncDnsForLoadBalancers([web.arn], w.deps(LATER));
+
+    // Assess
+    expect(w.sent.map((n) => [n.kind, n.type, n.subject])).toEqual([
+      ['dns-failure', 'open', 'web.example.com'],
+      ['dns-failure', 'resolve', 'web.example.com'],
+    ]);
+    expect(w.dns.get(ZONE.id, 'web.example.com', 'A')).toBeDefined();
+  });
+
+  test('a zone the sweep never read is deferred: no change, no alert, the claim is kept', async () => {
+    // Prepare
+    const w = setup();
+    const web = lb('web', 'web.example.com');
+    w.lbs.push(web);
+
+    // Act
+    const result = await syncDnsForLoadBalancers([web.arn], w.deps());
+
+    // Assess
+    expect(result.deferredZones).toEqual([ZONE.id]);
+    expect(w.applier.sent).toEqual([]);
+    expect(w.alerts.writes).toEqual([]);
+    expect(w.dns.claims.get(web.arn)).toEqual(['web.example.com']);
+  });
+
+  test('an event for one of two LBs claiming a hostname picks the same winner as the sweep', async () => {
+    // Prepare: "a-first" has the lower ARN and wins; the event is about the other one.
+    const w = setup();
+    w.dns.seed(ZONE.id, []);
+    const winner = lb('a-first', 'web.example.com');
+    const loser = lb('b-second', 'web.example.com');
+    w.lbs.push(loser, winner);
+
+    // Act
+    const event = await syncDnsForLoadBalancers([loser.arn], w.deps());
+    const sweep = await syncDns('all', w.deps(LATER));
+
+    // Assess
+    expect(w.dns.get(ZONE.id, 'web.example.com', 'A')?.AliasTarget?.DNSName).toBe(winner.dnsName);
+    expect(sweep.plan.changes).toEqual([]);
+    expect(event.plan.conflicts.map((c) => c.reason)).toEqual(['duplicate-claim']);
+    expect(w.sent.filter((n) => n.type === 'open').map((n) => n.subject)).toEqual([
+      'web.example.com',
+    ]);
+  });
+
+  test('a hostname that is also a TXT name of the event LB is not deleted from a partial read', async () => {
+    // Prepare: another LB owns a record at a-web.example.com, which is also web's TXT name.
+    const w = setup();
+    w.dns.seed(ZONE.id, []);
+    const web = lb('web', 'web.example.com');
+    const odd = lb('odd', 'a-web.example.com');
+    w.lbs.push(web, odd);
+    await syncDns('all', w.deps());
+    const before = w.dns.get(ZONE.id, 'a-web.example.com', 'A');
+
+    // Act
+    await syncDnsForLoadBalancers([web.arn], w.deps(LATER));
+
+    // Assess
+    expect(before).toBeDefined();
+    expect(w.dns.get(ZONE.id, 'a-web.example.com', 'A')).toEqual(before);
+  });
+
+  test('an event reads only its names and leaves alerts of other names alone', async () => {
+    // Prepare: a conflict on taken.example.com is open; then an unrelated LB event arrives.
+    const w = setup();
+    w.dns.seed(ZONE.id, foreignA('taken.example.com'));
+    const taken = lb('taken', 'taken.example.com');
+    const web = lb('web', 'web.example.com');
+    w.lbs.push(taken, web);
+    await syncDns('all', w.deps());
+    w.dns.namesRead.length = 0;
+    // The conflicting LB goes away, but only web's event is processed.
+    w.lbs.splice(0, 1);
+
+    // Act
+    await syncDnsForLoadBalancers([web.arn], w.deps(LATER));
+
+    // Assess
+    expect(new Set(w.dns.namesRead)).toEqual(
+      new Set(['web.example.com', 'a-web.example.com', 'aaaa-web.example.com']),
+    );
+    expect((await w.alerts.listOpen()).map((r) => r.subject)).toEqual(['taken.example.com|A']);
+  });
+
+  test('a failed delivery is retried on the next sync and the error is rethrown', async () => {
+    // Prepare
+    const w = setup();
+    w.dns.seed(ZONE.id, foreignA('taken.example.com'));
+    w.lbs.push(lb('taken', 'taken.example.com'));
+    w.setFailNotify(true);
+
+    // Act
+    const first = syncDns('all', w.deps());
+    await expect(first).rejects.toThrow('SNS down');
+    w.setFailNotify(false);
+    await syncDns('all', w.deps(LATER));
+
+    // Assess
+    expect(w.sent.map((n) => [n.kind, n.subject])).toEqual([
+      ['dns-conflict', 'taken.example.com|A'],
+    ]);
+  });
+});
+
+describe('refreshZonesAndSync', () => {
+  test('syncs the zones it could read and then reports the others', async () => {
+    // Prepare
+    const w = setup({ zones: [ZONE, OTHER_ZONE] });
+    w.lbs.push(lb('web', 'web.example.com,web.example.org'));
+    const reader: DnsZoneReader = {
+      readZone: async (zoneId) => {
+        if (zoneId === OTHER_ZONE.id) throw new Error('AccessDenied');
+        return [];
+      },
+    };
+
+    // Act
+    const error = await refreshZonesAndSync({ ...w.deps(), reader }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(DnsZoneRefreshError);
+    const { result, failures } = error as DnsZoneRefreshError;
+    expect(failures.map((f) => f.zoneId)).toEqual([OTHER_ZONE.id]);
+    expect(result.plan.create.map((r) => `${r.zoneId} ${r.name}`)).toEqual(['Z1 web.example.com']);
+    expect(result.deferredZones).toEqual([OTHER_ZONE.id]);
+    expect(w.dns.get(ZONE.id, 'web.example.com', 'A')).toBeDefined();
+    // Not being able to read a zone is not a DNS conflict.
+    expect(w.sent).toEqual([]);
+  });
+});
