@@ -1,70 +1,41 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { AlertKind } from '#core/alert.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AlertKind, Severity } from '#core/alert.ts';
 import type { AlertRecord } from '#core/alert-lifecycle.ts';
 import { type AlertStore, AlertWriteConflictError } from '#core/capacity-ports.ts';
 import { expiresAt, INDEX, keys } from './ledger-keys.ts';
-
-type Item = Record<string, unknown>;
+import { type Guard, type Item, LedgerTable } from './ledger-table.ts';
 
 /** Resolved alerts stay visible (and recognisable on a quick re-open) for a month, then expire. */
 export const RESOLVED_ALERT_RETENTION_SECONDS = 30 * 86_400;
 
 /** The alert lifecycle's records in the ledger table; open ones are listed through GSI1. */
 export class DynamoAlertStore implements AlertStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+  private readonly table: LedgerTable;
+
+  constructor(db: DynamoDBDocumentClient, tableName: string) {
+    this.table = new LedgerTable(db, tableName);
+  }
 
   async get(kind: AlertKind, subject: string): Promise<AlertRecord | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: keys.alert(kind, subject),
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? toRecord(Item) : undefined;
+    const item = await this.table.get(keys.alert(kind, subject));
+    return item ? toRecord(item) : undefined;
   }
 
   async put(record: AlertRecord, expected?: AlertRecord | null): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({ TableName: this.table, Item: toItem(record), ...condition(expected) }),
+    if ((await this.table.put(toItem(record), unchangedSince(expected))) === 'stale') {
+      throw new AlertWriteConflictError(
+        `alert ${record.kind}#${record.subject} changed since it was read`,
       );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new AlertWriteConflictError(
-          `alert ${record.kind}#${record.subject} changed since it was read`,
-        );
-      }
-      throw error;
     }
   }
 
   async listOpen(): Promise<AlertRecord[]> {
-    const out: AlertRecord[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: INDEX.byNode,
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': keys.openAlerts },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(toRecord(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await this.table.query({
+      IndexName: INDEX.byNode,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.openAlerts },
+    });
+    return items.map(toRecord);
   }
 }
 
@@ -72,14 +43,14 @@ export class DynamoAlertStore implements AlertStore {
  * Optimistic concurrency without a version attribute: an alert's status, notification
  * time, count and opening time together change on every notification.
  */
-function condition(expected: AlertRecord | null | undefined) {
+function unchangedSince(expected: AlertRecord | null | undefined): Guard {
   if (expected === undefined) return {};
-  if (expected === null) return { ConditionExpression: 'attribute_not_exists(PK)' };
+  if (expected === null) return { condition: 'attribute_not_exists(PK)' };
   return {
-    ConditionExpression:
+    condition:
       '#status = :status AND lastNotifiedAt = :last AND notifyCount = :count AND openedAt = :opened',
-    ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: {
+    names: { '#status': 'status' },
+    values: {
       ':status': expected.status,
       ':last': expected.lastNotifiedAt,
       ':count': expected.notifyCount,
@@ -105,6 +76,7 @@ function toItem(record: AlertRecord): Item {
     lastNotifiedAt: record.lastNotifiedAt,
     notifyCount: record.notifyCount,
     ...(record.resolvedAt !== undefined ? { resolvedAt: record.resolvedAt } : {}),
+    ...(record.notifiedSeverity !== undefined ? { notifiedSeverity: record.notifiedSeverity } : {}),
     // A whole-item put: an open record carries the index keys, a resolved one a TTL instead.
     ...(open
       ? keys.openAlertIndex(record.kind, record.subject)
@@ -141,5 +113,8 @@ function toRecord(item: Item): AlertRecord {
     lastNotifiedAt: String(item.lastNotifiedAt),
     notifyCount: Number(item.notifyCount),
     ...(item.resolvedAt !== undefined ? { resolvedAt: String(item.resolvedAt) } : {}),
+    ...(item.notifiedSeverity !== undefined
+      ? { notifiedSeverity: item.notifiedSeverity as Severity }
+      : {}),
   };
 }

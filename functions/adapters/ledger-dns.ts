@@ -1,26 +1,22 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { canonical } from '#core/canonical.ts';
 import type { CachedRecords, DnsRecordCache } from '#core/dns-ports.ts';
 import type { RecordChange, RecordSet } from '#core/dns-record.ts';
 import { bareZoneId, normalizeDnsName } from '#core/dns-zone.ts';
 import { expiresAt, keys, RETENTION_SECONDS } from './ledger-keys.ts';
-
-type Item = Record<string, unknown>;
+import { type Guard, type Item, LedgerTable } from './ledger-table.ts';
 
 /**
  * An item is written only over an older observation: `at` is the time the record set was
  * seen (the start of a full read, or an applied change), so a slow sweep that read Route53
- * before netledger changed a record cannot put the old record back.
+ * before netledger changed a record cannot put the old record back. A write that loses is
+ * obsolete, not an error: its 'stale' answer is ignored.
  */
-const OLDER = '(attribute_not_exists(#at) OR #at < :at)';
-const OLDER_OR_SAME = '(attribute_not_exists(#at) OR #at <= :at)';
+const seenBefore = (at: string, orSame = false): Guard => ({
+  condition: `(attribute_not_exists(#at) OR #at ${orSame ? '<=' : '<'} :at)`,
+  names: { '#at': 'at' },
+  values: { ':at': at },
+});
 
 /** Conditional puts are one request each; this many run at once during a full refresh. */
 const WRITE_CONCURRENCY = 16;
@@ -32,18 +28,6 @@ function recordKey(zoneId: string, rs: RecordSet) {
     rs.Type,
     rs.SetIdentifier ?? '',
   );
-}
-
-/** Same content regardless of key order, so an unchanged record set is not rewritten. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 async function inBatches<T>(
@@ -62,10 +46,11 @@ async function inBatches<T>(
  * tombstones until their TTL so an older full read cannot resurrect them.
  */
 export class DynamoDnsRecordCache implements DnsRecordCache {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+  private readonly table: LedgerTable;
+
+  constructor(db: DynamoDBDocumentClient, tableName: string) {
+    this.table = new LedgerTable(db, tableName);
+  }
 
   async replaceZone(zoneId: string, recordSets: readonly RecordSet[], at: string): Promise<void> {
     const zone = bareZoneId(zoneId);
@@ -82,45 +67,27 @@ export class DynamoDnsRecordCache implements DnsRecordCache {
       if (old && old.deleted !== true && canonical(old.recordSet) === canonical(rs)) continue;
       writes.push({ key, rs });
     }
-    await inBatches(writes, WRITE_CONCURRENCY, ({ key, rs }) =>
-      this.conditional(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...key, entity: 'dns-record', zoneId: zone, recordSet: storable(rs), at },
-          ConditionExpression: OLDER,
-          ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      ),
-    );
+    await inBatches(writes, WRITE_CONCURRENCY, async ({ key, rs }) => {
+      const item = { ...key, entity: 'dns-record', zoneId: zone, recordSet: storable(rs), at };
+      await this.table.put(item, seenBefore(at));
+    });
     const gone = [...existing.values()].filter((item) => !seen.has(String(item.SK)));
-    await inBatches(gone, WRITE_CONCURRENCY, (item) =>
-      this.conditional(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: { PK: item.PK, SK: item.SK },
-          ConditionExpression: OLDER,
-          ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      ),
+    await inBatches(gone, WRITE_CONCURRENCY, async (item) => {
+      await this.table.delete({ PK: item.PK, SK: item.SK }, seenBefore(at));
+    });
+    await this.table.put(
+      {
+        ...keys.dnsZone(zone),
+        entity: 'dns-zone',
+        zoneId: zone,
+        refreshedAt: at,
+        recordCount: recordSets.length,
+      },
+      {
+        condition: '(attribute_not_exists(refreshedAt) OR refreshedAt <= :at)',
+        values: { ':at': at },
+      },
     );
-    await this.db
-      .send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...keys.dnsZone(zone),
-            entity: 'dns-zone',
-            zoneId: zone,
-            refreshedAt: at,
-            recordCount: recordSets.length,
-          },
-          ConditionExpression: '(attribute_not_exists(refreshedAt) OR refreshedAt <= :at)',
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      )
-      .catch(ignoreConditionFailure);
   }
 
   async readZone(zoneId: string): Promise<CachedRecords> {
@@ -163,15 +130,8 @@ export class DynamoDnsRecordCache implements DnsRecordCache {
               recordSet: storable(change.ResourceRecordSet),
               at,
             };
-      await this.conditional(
-        new PutCommand({
-          TableName: this.table,
-          Item: item,
-          ConditionExpression: OLDER_OR_SAME,
-          ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      );
+      // A change applied at the same time as a read saw it is at least as current.
+      await this.table.put(item, seenBefore(at, true));
     }
   }
 
@@ -179,7 +139,8 @@ export class DynamoDnsRecordCache implements DnsRecordCache {
     const out = new Map<string, string[]>();
     await Promise.all(
       [...new Set(arns)].map(async (arn) => {
-        const items = await this.query({
+        const items = await this.table.query({
+          ConsistentRead: true,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
           ExpressionAttributeValues: {
             ':pk': keys.lbHostname(arn, '').PK,
@@ -200,64 +161,33 @@ export class DynamoDnsRecordCache implements DnsRecordCache {
     const current = (await this.claimedHostnames([arn])).get(arn) ?? [];
     for (const hostname of current) {
       if (wanted.has(hostname)) continue;
-      await this.db.send(
-        new DeleteCommand({ TableName: this.table, Key: keys.lbHostname(arn, hostname) }),
-      );
+      await this.table.delete(keys.lbHostname(arn, hostname));
     }
     const have = new Set(current);
     for (const hostname of wanted) {
       if (have.has(hostname)) continue;
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.lbHostname(arn, hostname), entity: 'lb-hostname', arn, hostname, at },
-        }),
-      );
+      await this.table.put({
+        ...keys.lbHostname(arn, hostname),
+        entity: 'lb-hostname',
+        arn,
+        hostname,
+        at,
+      });
     }
   }
 
   private async refreshedAt(zone: string): Promise<string | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: keys.dnsZone(zone), ConsistentRead: true }),
-    );
-    return Item?.refreshedAt === undefined ? undefined : String(Item.refreshedAt);
+    const item = await this.table.get(keys.dnsZone(zone));
+    return item?.refreshedAt === undefined ? undefined : String(item.refreshedAt);
   }
 
   private queryZone(zone: string, prefix: string): Promise<Item[]> {
-    return this.query({
+    return this.table.query({
+      ConsistentRead: true,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
       ExpressionAttributeValues: { ':pk': keys.dnsZonePartition(zone), ':sk': prefix },
     });
   }
-
-  private async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-    const out: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          ConsistentRead: true,
-          ...input,
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
-  }
-
-  private async conditional(command: PutCommand | DeleteCommand): Promise<void> {
-    const sent = command instanceof PutCommand ? this.db.send(command) : this.db.send(command);
-    await sent.catch(ignoreConditionFailure);
-  }
-}
-
-/** A newer observation is already stored: ours is obsolete, which is not an error. */
-function ignoreConditionFailure(error: unknown): void {
-  if (error instanceof ConditionalCheckFailedException) return;
-  throw error;
 }
 
 /** SDK shapes carry `undefined` members, which DynamoDB cannot store; JSON drops them. */

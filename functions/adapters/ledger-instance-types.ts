@@ -1,6 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { InstanceTypeCache } from '#core/capacity-ports.ts';
 import { keys } from './ledger-keys.ts';
+import { LedgerTable } from './ledger-table.ts';
 
 /**
  * Instance-type data is refreshed now and then: AWS occasionally raises a type's limits,
@@ -14,38 +15,36 @@ export const INSTANCE_TYPE_CACHE_SECONDS = 30 * 86_400;
  * DynamoDB's attribute-value rules would make of it.
  */
 export class DynamoInstanceTypeCache implements InstanceTypeCache {
+  private readonly table: LedgerTable;
+
   constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
+    db: DynamoDBDocumentClient,
+    tableName: string,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.table = new LedgerTable(db, tableName);
+  }
 
   async get(instanceType: string): Promise<unknown | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: keys.instanceType(instanceType) }),
-    );
-    if (typeof Item?.info !== 'string') return undefined;
+    // A cache: an eventually consistent read is enough, and costs half.
+    const item = await this.table.get(keys.instanceType(instanceType), { consistent: false });
+    if (typeof item?.info !== 'string') return undefined;
     // TTL deletion lags by up to days; an expired entry is a miss.
-    if (typeof Item.expiresAt === 'number' && Item.expiresAt * 1000 <= this.clock().getTime()) {
+    if (typeof item.expiresAt === 'number' && item.expiresAt * 1000 <= this.clock().getTime()) {
       return undefined;
     }
-    return JSON.parse(Item.info);
+    return JSON.parse(item.info);
   }
 
   async put(instanceType: string, info: unknown): Promise<void> {
     const now = this.clock();
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...keys.instanceType(instanceType),
-          entity: 'instance-type',
-          instanceType,
-          info: JSON.stringify(info),
-          cachedAt: now.toISOString(),
-          expiresAt: Math.floor(now.getTime() / 1000) + INSTANCE_TYPE_CACHE_SECONDS,
-        },
-      }),
-    );
+    await this.table.put({
+      ...keys.instanceType(instanceType),
+      entity: 'instance-type',
+      instanceType,
+      info: JSON.stringify(info),
+      cachedAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + INSTANCE_TYPE_CACHE_SECONDS,
+    });
   }
 }

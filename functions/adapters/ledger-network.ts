@@ -1,4 +1,3 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventStamp } from '#core/event-envelope.ts';
 import type {
   AddressFacts,
@@ -9,7 +8,6 @@ import type {
 } from '#core/network.ts';
 import type {
   AddressRecord,
-  AuditEntry,
   EniEntry,
   EniRecord,
   NetworkLedger,
@@ -19,48 +17,11 @@ import type {
   SubnetView,
   WriteOutcome,
 } from '#core/ports.ts';
+import { EventLedger } from './ledger-events.ts';
 import { expiresAt, INDEX, keys, RETENTION_SECONDS } from './ledger-keys.ts';
-import { compact, type Item, LedgerTable, newerThan as NEWER, pick } from './ledger-table.ts';
+import { compact, type Item, newerThan as NEWER, pick } from './ledger-table.ts';
 
-export class DynamoNetworkLedger implements NetworkLedger {
-  private readonly table: LedgerTable;
-
-  constructor(db: DynamoDBDocumentClient, tableName: string) {
-    this.table = new LedgerTable(db, tableName);
-  }
-
-  async hasProcessed(eventId: string): Promise<boolean> {
-    return (await this.table.get(keys.event(eventId))) !== undefined;
-  }
-
-  async markProcessed(
-    stamp: EventStamp,
-    name: string,
-    audit: readonly AuditEntry[],
-  ): Promise<void> {
-    await this.table.put({
-      ...keys.event(stamp.eventId),
-      entity: 'event',
-      name,
-      eventTime: stamp.eventTime,
-      expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.processedEvent),
-    });
-    let n = 0;
-    for (const entry of audit) {
-      await this.table.put({
-        ...keys.audit(entry.entity, stamp.eventTime, stamp.eventId, n++),
-        entity: 'audit',
-        subject: entry.entity,
-        action: entry.action,
-        ...(entry.detail ? { detail: entry.detail } : {}),
-        eventId: stamp.eventId,
-        eventTime: stamp.eventTime,
-        eventName: name,
-        expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.audit),
-      });
-    }
-  }
-
+export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
   async getNode(instanceId: string): Promise<NodeRecord | undefined> {
     const item = await this.table.get(keys.node(instanceId));
     return item ? toNode(item) : undefined;

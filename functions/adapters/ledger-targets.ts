@@ -1,15 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
 import type { DelayChange } from '#core/deregistration-delay.ts';
 import type { EventStamp } from '#core/event-envelope.ts';
-import type { AuditEntry, WriteOutcome } from '#core/ports.ts';
+import type { WriteOutcome } from '#core/ports.ts';
 import { clusterOf, type LoadBalancer, stackOf, type Tags } from '#core/target-group.ts';
 import type {
   KeyChanges,
@@ -21,79 +12,23 @@ import type {
   TargetRecord,
   TargetRegistrationInput,
 } from '#core/target-ports.ts';
+import { EventLedger } from './ledger-events.ts';
 import { expiresAt, INDEX, keys, RETENTION_SECONDS } from './ledger-keys.ts';
+import { compact, type Item, newerThan, pick, whileLive } from './ledger-table.ts';
 
-type Item = Record<string, unknown>;
-
-/** Same rule as the network ledger: newer-or-equal stamps win, equal times ordered by event id. */
-const NEWER = (time: string, id: string) =>
-  `(attribute_not_exists(${time}) OR ${time} < :t OR (${time} = :t AND ${id} <= :id))`;
-const LIVE = '(attribute_not_exists(deleted) OR deleted = :false)';
-
-/** Tags and attributes keep one stamp per key as `<time>|<eventId>`, which sorts like NEWER. */
+/** Tags and attributes keep one stamp per key as `<time>|<eventId>`, which sorts like newerThan. */
 const stampText = (s: EventStamp) => `${s.eventTime}|${s.eventId}`;
 
-export class DynamoTargetLedger implements TargetLedger {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
-  async hasProcessed(eventId: string): Promise<boolean> {
-    return (await this.get(keys.event(eventId))) !== undefined;
-  }
-
-  async markProcessed(
-    stamp: EventStamp,
-    name: string,
-    audit: readonly AuditEntry[],
-  ): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...keys.event(stamp.eventId),
-          entity: 'event',
-          name,
-          eventTime: stamp.eventTime,
-          expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.processedEvent),
-        },
-      }),
-    );
-    await this.audit(stamp, name, audit);
-  }
-
-  async audit(stamp: EventStamp, name: string, entries: readonly AuditEntry[]): Promise<void> {
-    let n = 0;
-    for (const entry of entries) {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...keys.audit(entry.entity, stamp.eventTime, stamp.eventId, n++),
-            entity: 'audit',
-            subject: entry.entity,
-            action: entry.action,
-            ...(entry.detail ? { detail: entry.detail } : {}),
-            eventId: stamp.eventId,
-            eventTime: stamp.eventTime,
-            eventName: name,
-            expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.audit),
-          },
-        }),
-      );
-    }
-  }
-
+export class DynamoTargetLedger extends EventLedger implements TargetLedger {
   // --- load balancers ---------------------------------------------------------------------
 
   async getLoadBalancer(arn: string): Promise<LoadBalancerRecord | undefined> {
-    const item = await this.get(keys.loadBalancer(arn));
+    const item = await this.table.get(keys.loadBalancer(arn));
     return item && item.name !== undefined ? toLoadBalancer(item) : undefined;
   }
 
   async putLoadBalancer(lb: LoadBalancer, stamp: EventStamp): Promise<WriteOutcome> {
-    const w = await this.update(
+    return this.putMeta(
       keys.loadBalancer(lb.arn),
       {
         entity: 'load-balancer',
@@ -104,17 +39,11 @@ export class DynamoTargetLedger implements TargetLedger {
         canonicalHostedZoneId: lb.canonicalHostedZoneId,
         vpcId: lb.vpcId,
         scheme: lb.scheme,
-        deleted: false,
-        metaTime: stamp.eventTime,
-        metaEventId: stamp.eventId,
         ...keys.loadBalancerIndex(lb.arn),
         ...compact({ ipAddressType: lb.ipAddressType, createdAt: lb.createdAt }),
       },
-      `${LIVE} AND ${NEWER('metaTime', 'metaEventId')}`,
       stamp,
     );
-    if (w === 'applied') await this.initMaps(keys.loadBalancer(lb.arn));
-    return w;
   }
 
   async deleteLoadBalancer(arn: string, stamp: EventStamp): Promise<WriteOutcome> {
@@ -122,7 +51,7 @@ export class DynamoTargetLedger implements TargetLedger {
   }
 
   async listLoadBalancers(): Promise<LoadBalancerRecord[]> {
-    const items = await this.query({
+    const items = await this.table.query({
       IndexName: INDEX.bySubnet,
       KeyConditionExpression: 'GSI2PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.allLoadBalancers },
@@ -133,38 +62,31 @@ export class DynamoTargetLedger implements TargetLedger {
   // --- target groups ----------------------------------------------------------------------
 
   async getTargetGroup(arn: string): Promise<TargetGroupRecord | undefined> {
-    const item = await this.get(keys.targetGroup(arn));
+    const item = await this.table.get(keys.targetGroup(arn));
     return item ? toTargetGroup(item) : undefined;
   }
 
   async putTargetGroup(tg: TargetGroupFacts, stamp: EventStamp): Promise<WriteOutcome> {
     const lbArns = tg.loadBalancerArns;
-    const w = await this.update(
+    return this.putMeta(
       keys.targetGroup(tg.arn),
       {
         entity: 'target-group',
         arn: tg.arn,
         name: tg.name,
         targetType: tg.targetType,
-        deleted: false,
-        metaTime: stamp.eventTime,
-        metaEventId: stamp.eventId,
         ...compact({ protocol: tg.protocol, port: tg.port, vpcId: tg.vpcId }),
         // A create record lists no load balancer yet (a listener attaches it later): keep what is known.
         ...(lbArns && lbArns.length > 0 ? { lbArns: [...lbArns] } : {}),
         ...keys.targetGroupIndex(tg.arn, lbArns?.[0]),
       },
-      `${LIVE} AND ${NEWER('metaTime', 'metaEventId')}`,
       stamp,
-      undefined,
       lbArns && lbArns.length === 0 ? ['lbArns', 'GSI1PK', 'GSI1SK'] : [],
     );
-    if (w === 'applied') await this.initMaps(keys.targetGroup(tg.arn));
-    return w;
   }
 
   async ignoreTargetGroup(arn: string, reason: string, stamp: EventStamp): Promise<WriteOutcome> {
-    return this.update(
+    return this.table.update(
       keys.targetGroup(arn),
       {
         entity: 'target-group',
@@ -174,7 +96,7 @@ export class DynamoTargetLedger implements TargetLedger {
         metaEventId: stamp.eventId,
       },
       // A target group filed as in scope stays so (targetType is set by every putTargetGroup).
-      `${LIVE} AND attribute_not_exists(targetType)`,
+      whileLive('attribute_not_exists(targetType)'),
     );
   }
 
@@ -187,7 +109,7 @@ export class DynamoTargetLedger implements TargetLedger {
   }
 
   async listTargetGroups(): Promise<TargetGroupRecord[]> {
-    const items = await this.query({
+    const items = await this.table.query({
       IndexName: INDEX.bySubnet,
       KeyConditionExpression: 'GSI2PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.allTargetGroups },
@@ -196,7 +118,7 @@ export class DynamoTargetLedger implements TargetLedger {
   }
 
   async targetGroupsOf(lbArn: string): Promise<TargetGroupRecord[]> {
-    const items = await this.query({
+    const items = await this.table.query({
       IndexName: INDEX.byNode,
       KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :tg)',
       ExpressionAttributeValues: { ':pk': keys.byLoadBalancer(lbArn), ':tg': 'TG#' },
@@ -217,19 +139,13 @@ export class DynamoTargetLedger implements TargetLedger {
     const w = await this.setStampedKeys(key, entity, 'tags', 'tagStamps', changes, stamp);
     if (w !== 'applied') return w;
     // The cluster and stack are derived from the tags, so recompute them from what is stored now.
-    const item = await this.get(key);
+    const item = await this.table.get(key);
     const tags = (item?.tags ?? {}) as Tags;
     const derived = { cluster: clusterOf(tags), stack: stackOf(tags) };
-    await this.update(
-      key,
-      compact(derived),
-      undefined,
-      undefined,
-      undefined,
-      Object.entries(derived)
-        .filter(([, v]) => v === undefined)
-        .map(([k]) => k),
-    );
+    const unset = Object.entries(derived)
+      .filter(([, v]) => v === undefined)
+      .map(([k]) => k);
+    await this.table.update(key, compact(derived), { remove: unset });
     return w;
   }
 
@@ -250,15 +166,14 @@ export class DynamoTargetLedger implements TargetLedger {
       stamp,
     );
     if (w === 'applied' && delayChange) {
-      await this.update(
+      await this.table.update(
         key,
         {
           lastDelayChange: compact({ ...delayChange }),
           delayChangeTime: stamp.eventTime,
           delayChangeEventId: stamp.eventId,
         },
-        NEWER('delayChangeTime', 'delayChangeEventId'),
-        stamp,
+        { condition: newerThan('delayChangeTime', 'delayChangeEventId'), stamp },
       );
     }
     return w;
@@ -271,49 +186,35 @@ export class DynamoTargetLedger implements TargetLedger {
     targets: readonly TargetRegistrationInput[],
     stamp: EventStamp,
   ): Promise<WriteOutcome[]> {
-    const out: WriteOutcome[] = [];
-    for (const t of targets) {
+    return this.writeTargets(tgArn, targets, stamp, (t) => {
       const ip = t.kind === 'ip' ? t.id : undefined;
       const node = t.nodeAtRegistration;
-      out.push(
-        await this.update(
-          keys.target(tgArn, t.id, t.port),
-          {
-            entity: 'target',
-            tgArn,
-            id: t.id,
-            port: t.port,
-            kind: t.kind,
-            registered: true,
-            registeredAt: stamp.eventTime,
-            stampTime: stamp.eventTime,
-            stampEventId: stamp.eventId,
-            ...compact({
-              ip,
-              instanceId: t.kind === 'instance' ? t.id : undefined,
-              az: t.az,
-              vpcId: t.vpcId,
-              nodeAtRegistration: node,
-              eniAtRegistration: t.eniAtRegistration,
-            }),
-            ...(ip && t.vpcId ? { GSI3PK: keys.targetByIp(t.vpcId, ip) } : {}),
-            ...(ip && node
-              ? { GSI2PK: keys.targetByNode(node), GSI2SK: `${tgArn}#${t.id}#${t.port}` }
-              : {}),
-          },
-          NEWER('stampTime', 'stampEventId'),
-          stamp,
-          undefined,
-          [
-            'deregisteredAt',
-            'expiresAt',
-            ...(node ? [] : ['nodeAtRegistration', 'GSI2PK', 'GSI2SK']),
-            ...(t.eniAtRegistration ? [] : ['eniAtRegistration']),
-          ],
-        ),
-      );
-    }
-    return out;
+      return {
+        values: {
+          kind: t.kind,
+          registered: true,
+          registeredAt: stamp.eventTime,
+          ...compact({
+            ip,
+            instanceId: t.kind === 'instance' ? t.id : undefined,
+            az: t.az,
+            vpcId: t.vpcId,
+            nodeAtRegistration: node,
+            eniAtRegistration: t.eniAtRegistration,
+          }),
+          ...(ip && t.vpcId ? { GSI3PK: keys.targetByIp(t.vpcId, ip) } : {}),
+          ...(ip && node
+            ? { GSI2PK: keys.targetByNode(node), GSI2SK: `${tgArn}#${t.id}#${t.port}` }
+            : {}),
+        },
+        remove: [
+          'deregisteredAt',
+          'expiresAt',
+          ...(node ? [] : ['nodeAtRegistration', 'GSI2PK', 'GSI2SK']),
+          ...(t.eniAtRegistration ? [] : ['eniAtRegistration']),
+        ],
+      };
+    });
   }
 
   async deregisterTargets(
@@ -321,37 +222,21 @@ export class DynamoTargetLedger implements TargetLedger {
     targets: readonly TargetId[],
     stamp: EventStamp,
   ): Promise<WriteOutcome[]> {
-    const out: WriteOutcome[] = [];
-    for (const t of targets) {
-      out.push(
-        await this.update(
-          keys.target(tgArn, t.id, t.port),
-          {
-            entity: 'target',
-            tgArn,
-            id: t.id,
-            port: t.port,
-            registered: false,
-            deregisteredAt: stamp.eventTime,
-            stampTime: stamp.eventTime,
-            stampEventId: stamp.eventId,
-            expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.tombstone),
-          },
-          NEWER('stampTime', 'stampEventId'),
-          stamp,
-          undefined,
-          ['GSI2PK', 'GSI2SK', 'GSI3PK'],
-        ),
-      );
-    }
-    return out;
+    return this.writeTargets(tgArn, targets, stamp, () => ({
+      values: {
+        registered: false,
+        deregisteredAt: stamp.eventTime,
+        expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.tombstone),
+      },
+      remove: ['GSI2PK', 'GSI2SK', 'GSI3PK'],
+    }));
   }
 
   async targetsOf(
     tgArn: string,
     options: { includeDeregistered?: boolean } = {},
   ): Promise<TargetRecord[]> {
-    const items = await this.query({
+    const items = await this.table.query({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
       ExpressionAttributeValues: {
         ':pk': keys.targetGroupPartition(tgArn),
@@ -362,12 +247,12 @@ export class DynamoTargetLedger implements TargetLedger {
   }
 
   async getTarget(tgArn: string, target: TargetId): Promise<TargetRecord | undefined> {
-    const item = await this.get(keys.target(tgArn, target.id, target.port));
+    const item = await this.table.get(keys.target(tgArn, target.id, target.port));
     return item ? toTarget(item) : undefined;
   }
 
   async targetsByIp(vpcId: string, ip: string): Promise<TargetRecord[]> {
-    const items = await this.query({
+    const items = await this.table.query({
       IndexName: INDEX.lookup,
       KeyConditionExpression: 'GSI3PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.targetByIp(vpcId, ip) },
@@ -376,7 +261,7 @@ export class DynamoTargetLedger implements TargetLedger {
   }
 
   async targetsByNode(instanceId: string): Promise<TargetRecord[]> {
-    const items = await this.query({
+    const items = await this.table.query({
       IndexName: INDEX.bySubnet,
       KeyConditionExpression: 'GSI2PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.targetByNode(instanceId) },
@@ -386,10 +271,55 @@ export class DynamoTargetLedger implements TargetLedger {
 
   // --- helpers ----------------------------------------------------------------------------
 
+  /** Facts of a live load balancer or target group, newer stamps winning, then its maps made. */
+  private async putMeta(
+    key: Item,
+    values: Item,
+    stamp: EventStamp,
+    remove: readonly string[] = [],
+  ): Promise<WriteOutcome> {
+    const w = await this.table.update(
+      key,
+      { ...values, deleted: false, metaTime: stamp.eventTime, metaEventId: stamp.eventId },
+      { ...whileLive(newerThan('metaTime', 'metaEventId')), stamp, remove },
+    );
+    if (w === 'applied') await this.initMaps(key);
+    return w;
+  }
+
+  /** One write per target, each guarded by that target's own stamp. */
+  private async writeTargets<T extends TargetId>(
+    tgArn: string,
+    targets: readonly T[],
+    stamp: EventStamp,
+    change: (t: T) => { values: Item; remove: readonly string[] },
+  ): Promise<WriteOutcome[]> {
+    const out: WriteOutcome[] = [];
+    for (const t of targets) {
+      const { values, remove } = change(t);
+      out.push(
+        await this.table.update(
+          keys.target(tgArn, t.id, t.port),
+          {
+            entity: 'target',
+            tgArn,
+            id: t.id,
+            port: t.port,
+            ...values,
+            stampTime: stamp.eventTime,
+            stampEventId: stamp.eventId,
+          },
+          { condition: newerThan('stampTime', 'stampEventId'), stamp, remove },
+        ),
+      );
+    }
+    return out;
+  }
+
   private async tombstone(key: Item, entity: Item, stamp: EventStamp): Promise<WriteOutcome> {
-    const existing = await this.get(key);
+    const existing = await this.table.get(key);
     if (existing?.deleted === true) return 'unchanged';
-    const w = await this.update(
+    return this.table.update(
       key,
       {
         ...entity,
@@ -398,25 +328,17 @@ export class DynamoTargetLedger implements TargetLedger {
         deletedEventId: stamp.eventId,
         expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.tombstone),
       },
-      LIVE,
-      undefined,
-      { ':false': false },
-      ['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'],
+      { ...whileLive(), remove: ['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'] },
     );
-    return w;
   }
 
   /** Maps must exist before `SET map.key` can work. */
   private async initMaps(key: Item): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: key,
-        UpdateExpression:
-          'SET tags = if_not_exists(tags, :e), tagStamps = if_not_exists(tagStamps, :e), ' +
-          'attributes = if_not_exists(attributes, :e), attributeStamps = if_not_exists(attributeStamps, :e)',
-        ExpressionAttributeValues: { ':e': {} },
-      }),
+    await this.table.updateExpression(
+      key,
+      'SET tags = if_not_exists(tags, :e), tagStamps = if_not_exists(tagStamps, :e), ' +
+        'attributes = if_not_exists(attributes, :e), attributeStamps = if_not_exists(attributeStamps, :e)',
+      { values: { ':e': {} } },
     );
   }
 
@@ -433,114 +355,23 @@ export class DynamoTargetLedger implements TargetLedger {
     changes: KeyChanges,
     stamp: EventStamp,
   ): Promise<WriteOutcome> {
-    const live = await this.update(key, entity, LIVE, undefined, { ':false': false });
+    const live = await this.table.update(key, entity, whileLive());
     if (live !== 'applied') return 'stale';
     await this.initMaps(key);
     const st = stampText(stamp);
     const outcomes: WriteOutcome[] = [];
     for (const [k, v] of Object.entries(changes)) {
       const set = v === null ? 'SET #s.#k = :st REMOVE #m.#k' : 'SET #m.#k = :v, #s.#k = :st';
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: key,
-            UpdateExpression: set,
-            ConditionExpression: 'attribute_not_exists(#s.#k) OR #s.#k <= :st',
-            ExpressionAttributeNames: { '#m': map, '#s': stamps, '#k': k },
-            ExpressionAttributeValues: { ':st': st, ...(v === null ? {} : { ':v': v }) },
-          }),
-        );
-        outcomes.push('applied');
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        outcomes.push('stale');
-      }
+      outcomes.push(
+        await this.table.updateExpression(key, set, {
+          condition: 'attribute_not_exists(#s.#k) OR #s.#k <= :st',
+          names: { '#m': map, '#s': stamps, '#k': k },
+          values: { ':st': st, ...(v === null ? {} : { ':v': v }) },
+        }),
+      );
     }
     return outcomes.includes('applied') || outcomes.length === 0 ? 'applied' : 'stale';
   }
-
-  private async get(key: Item): Promise<Item | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
-    );
-    return Item;
-  }
-
-  private async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-    const out: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }),
-      );
-      out.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
-  }
-
-  /** SET `values`, REMOVE `remove`, guarded by `condition`; a failed condition answers 'stale'. */
-  private async update(
-    key: Item,
-    values: Item,
-    condition?: string,
-    stamp?: EventStamp,
-    extra?: Item,
-    remove: readonly string[] = [],
-  ): Promise<WriteOutcome> {
-    const names: Record<string, string> = {};
-    const vals: Item = { ...(extra ?? {}) };
-    const sets: string[] = [];
-    let i = 0;
-    for (const [k, v] of Object.entries(values)) {
-      if (k === 'PK' || k === 'SK') continue;
-      names[`#a${i}`] = k;
-      vals[`:v${i}`] = v;
-      sets.push(`#a${i} = :v${i}`);
-      i++;
-    }
-    const removes = remove
-      .filter((k) => !(k in values))
-      .map((k) => {
-        names[`#r${i}`] = k;
-        return `#r${i++}`;
-      });
-    if (stamp) {
-      vals[':t'] = stamp.eventTime;
-      vals[':id'] = stamp.eventId;
-    }
-    if (condition?.includes(':false')) vals[':false'] = false;
-    let expression = sets.length ? `SET ${sets.join(', ')}` : '';
-    if (removes.length) expression += ` REMOVE ${removes.join(', ')}`;
-    if (!expression) return 'unchanged';
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key,
-          UpdateExpression: expression.trim(),
-          ExpressionAttributeNames: names,
-          ...(Object.keys(vals).length ? { ExpressionAttributeValues: vals } : {}),
-          ...(condition ? { ConditionExpression: condition } : {}),
-        }),
-      );
-      return 'applied';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'stale';
-      throw error;
-    }
-  }
-}
-
-function compact(values: Item): Item {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== ''));
-}
-
-function opt(i: Item, names: readonly string[]): Item {
-  return Object.fromEntries(
-    names.filter((n) => i[n] !== undefined && i[n] !== null).map((n) => [n, i[n]]),
-  );
 }
 
 function toLoadBalancer(i: Item): LoadBalancerRecord {
@@ -554,7 +385,7 @@ function toLoadBalancer(i: Item): LoadBalancerRecord {
     scheme: String(i.scheme),
     tags: (i.tags ?? {}) as Tags,
     deleted: i.deleted === true,
-    ...(opt(i, ['ipAddressType', 'createdAt', 'cluster', 'stack']) as object),
+    ...(pick(i, ['ipAddressType', 'createdAt', 'cluster', 'stack']) as object),
   };
 }
 
@@ -565,7 +396,7 @@ function toTargetGroup(i: Item): TargetGroupRecord {
     tags: (i.tags ?? {}) as Tags,
     attributes: (i.attributes ?? {}) as Record<string, string>,
     deleted: i.deleted === true,
-    ...(opt(i, [
+    ...(pick(i, [
       'name',
       'targetType',
       'protocol',
@@ -587,7 +418,7 @@ function toTarget(i: Item): TargetRecord {
     kind: (i.kind ?? 'ip') as TargetRecord['kind'],
     registered: i.registered === true,
     stamp: { eventTime: String(i.stampTime), eventId: String(i.stampEventId) },
-    ...(opt(i, [
+    ...(pick(i, [
       'ip',
       'instanceId',
       'az',

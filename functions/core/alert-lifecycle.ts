@@ -19,6 +19,12 @@ export interface AlertRecord {
   readonly resolvedAt?: string;
   /** Notifications sent in the current episode (open = 1, each remind +1, resolve +1). */
   readonly notifyCount: number;
+  /**
+   * The severity the last open or remind announced; a rise above it escalates. Kept apart
+   * from `severity` (which follows every evaluation) so a value flapping across a threshold
+   * escalates once, not on every flap. Absent in records stored before escalations existed.
+   */
+  readonly notifiedSeverity?: Severity;
 }
 
 export type AlertNotificationType = 'open' | 'remind' | 'resolve';
@@ -35,6 +41,12 @@ export interface AlertNotification {
   readonly facts: Readonly<Record<string, string | number | boolean>>;
   readonly openedAt: string;
   readonly resolvedAt?: string;
+  /**
+   * Only on a 'remind': sent early because the severity rose since the last evaluation
+   * (warning -> critical). A remind, not a type of its own, so subscription filters on
+   * `type` and consumers that predate the marker still read it as what it is.
+   */
+  readonly escalated?: true;
 }
 
 export interface AlertPolicy {
@@ -68,9 +80,14 @@ export function alertKey(kind: AlertKind, subject: string): string {
   return `${kind}#${subject}`;
 }
 
+/** Higher is worse; a rise while open is announced at once. */
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
+
 /**
  * Decides what one evaluation of a condition means for its alert, given the stored record.
- * Pure: the caller stores `record` and delivers `notification`.
+ * Pure: the caller stores `record` and delivers `notification`. An open alert reminds when
+ * the remind interval has passed, or at once when its severity rose above the one last
+ * announced (an escalation); a falling severity is stored silently.
  */
 export function nextAlert(
   previous: AlertRecord | undefined,
@@ -93,17 +110,25 @@ export function nextAlert(
   if (previous?.status === 'open') {
     if (!condition.active) return resolve(previous, condition, now);
     // Keep the stored content current even when silent, so a later remind shows today's numbers.
-    const refreshed: AlertRecord = { ...previous, ...content(condition) };
+    // A record from before escalations existed last announced, at best knowledge, its severity.
+    const announced = previous.notifiedSeverity ?? previous.severity;
+    const refreshed: AlertRecord = {
+      ...previous,
+      ...content(condition),
+      notifiedSeverity: announced,
+    };
+    const escalated = SEVERITY_RANK[condition.severity] > SEVERITY_RANK[announced];
     // A clock that went backwards (concurrent invocations) yields a negative gap: no remind.
-    if (nowMs - parseTime(previous.lastNotifiedAt, 'lastNotifiedAt') < remindMs) {
-      return { record: refreshed };
-    }
+    const due = nowMs - parseTime(previous.lastNotifiedAt, 'lastNotifiedAt') >= remindMs;
+    if (!due && !escalated) return { record: refreshed };
     const record: AlertRecord = {
       ...refreshed,
       lastNotifiedAt: now,
       notifyCount: previous.notifyCount + 1,
+      notifiedSeverity: condition.severity,
     };
-    return { record, notification: toNotification('remind', record) };
+    const notification = toNotification('remind', record);
+    return { record, notification: escalated ? { ...notification, escalated } : notification };
   }
 
   if (!condition.active) return { record: previous };
@@ -120,6 +145,7 @@ export function nextAlert(
     openedAt: now,
     lastNotifiedAt: now,
     notifyCount: 1,
+    notifiedSeverity: condition.severity,
   };
   return { record, notification: toNotification('open', record) };
 }

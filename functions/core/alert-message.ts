@@ -32,6 +32,7 @@ export function renderSnsMessage(notification: AlertNotification): SnsAlertMessa
     facts: jsonSafeFacts(notification.facts),
     openedAt: notification.openedAt,
     ...(notification.resolvedAt !== undefined ? { resolvedAt: notification.resolvedAt } : {}),
+    ...(notification.escalated ? { escalated: true } : {}),
   };
   return {
     message: JSON.stringify(body),
@@ -77,10 +78,15 @@ export const alertNotificationSchema = z
     facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     openedAt: isoTime,
     resolvedAt: isoTime.optional(),
+    escalated: z.boolean().optional(),
   })
   .refine((n) => n.type !== 'resolve' || n.resolvedAt !== undefined, {
     message: 'a resolve needs resolvedAt',
     path: ['resolvedAt'],
+  })
+  .refine((n) => !n.escalated || n.type === 'remind', {
+    message: 'only a remind can be an escalation',
+    path: ['escalated'],
   });
 
 /** Parses an SNS message body back into a notification; the error message is one line. */
@@ -99,8 +105,12 @@ export function parseAlertMessage(body: string): AlertNotification {
     const more = issues.length > 3 ? ` (+${issues.length - 3} more)` : '';
     throw new PermanentInputError(`alert message is invalid: ${reasons.join('; ')}${more}`);
   }
-  const { resolvedAt, ...rest } = parsed.data;
-  return resolvedAt === undefined ? rest : { ...rest, resolvedAt };
+  const { resolvedAt, escalated, ...rest } = parsed.data;
+  return {
+    ...rest,
+    ...(resolvedAt !== undefined ? { resolvedAt } : {}),
+    ...(escalated ? { escalated } : {}),
+  };
 }
 
 // ---------------------------------------------------------------- Slack
@@ -146,9 +156,17 @@ const SEVERITY_EMOJI: Record<Severity, string> = {
   info: ':large_blue_circle:',
 };
 
+/** Headline prefix: an escalation is a remind, told apart so the rise in severity stands out. */
+const MARKERS = {
+  open: '',
+  remind: 'Reminder: ',
+  escalate: 'Escalated: ',
+  resolve: 'Resolved: ',
+} as const;
+
 export function renderSlackPayload(n: AlertNotification): SlackPayload {
   const resolved = n.type === 'resolve';
-  const marker = resolved ? 'Resolved: ' : n.type === 'remind' ? 'Reminder: ' : '';
+  const marker = MARKERS[n.escalated ? 'escalate' : n.type];
   const emoji = resolved ? ':white_check_mark:' : SEVERITY_EMOJI[n.severity];
   const label = resolved ? '' : `[${n.severity.toUpperCase()}] `;
 

@@ -28,6 +28,10 @@ export interface EventOutcome {
 export interface Affected {
   readonly nodes: readonly string[];
   readonly subnets: readonly string[];
+  /** Nodes that gave addresses back (terminated, ENI detached or deleted): their targets may be stale. */
+  readonly releasedFrom?: readonly string[];
+  /** Addresses assigned or released by the event: a target registered with one may now point elsewhere. */
+  readonly addresses?: readonly { readonly vpcId: string; readonly ips: readonly string[] }[];
 }
 
 export interface Ec2Deps {
@@ -37,7 +41,9 @@ export interface Ec2Deps {
 }
 
 /** Intermediate result of one change: writes done, or why none could be. */
-type Step = { writes: WriteOutcome[]; audit: AuditEntry[]; note?: string } | { ignored: string };
+type Step =
+  | { writes: WriteOutcome[]; audit: AuditEntry[]; note?: string; before?: EniRecord }
+  | { ignored: string };
 
 /**
  * Applies one parsed EC2 event to the ledger. An event that could not be
@@ -61,7 +67,7 @@ export async function applyEc2Event(event: Ec2Event, deps: Ec2Deps): Promise<Eve
   const summary = step.audit.map((a) => `${a.action} ${a.entity}`).join(', ');
   return {
     ...base,
-    affected: await affectedBy(event.change, deps.ledger),
+    affected: await affectedBy(event.change, deps.ledger, step.before),
     status: 'applied',
     reason: [applied ? summary || 'changed' : 'no change', step.note].filter(Boolean).join('; '),
     audit: step.audit,
@@ -85,7 +91,7 @@ async function applyChange(change: Ec2Change, stamp: EventStamp, deps: Ec2Deps):
           ignored: `unknown attachment ${change.attachmentId}: no ENI in the ledger has it`,
         };
       const w = await deps.ledger.setEniAttachment(eni.eniId, undefined, stamp);
-      return { writes: [w], audit: audited(w, eni.eniId, 'detached', eni.instanceId) };
+      return { writes: [w], audit: audited(w, eni.eniId, 'detached', eni.instanceId), before: eni };
     }
     case 'eni-deleted': {
       const known = await deps.ledger.getEni(change.eniId);
@@ -93,6 +99,7 @@ async function applyChange(change: Ec2Change, stamp: EventStamp, deps: Ec2Deps):
       return {
         writes: [w],
         audit: audited(w, change.eniId, 'deleted'),
+        ...(known ? { before: known } : {}),
         // A tombstone for an ENI we never saw keeps a late CreateNetworkInterface from resurrecting it.
         ...(known ? {} : { note: `ENI ${change.eniId} was not in the ledger; tombstone kept` }),
       };
@@ -302,13 +309,29 @@ async function readBack(eniId: string, stamp: EventStamp, deps: Ec2Deps): Promis
   return putEniFacts(facts, stamp, deps);
 }
 
-async function affectedBy(change: Ec2Change, ledger: NetworkLedger): Promise<Affected> {
+async function affectedBy(
+  change: Ec2Change,
+  ledger: NetworkLedger,
+  before: EniRecord | undefined,
+): Promise<Affected> {
   const nodes = new Set<string>();
   const subnets = new Set<string>();
+  const releasedFrom = new Set<string>();
+  const addresses: { vpcId: string; ips: readonly string[] }[] = [];
   const eniIds: string[] = [];
+  // The ENI as it was before a detach or delete names the node that lost it.
+  const lost = before?.attachment?.instanceId ?? before?.instanceId;
+  if (lost) {
+    nodes.add(lost);
+    releasedFrom.add(lost);
+  }
+  if (before?.subnetId) subnets.add(before.subnetId);
   switch (change.type) {
     case 'instance-state':
       nodes.add(change.instanceId);
+      if (change.state === 'terminated' || change.state === 'shutting-down') {
+        releasedFrom.add(change.instanceId);
+      }
       break;
     case 'instances-launched':
       for (const i of change.instances) nodes.add(i.instanceId);
@@ -316,19 +339,38 @@ async function affectedBy(change: Ec2Change, ledger: NetworkLedger): Promise<Aff
       break;
     case 'eni-created':
       eniIds.push(change.eni.eniId);
+      addresses.push({ vpcId: change.eni.vpcId, ips: change.eni.secondaryIps });
+      break;
+    case 'eni-attached':
+      nodes.add(change.instanceId);
+      eniIds.push(change.eniId);
       break;
     case 'eni-detached':
       break;
-    default:
+    case 'eni-deleted':
       eniIds.push(change.eniId);
+      break;
+    case 'addresses-assigned':
+    case 'addresses-unassigned':
+      eniIds.push(change.eniId);
+      break;
   }
-  if (change.type === 'eni-attached') nodes.add(change.instanceId);
   for (const id of eniIds) {
     const eni = await ledger.getEni(id);
     if (eni?.instanceId) nodes.add(eni.instanceId);
     if (eni?.subnetId) subnets.add(eni.subnetId);
+    if (eni && (change.type === 'addresses-assigned' || change.type === 'addresses-unassigned')) {
+      addresses.push({ vpcId: eni.vpcId, ips: change.ips });
+    }
   }
-  return { nodes: [...nodes].sort(), subnets: [...subnets].sort() };
+  return {
+    nodes: [...nodes].sort(),
+    subnets: [...subnets].sort(),
+    ...(releasedFrom.size ? { releasedFrom: [...releasedFrom].sort() } : {}),
+    ...(addresses.some((a) => a.ips.length)
+      ? { addresses: addresses.filter((a) => a.ips.length) }
+      : {}),
+  };
 }
 
 function audited(w: WriteOutcome, entity: string, action: string, detail?: string): AuditEntry[] {

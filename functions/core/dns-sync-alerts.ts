@@ -1,17 +1,17 @@
 import type { AlertCondition, AlertKind } from './alert.ts';
-import type { AlertPolicy, AlertRecord } from './alert-lifecycle.ts';
-import type { AlertStore } from './capacity-ports.ts';
-import type { Notifier } from './notifier.ts';
-import { type SettledAlert, settleAlert } from './target-alerts.ts';
+import type { AlertRecord } from './alert-lifecycle.ts';
+import {
+  type AlertSettling,
+  type SettledAlert,
+  settleAlert,
+  throwFailures,
+} from './settle-alert.ts';
 
 export const DNS_ALERT_KINDS: readonly AlertKind[] = ['dns-conflict', 'dns-failure'];
 
 export type DnsAlertResult = SettledAlert;
 
-export interface DnsAlertDeps {
-  readonly alerts: AlertStore;
-  readonly notifier: Notifier;
-  readonly policy: AlertPolicy;
+export interface DnsAlertDeps extends AlertSettling {
   readonly now: string;
 }
 
@@ -41,10 +41,9 @@ export function clearedCondition(record: AlertRecord): AlertCondition {
 
 /**
  * Settles DNS alerts: `active` conditions are opened or kept, and every open DNS alert in
- * `resolvable` that no active condition names any more is resolved. The store is written
- * before delivery with a conditional put, so concurrent syncs notify once; a failed delivery
- * is rolled back (a first open is made overdue) so the next sync sends it again, and the
- * delivery errors are rethrown once everything else is settled.
+ * `resolvable` that no active condition names any more is resolved. Each goes through
+ * `settleAlert` (stored before delivery, so concurrent syncs notify once; a failed delivery
+ * is sent again by the next sync); delivery errors are rethrown once everything else is settled.
  */
 export async function settleDnsAlerts(
   active: readonly AlertCondition[],
@@ -61,18 +60,14 @@ export async function settleDnsAlerts(
   const cleared = resolvable
     .filter((r) => r.status === 'open' && !wanted.has(`${r.kind}#${r.subject}`))
     .map(clearedCondition);
-  const alerting = { alerts: deps.alerts, notifier: deps.notifier, policy: deps.policy };
   for (const condition of [...wanted.values(), ...cleared]) {
     try {
-      const settled = await settleAlert(condition, alerting, deps.now);
+      const settled = await settleAlert(condition, deps, deps.now);
       if (settled) results.push(settled);
     } catch (error) {
       failures.push(error);
     }
   }
-  if (failures.length === 1) throw failures[0];
-  if (failures.length > 1) {
-    throw new AggregateError(failures, `${failures.length} DNS alerts could not be delivered`);
-  }
+  throwFailures(failures, 'DNS alerts could not be delivered');
   return results;
 }

@@ -1,22 +1,13 @@
 import type { AlertCondition, AlertKind } from './alert.ts';
-import {
-  type AlertNotificationType,
-  type AlertPolicy,
-  type AlertRecord,
-  nextAlert,
-} from './alert-lifecycle.ts';
+import type { AlertRecord } from './alert-lifecycle.ts';
 import type { Affected } from './apply-ec2-event.ts';
-import {
-  type AlertStore,
-  AlertWriteConflictError,
-  type CapacityLedger,
-  type InstanceTypeCatalog,
-} from './capacity-ports.ts';
+import type { AlertStore, CapacityLedger, InstanceTypeCatalog } from './capacity-ports.ts';
 import { type CapacitySettings, clusterSettings } from './capacity-settings.ts';
 import { nodeCapacityFromView, subnetCapacityFromView, subnetClusters } from './capacity-views.ts';
 import { InstanceTypeDataError } from './instance-type.ts';
 import { evaluateNodeCapacity } from './node-capacity.ts';
 import type { Notifier } from './notifier.ts';
+import { type SettledAlert, settleAlertFrom, throwFailures } from './settle-alert.ts';
 import { evaluateSubnetExhaustion, evaluateSubnetFragmentation } from './subnet-capacity.ts';
 
 export interface ReviewCapacityDeps {
@@ -29,35 +20,13 @@ export interface ReviewCapacityDeps {
   readonly now: string;
 }
 
-/**
- * What happened to one alert: a notification went out (opened, reminded, resolved), the
- * stored numbers changed silently (updated), nothing changed (unchanged), or another
- * invocation stored its decision first and ours was dropped unsent (conflict).
- */
-export type AlertOutcome =
-  | 'opened'
-  | 'reminded'
-  | 'resolved'
-  | 'updated'
-  | 'unchanged'
-  | 'conflict';
-
-/** One alert that exists in the store, for the log line. Subjects that never alerted are left out. */
-export interface ReviewedAlert {
-  readonly kind: AlertKind;
-  readonly subject: string;
-  readonly cluster: string;
-  readonly active: boolean;
-  readonly outcome: AlertOutcome;
-}
-
 export interface SkippedSubject {
   readonly subject: string;
   readonly reason: string;
 }
 
 export interface CapacityReview {
-  readonly alerts: readonly ReviewedAlert[];
+  readonly alerts: readonly SettledAlert[];
   readonly skipped: readonly SkippedSubject[];
 }
 
@@ -65,24 +34,26 @@ export interface CapacityReview {
 const GONE_STATES = new Set(['shutting-down', 'terminated']);
 /** SNS and the notify function need a cluster; nodes outside any EKS cluster only appear with CLUSTERS=all. */
 const UNKNOWN_CLUSTER = 'unknown';
-/** Makes an alert overdue, so the next evaluation sends it again as a reminder. */
-const NEVER = '1970-01-01T00:00:00.000Z';
 
 /**
  * Re-evaluates the capacity alerts of the nodes and subnets an event touched: node pod
  * capacity, subnet exhaustion and, where a cluster uses prefix delegation, /28
- * fragmentation. Each alert is stored before it is delivered, with a conditional write,
- * so concurrent invocations for one node notify once. A failed delivery is rolled back
- * (or, for a first open, marked overdue) so the next evaluation sends it again, and then
- * rethrown once every subject has been reviewed.
+ * fragmentation. Each alert goes through `settleAlertFrom` (stored before it is delivered,
+ * so concurrent invocations for one node notify once; a failed delivery is sent again by the
+ * next evaluation); delivery errors are rethrown once every subject has been reviewed.
  */
 export async function reviewCapacity(
   affected: Affected,
   deps: ReviewCapacityDeps,
 ): Promise<CapacityReview> {
-  const alerts: ReviewedAlert[] = [];
+  const alerts: SettledAlert[] = [];
   const skipped: SkippedSubject[] = [];
   const failures: unknown[] = [];
+  const settling = {
+    alerts: deps.alerts,
+    notifier: deps.notifier,
+    policy: deps.settings.alertPolicy,
+  };
   const evaluate = async (
     kind: AlertKind,
     subject: string,
@@ -90,11 +61,8 @@ export async function reviewCapacity(
   ) => {
     try {
       const previous = await deps.alerts.get(kind, subject);
-      const reviewed = await settle(
-        previous,
-        condition(previous?.status === 'open', previous),
-        deps,
-      );
+      const decided = condition(previous?.status === 'open', previous);
+      const reviewed = await settleAlertFrom(previous, decided, settling, deps.now);
       if (reviewed) alerts.push(reviewed);
     } catch (error) {
       failures.push(error);
@@ -174,69 +142,10 @@ export async function reviewCapacity(
     });
   }
 
-  if (failures.length === 1) throw failures[0];
-  if (failures.length > 1) {
-    throw new AggregateError(failures, `${failures.length} capacity alerts could not be settled`);
-  }
+  throwFailures(failures, 'capacity alerts could not be settled');
   return { alerts, skipped };
 }
 
 function withCluster(condition: AlertCondition): AlertCondition {
   return condition.cluster ? condition : { ...condition, cluster: UNKNOWN_CLUSTER };
-}
-
-/** Stores the next state of one alert and delivers its notification; `undefined` when nothing exists or changed. */
-async function settle(
-  previous: AlertRecord | undefined,
-  condition: AlertCondition,
-  deps: ReviewCapacityDeps,
-): Promise<ReviewedAlert | undefined> {
-  const policy: AlertPolicy = deps.settings.alertPolicy;
-  const { record, notification } = nextAlert(previous, condition, deps.now, policy);
-  if (!record) return undefined;
-  const base = {
-    kind: condition.kind,
-    subject: condition.subject,
-    cluster: record.cluster,
-    active: condition.active,
-  };
-  if (!notification && sameRecord(record, previous)) return { ...base, outcome: 'unchanged' };
-  try {
-    await deps.alerts.put(record, previous ?? null);
-  } catch (error) {
-    if (error instanceof AlertWriteConflictError) return { ...base, outcome: 'conflict' };
-    throw error;
-  }
-  if (!notification) return { ...base, outcome: 'updated' };
-  try {
-    await deps.notifier.notify(notification);
-  } catch (error) {
-    const retry = previous?.status === 'open' ? previous : { ...record, lastNotifiedAt: NEVER };
-    // If even this fails, the original delivery error is the one worth reporting.
-    await deps.alerts.put(retry, record).catch(() => undefined);
-    throw error;
-  }
-  return { ...base, outcome: SENT[notification.type] };
-}
-
-const SENT: Record<AlertNotificationType, AlertOutcome> = {
-  open: 'opened',
-  remind: 'reminded',
-  resolve: 'resolved',
-};
-
-/** Stores may hand maps back in another key order, so compare canonically. */
-function sameRecord(a: AlertRecord, b: AlertRecord | undefined): boolean {
-  return b !== undefined && canonical(a) === canonical(b);
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

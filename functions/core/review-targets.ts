@@ -1,3 +1,4 @@
+import type { AlertCondition } from './alert.ts';
 import {
   checkDeregistrationDelay,
   DEREGISTRATION_DELAY_ATTRIBUTE,
@@ -9,8 +10,13 @@ import type { Elbv2Port } from './elbv2-port.ts';
 import type { EventStamp } from './event-envelope.ts';
 import type { NetworkLedger } from './ports.ts';
 import type { Scope } from './scope.ts';
+import {
+  type AlertSettling,
+  type SettledAlert,
+  settleAlert,
+  throwFailures,
+} from './settle-alert.ts';
 import { type IpHolder, staleTargetCondition } from './stale-target.ts';
-import { type SettledAlert, settleAlert, type TargetAlerting } from './target-alerts.ts';
 import type { KeyChanges, TargetGroupRecord, TargetLedger, TargetRecord } from './target-ports.ts';
 
 export interface TargetSettings {
@@ -25,7 +31,8 @@ export interface TargetReviewDeps {
   readonly elbv2: Elbv2Port;
   readonly scope: Scope;
   readonly settings: TargetSettings;
-  readonly alerting?: TargetAlerting | undefined;
+  /** Absent when no alert topic is configured (local mode, tests): nothing is alerted. */
+  readonly alerting?: AlertSettling | undefined;
 }
 
 export interface TargetReview {
@@ -81,17 +88,14 @@ interface Collector {
 const collector = (): Collector => ({ alerts: [], remediations: [], skipped: [], failures: [] });
 
 function finish(c: Collector): TargetReview {
-  if (c.failures.length === 1) throw c.failures[0];
-  if (c.failures.length > 1) {
-    throw new AggregateError(c.failures, `${c.failures.length} target alerts could not be settled`);
-  }
+  throwFailures(c.failures, 'target alerts could not be settled');
   return { alerts: c.alerts, remediations: c.remediations, skipped: c.skipped };
 }
 
 async function settle(
   c: Collector,
   deps: TargetReviewDeps,
-  condition: Parameters<typeof settleAlert>[0],
+  condition: AlertCondition,
   now: string,
 ) {
   if (!deps.alerting) return;

@@ -9,7 +9,7 @@ import {
   type TargetReviewDeps,
 } from './review-targets.ts';
 import { outOfScope } from './scope.ts';
-import type { SettledAlert } from './target-alerts.ts';
+import type { SettledAlert } from './settle-alert.ts';
 import {
   clusterOf,
   type LoadBalancer,

@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { elbv2ClientConfig } from '#adapters/elbv2-reader.ts';
 
@@ -31,4 +33,23 @@ let elbv2: ElasticLoadBalancingV2Client | undefined;
 export function elbv2Client(): ElasticLoadBalancingV2Client {
   elbv2 ??= new ElasticLoadBalancingV2Client(elbv2ClientConfig());
   return elbv2;
+}
+
+let sns: SNSClient | undefined;
+
+export function snsClient(): SNSClient {
+  sns ??= new SNSClient({ maxAttempts: MAX_ATTEMPTS });
+  return sns;
+}
+
+let route53: Route53Client | undefined;
+
+/**
+ * Route53 is global (its endpoint lives in us-east-1). The SDK's own retries are
+ * off: Route53Caller retries itself so every attempt waits for the shared
+ * 5 requests/s token bucket.
+ */
+export function route53Client(): Route53Client {
+  route53 ??= new Route53Client({ region: 'us-east-1', maxAttempts: 1 });
+  return route53;
 }

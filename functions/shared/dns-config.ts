@@ -2,16 +2,14 @@ import { z } from 'zod';
 import type { StaticDnsEntry } from '#core/dns-desired.ts';
 import { DNS_POLICIES, type DnsPolicy, type HostedZoneRef } from '#core/dns-record.ts';
 import { bareZoneId, normalizeDnsName } from '#core/dns-zone.ts';
+import type { DnsSyncConfig } from '#core/sync-dns.ts';
+import { checked, type Env, entries, flag, Problem, parseEnv } from './env-parsers.ts';
 import { ConfigError } from './errors.ts';
 
-export interface EnabledDnsSettings {
+/** The settings sync-dns takes from the environment (the rest comes from other settings). */
+export interface EnabledDnsSettings
+  extends Pick<DnsSyncConfig, 'ownerId' | 'zones' | 'policy' | 'txtPrefix' | 'statics' | 'dryRun'> {
   readonly enabled: true;
-  readonly ownerId: string;
-  readonly zones: readonly HostedZoneRef[];
-  readonly policy: DnsPolicy;
-  readonly txtPrefix: string;
-  readonly statics: readonly StaticDnsEntry[];
-  readonly dryRun: boolean;
 }
 
 /** DNS sync is off (no Route53 call at all) unless DNS_ZONES names at least one zone. */
@@ -30,28 +28,23 @@ const zoneList = z
   .string()
   .trim()
   .default('')
-  .transform((value, ctx): HostedZoneRef[] => {
-    if (value === '') return [];
-    const zones: HostedZoneRef[] = [];
-    for (const entry of value.split(',').map((s) => s.trim())) {
-      const match = /^([^=\s]+)=([^:\s]+)(:private)?$/.exec(entry);
-      const id = bareZoneId(match?.[1] ?? '');
-      const name = normalizeDnsName(match?.[2] ?? '');
-      if (!match || !ZONE_ID.test(id) || !DOMAIN.test(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${entry}" is not zoneId=domain (e.g. Z0123456789ABC=example.com)`,
-        });
-        return z.NEVER;
+  .transform(
+    checked((value): HostedZoneRef[] | Problem => {
+      if (value === '') return [];
+      const zones: HostedZoneRef[] = [];
+      for (const entry of entries(value)) {
+        const match = /^([^=\s]+)=([^:\s]+)(:private)?$/.exec(entry);
+        const id = bareZoneId(match?.[1] ?? '');
+        const name = normalizeDnsName(match?.[2] ?? '');
+        if (!match || !ZONE_ID.test(id) || !DOMAIN.test(name)) {
+          return new Problem(`"${entry}" is not zoneId=domain (e.g. Z0123456789ABC=example.com)`);
+        }
+        if (zones.some((z) => z.id === id)) return new Problem(`zone ${id} is listed twice`);
+        zones.push(match[3] ? { id, name, private: true } : { id, name });
       }
-      if (zones.some((z) => z.id === id)) {
-        ctx.addIssue({ code: 'custom', message: `zone ${id} is listed twice` });
-        return z.NEVER;
-      }
-      zones.push(match[3] ? { id, name, private: true } : { id, name });
-    }
-    return zones;
-  });
+      return zones;
+    }),
+  );
 
 const staticJson = z.array(
   z.union([
@@ -74,40 +67,43 @@ const staticEntries = z
   .string()
   .trim()
   .default('')
-  .transform((value, ctx): StaticDnsEntry[] => {
-    if (value === '') return [];
-    if (value.startsWith('[')) {
-      let data: unknown;
-      try {
-        data = JSON.parse(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `is not JSON (${(error as Error).message})` });
-        return z.NEVER;
-      }
-      const parsed = staticJson.safeParse(data);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        ctx.addIssue({
-          code: 'custom',
-          message: `entry ${String(issue?.path[0] ?? '?')}: expected {hostname, loadBalancerArn} or {hostname, target, aliasZoneId}`,
-        });
-        return z.NEVER;
-      }
-      return parsed.data.map((e) => ({ ...e, hostname: normalizeDnsName(e.hostname) }));
+  .transform(
+    checked((value): StaticDnsEntry[] | Problem => {
+      if (value === '') return [];
+      return value.startsWith('[') ? staticJsonEntries(value) : staticShortEntries(value);
+    }),
+  );
+
+function staticJsonEntries(value: string): StaticDnsEntry[] | Problem {
+  let data: unknown;
+  try {
+    data = JSON.parse(value);
+  } catch (error) {
+    return new Problem(`is not JSON (${(error as Error).message})`);
+  }
+  const parsed = staticJson.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return new Problem(
+      `entry ${String(issue?.path[0] ?? '?')}: expected {hostname, loadBalancerArn} or {hostname, target, aliasZoneId}`,
+    );
+  }
+  return parsed.data.map((e) => ({ ...e, hostname: normalizeDnsName(e.hostname) }));
+}
+
+function staticShortEntries(value: string): StaticDnsEntry[] | Problem {
+  const out: StaticDnsEntry[] = [];
+  for (const entry of entries(value)) {
+    const eq = entry.indexOf('=');
+    const hostname = normalizeDnsName(entry.slice(0, Math.max(eq, 0)));
+    const loadBalancerArn = entry.slice(eq + 1);
+    if (eq <= 0 || !DOMAIN.test(hostname) || !LB_ARN.test(loadBalancerArn)) {
+      return new Problem(`"${entry}" is not hostname=loadBalancerArn`);
     }
-    const entries: StaticDnsEntry[] = [];
-    for (const entry of value.split(',').map((s) => s.trim())) {
-      const eq = entry.indexOf('=');
-      const hostname = normalizeDnsName(entry.slice(0, Math.max(eq, 0)));
-      const loadBalancerArn = entry.slice(eq + 1);
-      if (eq <= 0 || !DOMAIN.test(hostname) || !LB_ARN.test(loadBalancerArn)) {
-        ctx.addIssue({ code: 'custom', message: `"${entry}" is not hostname=loadBalancerArn` });
-        return z.NEVER;
-      }
-      entries.push({ hostname, loadBalancerArn });
-    }
-    return entries;
-  });
+    out.push({ hostname, loadBalancerArn });
+  }
+  return out;
+}
 
 const DnsEnvSchema = z.object({
   DNS_ZONES: zoneList,
@@ -122,10 +118,7 @@ const DnsEnvSchema = z.object({
     .regex(/^[A-Za-z0-9._%{}-]*$/, 'may hold letters, digits, ".", "-", "_" and %{record_type}')
     .default(''),
   DNS_STATIC: staticEntries,
-  DNS_DRY_RUN: z
-    .enum(['true', 'false'], { error: 'must be "true" or "false"' })
-    .default('false')
-    .transform((v) => v === 'true'),
+  DNS_DRY_RUN: flag(),
 });
 
 /**
@@ -133,15 +126,8 @@ const DnsEnvSchema = z.object({
  * same rules and messages. Every DNS_* variable is checked even while DNS is off, so a typo
  * shows up before someone sets DNS_ZONES.
  */
-export function loadDnsSettings(env: Record<string, string | undefined>): DnsSettings {
-  const parsed = DnsEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(
-      `${String(issue?.path[0] ?? 'environment')}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
-  const e = parsed.data;
+export function loadDnsSettings(env: Env): DnsSettings {
+  const e = parseEnv(DnsEnvSchema, env);
   if (e.DNS_ZONES.length === 0) return { enabled: false };
   if (!e.DNS_OWNER_ID) {
     // A shared default would let two deployments (or ExternalDNS) take each other's records.

@@ -1,19 +1,27 @@
 import type { ElbDeps, ElbEventOutcome } from '#core/apply-elb-event.ts';
+import { parseElbEvent } from '#core/elb-event.ts';
 import { handleElbEvent } from '#core/handle-elb-event.ts';
+import { type DnsSyncResult, syncDnsForLoadBalancers } from '#core/sync-dns.ts';
+import type { DnsWiring } from './dns-wiring.ts';
 import { eventHandler } from './middleware.ts';
 import { logger } from './powertools.ts';
 
 export interface ElbHandlerDeps extends ElbDeps {
   /** The current time as ISO-8601: read here, at the edge, never in core. */
   readonly clock: () => string;
+  /** Route53 sync for the load balancers an event touched; absent while DNS is disabled. */
+  readonly dns?: DnsWiring | undefined;
 }
+
+export type ElbHandlerOutcome = ElbEventOutcome & { readonly dns?: DnsSyncResult };
 
 /** The handler behind the elb-activity rule; Lambda wires AWS adapters, local replay its own. */
 export function elbEventHandler(deps: ElbHandlerDeps) {
-  return eventHandler(async (event: unknown): Promise<ElbEventOutcome> => {
+  return eventHandler(async (event: unknown): Promise<ElbHandlerOutcome> => {
     const outcome = await handleElbEvent(event, deps, deps.clock());
+    const dns = await syncDnsAfter(event, outcome, deps);
     const review = outcome.review;
-    if (!review) return outcome;
+    if (!review) return dns ? { ...outcome, dns } : outcome;
     for (const plan of review.remediations) {
       if (plan.action === 'dry-run') logger.info(`dry run: ${plan.description}`, { ...plan });
       else if (plan.action === 'apply') logger.warn(`remediated: ${plan.description}`, { ...plan });
@@ -26,6 +34,40 @@ export function elbEventHandler(deps: ElbHandlerDeps) {
         skipped: review.skipped,
       });
     }
-    return outcome;
+    return dns ? { ...outcome, dns } : outcome;
   });
+}
+
+/** Load balancers created, deleted or retagged may gain or lose hostnames. */
+async function syncDnsAfter(
+  event: unknown,
+  outcome: ElbEventOutcome,
+  deps: ElbHandlerDeps,
+): Promise<DnsSyncResult | undefined> {
+  if (!deps.dns || outcome.status !== 'applied') return undefined;
+  const arns = loadBalancerArnsOf(parseElbEvent(event));
+  if (arns.length === 0) return undefined;
+  const result = await syncDnsForLoadBalancers(arns, deps.dns(deps.clock()));
+  logger.info('dns synced', {
+    loadBalancers: arns,
+    create: result.plan.create.length,
+    update: result.plan.update.length,
+    delete: result.plan.delete.length,
+    conflicts: result.plan.conflicts.length,
+    deferredZones: result.deferredZones,
+  });
+  return result;
+}
+
+function loadBalancerArnsOf(change: ReturnType<typeof parseElbEvent>): string[] {
+  switch (change.kind) {
+    case 'load-balancer-created':
+    case 'load-balancer-deleted':
+      return [change.arn];
+    case 'tags-added':
+    case 'tags-removed':
+      return change.arns.filter((arn) => arn.includes(':loadbalancer/'));
+    default:
+      return [];
+  }
 }

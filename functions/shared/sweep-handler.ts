@@ -1,17 +1,68 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { type SweepDeps, sweepNetwork } from '#core/sweep-network.ts';
+import { reviewCapacity } from '#core/review-capacity.ts';
+import { sweepLoadBalancers } from '#core/sweep-load-balancers.ts';
+import { sweepNetwork } from '#core/sweep-network.ts';
+import { refreshZonesAndSync } from '#core/sync-dns.ts';
+import type { DnsWiring } from './dns-wiring.ts';
+import type { Ec2HandlerDeps } from './ec2-handler.ts';
+import type { ElbHandlerDeps } from './elb-handler.ts';
 import { logger } from './powertools.ts';
 
+export interface SweepHandlerDeps {
+  readonly network: Ec2HandlerDeps;
+  readonly elb?: ElbHandlerDeps;
+  readonly dns?: DnsWiring;
+}
+
+export class SweepFailedError extends Error {
+  override readonly name = 'SweepFailedError';
+}
+
 /**
- * Runs the sweep. Failures throw so the schedule's retry and the DLQ see them;
- * a partial sweep is safe because every repair is an idempotent conditional write.
+ * Runs the sweep: EC2, then load balancers and targets, then DNS. Each part
+ * runs even when an earlier one failed (they repair different things); any
+ * failure is thrown at the end so the schedule's alarm and DLQ see it. A
+ * partial sweep is safe because every repair is an idempotent conditional write.
  */
-export function sweepHandler(deps: SweepDeps, clock: () => Date = () => new Date()) {
+export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => new Date()) {
   return middy(async () => {
     const startedAt = clock().toISOString();
-    const network = await sweepNetwork(deps, startedAt);
-    logger.info('sweep finished', { startedAt, network });
-    return { startedAt, network };
+    const failures: string[] = [];
+    const part = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        const result = await run();
+        logger.info(`sweep ${name} finished`, { startedAt, result });
+        return result;
+      } catch (error) {
+        failures.push(`${name}: ${(error as Error).message}`);
+        logger.error(`sweep ${name} failed`, error as Error);
+        return undefined;
+      }
+    };
+    const network = await part('network', () => sweepNetwork(deps.network, startedAt));
+    const capacity = deps.network.capacity;
+    if (network && capacity) {
+      // Re-evaluate every node and subnet, not only repaired ones, so reminders and
+      // resolutions happen even when no event arrives.
+      const nodes = (await deps.network.ledger.listNodes()).map((n) => n.instanceId);
+      const subnets = (await deps.network.ledger.listSubnets()).map((s) => s.subnetId);
+      await part('capacity', () =>
+        reviewCapacity(
+          { nodes, subnets },
+          { ledger: deps.network.ledger, ...capacity, now: capacity.clock() },
+        ),
+      );
+    }
+    const elb = deps.elb;
+    const loadBalancers = elb
+      ? await part('load balancers', () => sweepLoadBalancers(elb, elb.clock()))
+      : undefined;
+    const dns = deps.dns;
+    const records = dns
+      ? await part('dns', () => refreshZonesAndSync(dns(clock().toISOString())))
+      : undefined;
+    if (failures.length > 0) throw new SweepFailedError(`sweep incomplete: ${failures.join('; ')}`);
+    return { startedAt, network, loadBalancers, dns: records ? { plan: records.plan } : undefined };
   }).use(injectLambdaContext(logger));
 }

@@ -1,6 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Ec2InstanceTypeReader } from '#adapters/ec2-instance-types.ts';
 import { SdkEc2Reader } from '#adapters/ec2-reader.ts';
@@ -11,14 +11,18 @@ import { DynamoNetworkLedger } from '#adapters/ledger-network.ts';
 import { DynamoTargetLedger } from '#adapters/ledger-targets.ts';
 import { SnsNotifier } from '#adapters/sns-notifier.ts';
 import { CachedInstanceTypeCatalog } from '#core/instance-type-catalog.ts';
-import { documentClient, ec2Client, elbv2Client } from './aws-clients.ts';
+import { documentClient, ec2Client, elbv2Client, route53Client, snsClient } from './aws-clients.ts';
 import type { Config } from './config.ts';
+import { dnsWiring } from './dns-wiring.ts';
 import type { Ec2HandlerDeps } from './ec2-handler.ts';
 import type { ElbHandlerDeps } from './elb-handler.ts';
+import type { SweepHandlerDeps } from './sweep-handler.ts';
 
 export interface AwsClients {
   readonly db: DynamoDBDocumentClient;
   readonly ec2: EC2Client;
+  /** For the stale-target review after EC2 events; without it that review is skipped. */
+  readonly elbv2?: ElasticLoadBalancingV2Client;
   /** Only called when an alert topic is configured. */
   readonly sns: () => SNSClient;
   /** Defaults to the system clock; tests drive it. */
@@ -34,8 +38,10 @@ export function ec2HandlerDeps(config: Config, clients: AwsClients): Ec2HandlerD
   const clock = clients.clock ?? (() => new Date());
   const deps = { ledger, ec2: new SdkEc2Reader(clients.ec2), scope: config.scope };
   if (!config.alertTopicArn) return deps;
+  const { elbv2 } = clients;
   return {
     ...deps,
+    ...(elbv2 ? { targets: elbHandlerDeps(config, { ...clients, elbv2 }) } : {}),
     capacity: {
       alerts: new DynamoAlertStore(clients.db, config.tableName),
       catalog: new CachedInstanceTypeCatalog(
@@ -49,18 +55,13 @@ export function ec2HandlerDeps(config: Config, clients: AwsClients): Ec2HandlerD
   };
 }
 
-let sns: SNSClient | undefined;
-
 /** Ports backed by real AWS, for the deployed functions. */
 export function awsEc2Deps(config: Config): Ec2HandlerDeps {
   return ec2HandlerDeps(config, {
     db: documentClient(),
     ec2: ec2Client(),
-    // Built once per execution environment, like the clients in aws-clients.ts.
-    sns: () => {
-      sns ??= new SNSClient({ maxAttempts: 5 });
-      return sns;
-    },
+    elbv2: elbv2Client(),
+    sns: snsClient,
   });
 }
 
@@ -94,12 +95,17 @@ export function elbHandlerDeps(
 
 /** Ports backed by real AWS, for the elb-activity function. */
 export function awsElbDeps(config: Config): ElbHandlerDeps {
-  return elbHandlerDeps(config, {
-    db: documentClient(),
-    elbv2: elbv2Client(),
-    sns: () => {
-      sns ??= new SNSClient({ maxAttempts: 5 });
-      return sns;
-    },
-  });
+  const clients = { db: documentClient(), elbv2: elbv2Client(), sns: snsClient };
+  const dns = dnsWiring(config, { ...clients, route53: route53Client() });
+  return { ...elbHandlerDeps(config, clients), ...(dns ? { dns } : {}) };
+}
+
+/** Everything the sweep repairs: the network, load balancers and targets, and DNS. */
+export function awsSweepDeps(config: Config): SweepHandlerDeps {
+  const elb = awsElbDeps(config);
+  return {
+    network: awsEc2Deps(config),
+    elb,
+    ...(elb.dns ? { dns: elb.dns } : {}),
+  };
 }

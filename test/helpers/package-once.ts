@@ -144,3 +144,94 @@ export function zipEntries(zip: Buffer): ZipEntry[] {
   }
   return entries;
 }
+
+/**
+ * `osls print` as JSON: serverless.yml with params resolved, no packaging. About 2 s, so a
+ * test can try other params than packageOnce's without a second package run.
+ */
+export async function printService(params: Readonly<Record<string, string>>): Promise<unknown> {
+  const args = Object.entries(params).map(([k, v]) => `--param=${k}=${v}`);
+  const run = await runOsls(['print', '--format', 'json', '--stage', TEST_STAGE, ...args]);
+  if (run.code !== 0) {
+    throw new PackagingFailedError(`osls print exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
+  }
+  return JSON.parse(run.stdout);
+}
+
+export class UnsupportedIntrinsicError extends Error {
+  override readonly name = 'UnsupportedIntrinsicError';
+}
+
+/** What CloudFormation would resolve: pseudo-parameters and resources by logical id. */
+export type CfnRefs = Readonly<Record<string, string>>;
+
+/** Evaluates a condition (Fn::Equals/Not/And/Or, Condition) the way CloudFormation would. */
+export function evaluateCondition(
+  conditions: Readonly<Record<string, unknown>>,
+  expression: unknown,
+  refs: CfnRefs = {},
+): boolean {
+  const e = expression as Record<string, unknown[]> & { Condition?: string };
+  if (typeof e.Condition === 'string') {
+    if (!(e.Condition in conditions))
+      throw new UnsupportedIntrinsicError(`no condition ${e.Condition}`);
+    return evaluateCondition(conditions, conditions[e.Condition], refs);
+  }
+  const [fn] = Object.keys(e);
+  const args = fn ? (e[fn] ?? []) : [];
+  switch (fn) {
+    case 'Fn::Equals': {
+      const [a, b] = args.map((v) => resolveCfnValue(conditions, v, refs));
+      return a === b;
+    }
+    case 'Fn::Not':
+      return !evaluateCondition(conditions, args[0], refs);
+    case 'Fn::And':
+      return args.every((c) => evaluateCondition(conditions, c, refs));
+    case 'Fn::Or':
+      return args.some((c) => evaluateCondition(conditions, c, refs));
+    default:
+      throw new UnsupportedIntrinsicError(`condition ${JSON.stringify(expression)}`);
+  }
+}
+
+/**
+ * A scalar property value as CloudFormation would resolve it; undefined for AWS::NoValue.
+ * Only what environment variables and conditions here use: strings, Ref, Fn::If.
+ */
+export function resolveCfnValue(
+  conditions: Readonly<Record<string, unknown>>,
+  value: unknown,
+  refs: CfnRefs = {},
+): string | undefined {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
+  const v = value as { Ref?: string; 'Fn::If'?: [string, unknown, unknown] };
+  if (v.Ref === 'AWS::NoValue') return undefined;
+  if (v.Ref !== undefined) {
+    const resolved = refs[v.Ref];
+    if (resolved === undefined) throw new UnsupportedIntrinsicError(`no value for Ref ${v.Ref}`);
+    return resolved;
+  }
+  if (v['Fn::If']) {
+    const [condition, then, otherwise] = v['Fn::If'];
+    const holds = evaluateCondition(conditions, { Condition: condition }, refs);
+    return resolveCfnValue(conditions, holds ? then : otherwise, refs);
+  }
+  throw new UnsupportedIntrinsicError(`value ${JSON.stringify(value)}`);
+}
+
+/** A function's environment as Lambda would see it: variables resolved, AWS::NoValue ones absent. */
+export function resolveEnvironment(
+  conditions: Readonly<Record<string, unknown>>,
+  variables: Readonly<Record<string, unknown>>,
+  refs: CfnRefs = {},
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(variables)) {
+    const resolved = resolveCfnValue(conditions, value, refs);
+    if (resolved !== undefined) env[name] = resolved;
+  }
+  return env;
+}

@@ -18,6 +18,7 @@ import { ec2EventHandler } from '#shared/ec2-handler.ts';
 import { ec2HandlerDeps } from '#shared/wiring.ts';
 import { Ec2EventBuilder, ips } from '#test/helpers/ec2-events.ts';
 import { FakeSlack } from '#test/helpers/fake-slack.ts';
+import { instanceTypesDocument } from '#test/helpers/instance-types.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 import { makeNotifyHandler } from '../../functions/notify.ts';
 
@@ -36,9 +37,7 @@ const ETH2 = 'eni-0a1b2c3d4e5f60021';
 const NET = '192.168.1.';
 const REMIND_AFTER = 3600;
 
-const instanceTypes = JSON.parse(
-  readFileSync(new URL('../fixtures/instance-types-sample.json', import.meta.url), 'utf8'),
-).InstanceTypes as { InstanceType: string }[];
+const instanceTypes = instanceTypesDocument().InstanceTypes;
 const snsSample = JSON.parse(
   readFileSync(
     new URL('../../events/samples/sns/alert-notification.json', import.meta.url),
@@ -197,7 +196,7 @@ const t3Medium = {
 };
 
 describe('seed scenario: a t3.medium fills up as a deployment scales toward 50 pods', () => {
-  test('node-pod-capacity opens once, reminds once after the interval, and resolves on scale-in', async () => {
+  test('node-pod-capacity opens once, escalates at 0 free slots, reminds once after the interval, and resolves on scale-in', async () => {
     // Prepare
     const h = await harness({ [SUBNET]: '192.168.1.0/24' });
     const { events } = h;
@@ -233,35 +232,37 @@ describe('seed scenario: a t3.medium fills up as a deployment scales toward 50 p
     // 3/3 ENIs, 12/15 slots: 3 free is not below the threshold of 3
     const beforeFull = h.published().length;
 
-    // Act 2: more pods; 13/15 then 15/15 slots
+    // Act 2: more pods; 13/15 (opens, warning) then 15/15 (no slot left: escalates at once)
     const openedAt = events.after(100).now;
     await send(events.assignPrivateIpAddresses(ETH2, [`${NET}63`]));
-    await send(events.after(100).assignPrivateIpAddresses(ETH2, ips(NET, 64, 2)));
+    const escalatedAt = events.after(100).now;
+    await send(events.assignPrivateIpAddresses(ETH2, ips(NET, 64, 2)));
     const afterOpen = h.published().length;
 
-    // Act 3: churn before and after the remind interval
+    // Act 3: churn within the remind interval: 14/15, 13/15 (calmer), 15/15 again (as announced)
     await send(events.after(REMIND_AFTER - 300).unassignPrivateIpAddresses(ETH2, [`${NET}65`]));
     await send(events.after(200).unassignPrivateIpAddresses(ETH2, [`${NET}64`]));
-    const remindedAt = events.now;
     await send(events.after(60).assignPrivateIpAddresses(ETH2, ips(NET, 64, 2)));
-    const afterRemind = h.published().length;
+    const afterChurn = h.published().length;
 
-    // Act 4: the deployment scales in; eth2 empties (5 free: not enough to clear), then eth1
-    await send(events.after(600).unassignPrivateIpAddresses(ETH2, ips(NET, 61, 5)));
+    // Act 4: the deployment scales in; eth2 empties (5 free: not enough to clear, but a
+    // reminder is due), then eth1
+    const remindedAt = events.after(600).now;
+    await send(events.unassignPrivateIpAddresses(ETH2, ips(NET, 61, 5)));
     const halfway = h.published().length;
     const resolvedAt = events.after(30).now;
     await send(events.unassignPrivateIpAddresses(ETH1, ips(NET, 41, 5)));
     await h.deliverToSlack();
 
-    // Assess: every event applied; one open, one reminder, one resolve
+    // Assess: every event applied; one open, one escalation, one reminder, one resolve
     expect(statuses.every((s) => s === 'applied')).toBe(true);
-    expect([beforeFull, afterOpen, afterRemind, halfway]).toEqual([0, 1, 2, 2]);
-    const [open, remind, resolve, ...rest] = h.published();
+    expect([beforeFull, afterOpen, afterChurn, halfway]).toEqual([0, 2, 2, 3]);
+    const [open, escalate, remind, resolve, ...rest] = h.published();
     expect(rest).toEqual([]);
     expect(h.describeInstanceTypesCalls()).toBe(1);
 
     // Assess: the SNS messages
-    for (const input of [open, remind, resolve]) expect(input?.TopicArn).toBe(TOPIC);
+    for (const input of [open, escalate, remind, resolve]) expect(input?.TopicArn).toBe(TOPIC);
     expect(attributesOf(open)).toEqual({
       type: 'open',
       kind: 'node-pod-capacity',
@@ -287,17 +288,31 @@ describe('seed scenario: a t3.medium fills up as a deployment scales toward 50 p
     expect(messageOf(open).summary).toBe(
       't3.medium: 3/3 ENIs, 13/15 secondary IPs; pods beyond 17 will stay Pending',
     );
+    expect(attributesOf(escalate)).toEqual({
+      type: 'remind',
+      kind: 'node-pod-capacity',
+      severity: 'critical',
+      cluster: 'myeks',
+    });
+    expect(messageOf(escalate)).toMatchObject({
+      type: 'remind',
+      escalated: true,
+      openedAt,
+      facts: { slotsInUse: 15, freeSlots: 0 },
+    });
     expect(attributesOf(remind)).toMatchObject({
       type: 'remind',
       kind: 'node-pod-capacity',
+      severity: 'warning',
       cluster: 'myeks',
     });
     expect(messageOf(remind)).toMatchObject({
       type: 'remind',
       openedAt,
-      facts: { slotsInUse: 13, freeSlots: 2 },
+      facts: { slotsInUse: 10, freeSlots: 5 },
     });
-    expect(Date.parse(remindedAt) - Date.parse(openedAt)).toBeGreaterThanOrEqual(
+    expect(messageOf(remind)).not.toHaveProperty('escalated');
+    expect(Date.parse(remindedAt) - Date.parse(escalatedAt)).toBeGreaterThanOrEqual(
       REMIND_AFTER * 1000,
     );
     expect(attributesOf(resolve)).toMatchObject({
@@ -314,15 +329,17 @@ describe('seed scenario: a t3.medium fills up as a deployment scales toward 50 p
 
     // Assess: what Slack received, through the notify function
     const bodies = slack.bodies as SlackBody[];
-    expect(bodies).toHaveLength(3);
+    expect(bodies).toHaveLength(4);
     const title = `Node ${NODE} near its pod ceiling`;
     expect(bodies.map((b) => b.blocks[0]?.text.text)).toEqual([
       `:large_orange_circle: ${title}`,
+      `:red_circle: Escalated: ${title}`,
       `:large_orange_circle: Reminder: ${title}`,
       `:white_check_mark: Resolved: ${title}`,
     ]);
     expect(bodies.map((b) => b.attachments[0]?.color)).toEqual([
       SLACK_COLOURS.warning,
+      SLACK_COLOURS.critical,
       SLACK_COLOURS.warning,
       SLACK_COLOURS.resolved,
     ]);

@@ -5,17 +5,12 @@ import { DynamoAlertStore } from '#adapters/ledger-alerts.ts';
 import { DynamoNetworkLedger } from '#adapters/ledger-network.ts';
 import { DynamoTargetLedger } from '#adapters/ledger-targets.ts';
 import type { AlertNotification } from '#core/alert-lifecycle.ts';
-import type { EventOutcome } from '#core/apply-ec2-event.ts';
 import type { ElbEventOutcome } from '#core/apply-elb-event.ts';
-import {
-  reviewTargetsForIps,
-  reviewTargetsForNodes,
-  type TargetSettings,
-} from '#core/review-targets.ts';
+import type { TargetSettings } from '#core/review-targets.ts';
 import type { Scope } from '#core/scope.ts';
 import { sweepLoadBalancers } from '#core/sweep-load-balancers.ts';
 import { targetReport } from '#core/target-report.ts';
-import { ec2EventHandler } from '#shared/ec2-handler.ts';
+import { type Ec2HandlerOutcome, ec2EventHandler } from '#shared/ec2-handler.ts';
 import { elbEventHandler } from '#shared/elb-handler.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 import { type SampleEvent, sample, sampleFolder } from '#test/helpers/samples.ts';
@@ -76,7 +71,13 @@ async function world(options: WorldOptions = {}) {
       policy: { remindAfterSeconds: 4 * 3600 },
     },
   };
-  const ec2 = ec2EventHandler({ ledger: network, ec2: new SimulatedEc2(), scope });
+  // The EC2 handler as deployed: it reviews the targets of the IPs and nodes each event touched.
+  const ec2 = ec2EventHandler({
+    ledger: network,
+    ec2: new SimulatedEc2(),
+    scope,
+    targets: { ...deps, clock: () => now },
+  });
   const elb = elbEventHandler({ ...deps, clock: () => now });
   const tick = (event: SampleEvent) => {
     const at = String(event.detail?.eventTime ?? event.time);
@@ -94,12 +95,9 @@ async function world(options: WorldOptions = {}) {
       tick(event);
       return (await elb(event, context)) as ElbEventOutcome;
     },
-    /** An EC2 event, then the hook the lead wires after it: targets of the nodes it touched. */
-    async ec2(event: SampleEvent): Promise<EventOutcome> {
+    async ec2(event: SampleEvent): Promise<Ec2HandlerOutcome> {
       tick(event);
-      const outcome = (await ec2(event, context)) as EventOutcome;
-      if (outcome.affected) await reviewTargetsForNodes(outcome.affected.nodes, deps, now);
-      return outcome;
+      return (await ec2(event, context)) as Ec2HandlerOutcome;
     },
     async ec2All(events: readonly SampleEvent[]) {
       for (const e of events) await this.ec2(structuredClone(e));
@@ -200,16 +198,25 @@ describe('stale targets', () => {
     // Act: node 3 starts in the same subnet and its CNI is handed 192.168.1.24
     await w.ec2(node3Launch());
     const assign = node3Assign('192.168.1.24');
-    await w.ec2(assign);
-    const review = await reviewTargetsForIps(VPC, ['192.168.1.24'], w.deps, w.now);
-    // Assess: opened when node 1 released it, now known to be on node 3
+    const review = (await w.ec2(assign)).targets;
+    // Assess: opened when node 1 released it; now on node 3, which escalates it at once
     const stale = ofKind(w.notifications, 'stale-target');
     expect(stale).toMatchObject([
-      { type: 'open', facts: { reason: 'ip-not-on-any-eni', registeredNode: NODE1 } },
+      {
+        type: 'open',
+        severity: 'warning',
+        facts: { reason: 'ip-not-on-any-eni', registeredNode: NODE1 },
+      },
+      {
+        type: 'remind',
+        escalated: true,
+        severity: 'critical',
+        facts: { reason: 'ip-moved-to-another-node', holderNode: NODE3 },
+      },
     ]);
     const subject = `${ECHO_TG}|192.168.1.24:8080`;
-    expect(review.alerts).toEqual([
-      { kind: 'stale-target', subject, active: true, outcome: 'updated' },
+    expect(review?.alerts).toEqual([
+      { kind: 'stale-target', subject, cluster: 'myeks', active: true, outcome: 'escalated' },
     ]);
     const stored = await w.deps.alerting.alerts.get('stale-target', subject);
     expect(stored).toMatchObject({

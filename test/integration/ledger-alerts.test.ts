@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { DynamoAlertStore, RESOLVED_ALERT_RETENTION_SECONDS } from '#adapters/ledger-alerts.ts';
@@ -8,6 +7,7 @@ import {
 } from '#adapters/ledger-instance-types.ts';
 import type { AlertRecord } from '#core/alert-lifecycle.ts';
 import { AlertWriteConflictError } from '#core/capacity-ports.ts';
+import { rawInstanceType } from '#test/helpers/instance-types.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 
 let db: DynamoDBDocumentClient;
@@ -55,17 +55,24 @@ async function rawItem(kind: string, subject: string) {
 }
 
 describe('DynamoAlertStore', () => {
-  test('a record reads back as stored', async () => {
+  test.each([
+    { case: 'without an announced severity', subject: 'i-read', overrides: {} },
+    {
+      case: 'with the announced severity apart from the current one',
+      subject: 'i-read-escalated',
+      overrides: { severity: 'warning', notifiedSeverity: 'critical' } as const,
+    },
+  ])('a record $case reads back as stored', async ({ subject, overrides }) => {
     // Prepare
     const store = new DynamoAlertStore(db, tableName);
-    const record = open('i-read');
+    const record = open(subject, overrides);
 
     // Act
     await store.put(record);
 
     // Assess
-    expect(await store.get('node-pod-capacity', 'i-read')).toEqual(record);
-    expect(await store.get('subnet-exhaustion', 'i-read')).toBeUndefined();
+    expect(await store.get('node-pod-capacity', subject)).toEqual(record);
+    expect(await store.get('subnet-exhaustion', subject)).toBeUndefined();
   });
 
   test('open alerts are listed in one query; a resolve drops them from the list and sets a TTL', async () => {
@@ -156,11 +163,7 @@ describe('DynamoAlertStore', () => {
 });
 
 describe('DynamoInstanceTypeCache', () => {
-  const t3 = (
-    JSON.parse(
-      readFileSync(new URL('../fixtures/instance-types-sample.json', import.meta.url), 'utf8'),
-    ).InstanceTypes as { InstanceType: string }[]
-  ).find((t) => t.InstanceType === 't3.medium');
+  const t3 = rawInstanceType('t3.medium');
 
   test('keeps the raw InstanceTypeInfo exactly, with a TTL', async () => {
     // Prepare

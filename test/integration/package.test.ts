@@ -1,19 +1,30 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { DNS_RECORD_TYPES } from '#core/dns-record.ts';
+import { loadConfig } from '#shared/config.ts';
 import {
   type CfnResource,
   type CfnTemplate,
+  evaluateCondition,
   type PackagedService,
   PROJECT_ROOT,
   packageOnce,
+  printService,
+  resolveEnvironment,
   runOsls,
   TEST_PARAMS,
   TEST_STAGE,
   zipEntries,
 } from '#test/helpers/package-once.ts';
+import { readNotifyConfig } from '../../functions/notify.ts';
+
+// notify.ts reads its configuration at import (cold start); the test only wants readNotifyConfig.
+vi.hoisted(() => {
+  process.env.SLACK_WEBHOOK_PARAMETER ??= '/netledger/test/slack-webhook-url';
+});
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are arbitrary JSON
 type Json = any;
@@ -80,6 +91,191 @@ function statementsWith(template: CfnTemplate, action: string): Json[] {
   return policies
     .flatMap((p) => p.PolicyDocument.Statement as Json[])
     .filter((s) => [s.Action].flat().includes(action));
+}
+
+/** AWS::IAM::Policy resources attached to the functions' role, with their logical ids. */
+function attachedPolicies(template: CfnTemplate): Array<[string, CfnResource]> {
+  return ofType(template, 'AWS::IAM::Policy').filter(([, r]) =>
+    ((r.Properties as Json).Roles as Json[]).some((role) => role.Ref === 'IamRoleLambdaExecution'),
+  );
+}
+
+/** Every statement the functions may act under: the role's own and the attached policies'. */
+function allStatements(template: CfnTemplate): Json[] {
+  const own = (props(template, 'IamRoleLambdaExecution').Policies as Json[]).flatMap(
+    (p) => p.PolicyDocument.Statement as Json[],
+  );
+  const attached = attachedPolicies(template).flatMap(
+    ([, r]) => (r.Properties as Json).PolicyDocument.Statement as Json[],
+  );
+  return [...own, ...attached];
+}
+
+const actionsOf = (statements: readonly Json[]): string[] =>
+  statements.flatMap((s) => [s.Action].flat() as string[]);
+
+/** What CloudFormation would put behind the Refs the environment uses. */
+const REFS = {
+  LedgerTable: 'netledger-ci-LedgerTable-1ABCDEFGHIJ2K',
+  AlertTopic: 'arn:aws:sns:eu-south-2:111122223333:netledger-ci-AlertTopic-AbCdEfGh1234',
+};
+
+/** The cold-start readers a handler module may call with process.env. */
+const READERS: Readonly<Record<string, (env: Record<string, string | undefined>) => unknown>> = {
+  loadConfig,
+  readNotifyConfig,
+};
+
+/** Variables without a default in the code: the stack's own resources or required params supply them. */
+const SUPPLIED_BY_STACK = [
+  'TABLE_NAME',
+  'ALERT_TOPIC_ARN',
+  'CLUSTERS',
+  'VPC_IDS',
+  'SLACK_WEBHOOK_PARAMETER',
+];
+
+/** The names `reader` looks up (zod's reads included) while it accepts a minimal valid env. */
+function variablesReadBy(reader: (env: Record<string, string | undefined>) => unknown): string[] {
+  const read = new Set<string>();
+  const minimal: Record<string, string | undefined> = {
+    TABLE_NAME: 'ledger',
+    CLUSTERS: 'all',
+    VPC_IDS: 'all',
+    SLACK_WEBHOOK_PARAMETER: '/slack',
+  };
+  reader(
+    new Proxy(minimal, {
+      get(target, key, receiver) {
+        if (typeof key === 'string') read.add(key);
+        return Reflect.get(target, key, receiver);
+      },
+    }),
+  );
+  return [...read];
+}
+
+/** The readers a handler module calls on process.env at cold start, found in its source. */
+async function readersOf(module: string): Promise<string[]> {
+  const source = await readFile(join(PROJECT_ROOT, `${module}.ts`), 'utf8');
+  const names = [...source.matchAll(/\b(\w+)\(process\.env\)/g)].map((m) => m[1] ?? '');
+  const stray = /process\.env(\.|\[)/.exec(source);
+  expect(stray, `${module} reads process.env outside a config reader`).toBeNull();
+  for (const name of names) expect(Object.keys(READERS), `${module} calls ${name}`).toContain(name);
+  return names;
+}
+
+async function variablesOf(module: string): Promise<string[]> {
+  const readers = await readersOf(module);
+  return [...new Set(readers.flatMap((name) => variablesReadBy(READERS[name] ?? (() => null))))];
+}
+
+function pick(env: Readonly<Record<string, string>>, names: readonly string[]) {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => names.includes(k)));
+}
+
+/** Lambda's limit on the environment: the total size of all names and values. */
+const LAMBDA_ENVIRONMENT_LIMIT = 4096;
+const environmentSize = (env: Readonly<Record<string, string>>) =>
+  Object.entries(env).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+
+/**
+ * A valid, non-default value for every param that feeds a config variable, as an operator
+ * would pass them. Checked below to cover every variable loadConfig reads.
+ */
+const OVERRIDES = [
+  { param: 'clusters', variable: 'CLUSTERS', value: 'prod-a,prod-b' },
+  { param: 'vpcIds', variable: 'VPC_IDS', value: 'vpc-0123456789abcdef0' },
+  { param: 'prefixDelegationClusters', variable: 'PREFIX_DELEGATION_CLUSTERS', value: 'prod-a' },
+  { param: 'customNetworkingClusters', variable: 'CUSTOM_NETWORKING_CLUSTERS', value: 'prod-b' },
+  { param: 'maxEnis', variable: 'MAX_ENIS', value: 'prod-a=3,prod-b=2' },
+  { param: 'nodeMinFreeSlots', variable: 'NODE_MIN_FREE_SLOTS', value: '5' },
+  { param: 'nodeMinFreePercent', variable: 'NODE_MIN_FREE_PERCENT', value: '15' },
+  { param: 'nodeClearMarginSlots', variable: 'NODE_CLEAR_MARGIN_SLOTS', value: '4' },
+  { param: 'subnetMinFreeAddresses', variable: 'SUBNET_MIN_FREE_ADDRESSES', value: '128' },
+  { param: 'subnetMinFreePercent', variable: 'SUBNET_MIN_FREE_PERCENT', value: '20' },
+  { param: 'subnetClearMarginAddresses', variable: 'SUBNET_CLEAR_MARGIN_ADDRESSES', value: '32' },
+  { param: 'subnetMinFreePrefixBlocks', variable: 'SUBNET_MIN_FREE_PREFIX_BLOCKS', value: '8' },
+  {
+    param: 'subnetClearMarginPrefixBlocks',
+    variable: 'SUBNET_CLEAR_MARGIN_PREFIX_BLOCKS',
+    value: '3',
+  },
+  { param: 'alertRemindAfterSeconds', variable: 'ALERT_REMIND_AFTER_SECONDS', value: '7200' },
+  { param: 'alertReopenQuietSeconds', variable: 'ALERT_REOPEN_QUIET_SECONDS', value: '900' },
+  { param: 'deregistrationDelayDefault', variable: 'DEREGISTRATION_DELAY_DEFAULT', value: '60' },
+  {
+    param: 'deregistrationDelayClusters',
+    variable: 'DEREGISTRATION_DELAY_CLUSTERS',
+    value: 'prod-a=30',
+  },
+  {
+    param: 'deregistrationDelayStacks',
+    variable: 'DEREGISTRATION_DELAY_STACKS',
+    value: 'shop/web=10,shop/api=20',
+  },
+  { param: 'driftRemediate', variable: 'DRIFT_REMEDIATE', value: 'true' },
+  {
+    param: 'dnsZones',
+    variable: 'DNS_ZONES',
+    value: 'Z0123456789ABC=example.com,Z0987654321XYZ=internal.example:private',
+  },
+  { param: 'dnsOwnerId', variable: 'DNS_OWNER_ID', value: 'netledger-prod-eu' },
+  { param: 'dnsPolicy', variable: 'DNS_POLICY', value: 'upsert-only' },
+  { param: 'dnsTxtPrefix', variable: 'DNS_TXT_PREFIX', value: '%{record_type}-' },
+  {
+    param: 'dnsStatic',
+    variable: 'DNS_STATIC',
+    value:
+      'api.example.com=arn:aws:elasticloadbalancing:eu-south-2:111122223333:loadbalancer/net/api/0123456789abcdef',
+  },
+  { param: 'dnsDryRun', variable: 'DNS_DRY_RUN', value: 'true' },
+] as const;
+
+/** SDK packages whose commands map one to one onto IAM actions of this prefix. */
+const IAM_PREFIX: Readonly<Record<string, string>> = {
+  '@aws-sdk/client-ec2': 'ec2',
+  '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  '@aws-sdk/client-route-53': 'route53',
+  '@aws-sdk/client-sns': 'sns',
+  '@aws-sdk/client-dynamodb': 'dynamodb',
+  '@aws-sdk/client-ssm': 'ssm',
+};
+
+/** The document client's commands are named after the item, not the IAM action. */
+const DOCUMENT_CLIENT_ACTIONS: Readonly<Record<string, string>> = {
+  Get: 'dynamodb:GetItem',
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  Query: 'dynamodb:Query',
+  BatchGet: 'dynamodb:BatchGetItem',
+  BatchWrite: 'dynamodb:BatchWriteItem',
+};
+
+/** IAM actions of every SDK command imported (as a value) anywhere under functions/. */
+async function actionsCalledByFunctions(): Promise<Map<string, string>> {
+  const root = join(PROJECT_ROOT, 'functions');
+  const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts'));
+  const actions = new Map<string, string>();
+  for (const file of files) {
+    const source = await readFile(join(root, file), 'utf8');
+    for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/[^']+)'/g)) {
+      const [, names = '', pkg = ''] = m;
+      for (const raw of names.split(',')) {
+        const name = raw.trim().split(/\s+as\s+/)[0] ?? '';
+        if (name.startsWith('type ') || !name.endsWith('Command')) continue;
+        const command = name.slice(0, -'Command'.length);
+        const action =
+          pkg === '@aws-sdk/lib-dynamodb'
+            ? DOCUMENT_CLIENT_ACTIONS[command]
+            : IAM_PREFIX[pkg] && `${IAM_PREFIX[pkg]}:${command}`;
+        expect(action, `IAM action of ${name} from ${pkg} (functions/${file})`).toBeDefined();
+        actions.set(action ?? '', `functions/${file}`);
+      }
+    }
+  }
+  return actions;
 }
 
 let pkg: PackagedService;
@@ -233,7 +429,6 @@ describe('the packaged CloudFormation template', () => {
       expect(env.ALERT_TOPIC_ARN).toEqual({ Ref: 'AlertTopic' });
       expect(env.CLUSTERS).toBe(TEST_PARAMS.clusters);
       expect(env.VPC_IDS).toBe(TEST_PARAMS.vpcIds);
-      expect(env.SLACK_WEBHOOK_PARAMETER).toMatch(/^\/\S+$/);
     },
   );
 
@@ -253,9 +448,7 @@ describe('the packaged CloudFormation template', () => {
     const table = statementsWith(template, 'dynamodb:UpdateItem');
     const publish = statementsWith(template, 'sns:Publish');
     const parameter = statementsWith(template, 'ssm:GetParameter');
-    const all = (props(template, 'IamRoleLambdaExecution').Policies as Json[]).flatMap(
-      (p) => p.PolicyDocument.Statement as Json[],
-    );
+    const all = allStatements(template);
     // Assess
     expect(table).toHaveLength(1);
     expect(table[0].Resource).toContainEqual({ 'Fn::GetAtt': ['LedgerTable', 'Arn'] });
@@ -269,6 +462,187 @@ describe('the packaged CloudFormation template', () => {
     for (const s of all) {
       for (const action of [s.Action].flat()) expect(action).not.toMatch(/(^\*$|:\*$)/);
     }
+  });
+});
+
+describe('the function environments', () => {
+  const deployedEnv = (logicalId: string) =>
+    resolveEnvironment(
+      template.Conditions ?? {},
+      props(template, logicalId).Environment.Variables,
+      REFS,
+    );
+
+  test.each(FUNCTIONS)(
+    '$key is given every variable its cold-start configuration reads',
+    async ({ logicalId, module }) => {
+      // Prepare
+      const needed = await variablesOf(module);
+      // Act
+      const given = Object.keys(props(template, logicalId).Environment.Variables);
+      // Assess
+      expect(needed.length).toBeGreaterThan(0);
+      for (const variable of needed)
+        expect(given, `${module} reads ${variable}`).toContain(variable);
+    },
+  );
+
+  test.each(FUNCTIONS)(
+    "$key: with the default params its configuration is valid and equal to the code's own defaults",
+    async ({ logicalId, module }) => {
+      // Prepare
+      const env = deployedEnv(logicalId);
+      const readers = await readersOf(module);
+      expect(readers.length).toBeGreaterThan(0);
+      for (const name of readers) {
+        const read = READERS[name] ?? (() => null);
+        // Act
+        const deployed = read(env);
+        const codeDefaults = read(pick(env, SUPPLIED_BY_STACK));
+        // Assess
+        expect(deployed, name).toEqual(codeDefaults);
+      }
+    },
+  );
+
+  test('the default environment stays within the Lambda limit with room for the lists', () => {
+    for (const { logicalId } of FUNCTIONS) {
+      expect(environmentSize(deployedEnv(logicalId)), logicalId).toBeLessThan(
+        LAMBDA_ENVIRONMENT_LIMIT / 2,
+      );
+    }
+  });
+
+  test('every variable loadConfig reads has a param, except the Refs to the stack resources', () => {
+    // Act
+    const covered = [...OVERRIDES.map((o) => o.variable), 'TABLE_NAME', 'ALERT_TOPIC_ARN'];
+    // Assess
+    expect(covered.sort()).toEqual(variablesReadBy(loadConfig).sort());
+  });
+
+  describe("with an operator's values for every param", () => {
+    let printed: Json;
+    let conditions: Record<string, unknown>;
+    let env: Record<string, string>;
+
+    beforeAll(async () => {
+      printed = await printService(Object.fromEntries(OVERRIDES.map((o) => [o.param, o.value])));
+      conditions = printed.resources.Conditions ?? {};
+      env = resolveEnvironment(conditions, printed.provider.environment, REFS);
+    }, 60_000);
+
+    test.each(OVERRIDES)('param $param reaches $variable unchanged', ({ variable, value }) => {
+      expect(env[variable]).toBe(value);
+    });
+
+    test('the functions accept the values and turn DNS sync and remediation on', () => {
+      // Act
+      const config = loadConfig(env);
+      const defaults = loadConfig(pick(env, SUPPLIED_BY_STACK));
+      // Assess
+      expect(config.dns.enabled).toBe(true);
+      expect(config.targets.remediate).toBe(true);
+      expect(config.capacity).not.toEqual(defaults.capacity);
+      expect(config.targets.delayPolicy).not.toEqual(defaults.targets.delayPolicy);
+      expect(environmentSize(env)).toBeLessThan(LAMBDA_ENVIRONMENT_LIMIT);
+    });
+
+    test.each([
+      { policy: 'DnsSyncPolicy', action: 'route53:ChangeResourceRecordSets' },
+      {
+        policy: 'DriftRemediationPolicy',
+        action: 'elasticloadbalancing:ModifyTargetGroupAttributes',
+      },
+    ])('$policy exists once its feature is on, and not by default', ({ policy, action }) => {
+      // Prepare
+      const resource = printed.resources.Resources[policy];
+      const packaged = template.Resources[policy] as Json;
+      // Act
+      const onByParams = evaluateCondition(conditions, { Condition: resource.Condition });
+      const onByDefault = evaluateCondition(template.Conditions ?? {}, {
+        Condition: packaged.Condition,
+      });
+      // Assess
+      expect(actionsOf(resource.Properties.PolicyDocument.Statement)).toContain(action);
+      expect(onByParams).toBe(true);
+      expect(onByDefault).toBe(false);
+    });
+  });
+});
+
+describe('the permissions', () => {
+  test('every AWS SDK command under functions/ is allowed to the functions', async () => {
+    // Prepare
+    const called = await actionsCalledByFunctions();
+    // Act
+    const allowed = actionsOf(allStatements(template));
+    // Assess
+    expect(called.size).toBeGreaterThan(0);
+    for (const [action, file] of called) expect(allowed, `${action} (${file})`).toContain(action);
+  });
+
+  test('EC2, ELBv2, Route53 and SNS grants are exactly the calls the functions make', async () => {
+    // Prepare: GetChange is for waiting on a Route53 change to be INSYNC, which the sweep will do.
+    const announced = ['route53:GetChange'];
+    const services = /^(ec2|elasticloadbalancing|route53|sns):/;
+    const called = [...(await actionsCalledByFunctions()).keys()].filter((a) => services.test(a));
+    // Act
+    const granted = new Set(actionsOf(allStatements(template)).filter((a) => services.test(a)));
+    // Assess
+    expect([...granted].sort()).toEqual([...new Set([...called, ...announced])].sort());
+  });
+
+  test('Route53 and target-group writes are granted only by the optional policies', () => {
+    // Act
+    const own = actionsOf(
+      (props(template, 'IamRoleLambdaExecution').Policies as Json[]).flatMap(
+        (p) => p.PolicyDocument.Statement as Json[],
+      ),
+    );
+    const conditionOf = Object.fromEntries(
+      attachedPolicies(template).map(([id, r]) => [id, (r as Json).Condition]),
+    );
+    // Assess
+    expect(own.filter((a) => a.startsWith('route53:'))).toEqual([]);
+    expect(own).not.toContain('elasticloadbalancing:ModifyTargetGroupAttributes');
+    expect(conditionOf).toEqual({
+      DnsSyncPolicy: 'DnsSyncEnabled',
+      DriftRemediationPolicy: 'DriftRemediationEnabled',
+    });
+  });
+
+  test('Route53 access is limited to hosted zones and changes, and writes to the record types netledger owns', () => {
+    // Act
+    const statements = (props(template, 'DnsSyncPolicy').PolicyDocument.Statement as Json[]).map(
+      (s) => ({ ...s, arn: JSON.stringify(s.Resource) }),
+    );
+    const change = statements.find((s) => s.Action === 'route53:ChangeResourceRecordSets');
+    // Assess
+    for (const s of statements) {
+      expect(s.arn).toMatch(
+        s.Action === 'route53:GetChange' ? /:route53:::change\/\*/ : /:route53:::hostedzone\/\*/,
+      );
+    }
+    expect(
+      [
+        ...change.Condition['ForAllValues:StringEquals'][
+          'route53:ChangeResourceRecordSetsRecordTypes'
+        ],
+      ].sort(),
+    ).toEqual([...DNS_RECORD_TYPES, 'TXT'].sort());
+  });
+
+  test('remediation may modify only target groups the AWS Load Balancer Controller tags', () => {
+    // Act
+    const [statement, ...others] = props(template, 'DriftRemediationPolicy').PolicyDocument
+      .Statement as Json[];
+    // Assess
+    expect(others).toEqual([]);
+    expect(statement.Action).toBe('elasticloadbalancing:ModifyTargetGroupAttributes');
+    expect(JSON.stringify(statement.Resource)).toContain('targetgroup/*/*');
+    expect(statement.Condition).toEqual({
+      Null: { 'aws:ResourceTag/elbv2.k8s.aws/cluster': 'false' },
+    });
   });
 });
 
@@ -294,11 +668,19 @@ describe('the packaged artifacts', () => {
   );
 
   test.each([
-    { zip: 'instanceState.zip', event: 'ec2/node-lifecycle/02-instance-running.json' },
-    { zip: 'notify.zip', event: 'sns/alert-notification.json' },
+    {
+      zip: 'instanceState.zip',
+      logicalId: 'InstanceStateLambdaFunction',
+      event: 'ec2/node-lifecycle/02-instance-running.json',
+    },
+    {
+      zip: 'notify.zip',
+      logicalId: 'NotifyLambdaFunction',
+      event: 'sns/alert-notification.json',
+    },
   ])(
     'the $zip bundle loads and runs its handler up to the first AWS call',
-    async ({ zip, event }) => {
+    async ({ zip, logicalId, event }) => {
       // Prepare: the bundle out of its zip, and an ESM driver (node -e would lend it a global require).
       const work = await mkdtemp(join(tmpdir(), 'netledger-bundle-'));
       try {
@@ -314,7 +696,7 @@ describe('the packaged artifacts', () => {
           execFile(
             process.execPath,
             [driver, bundle, join(PROJECT_ROOT, 'events/samples', event)],
-            { env: BUNDLE_ENV, timeout: 20_000 },
+            { env: bundleEnv(logicalId), timeout: 20_000 },
             (error, stdout, stderr) =>
               error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
           );
@@ -345,20 +727,25 @@ describe('the packaged artifacts', () => {
   });
 });
 
-/** Nothing listens on port 9 of the loopback: every AWS call fails at once, none leaves the host. */
-const BUNDLE_ENV: NodeJS.ProcessEnv = {
+/**
+ * The function's environment from the template, so the bundle validates what a deployment
+ * would give it. Nothing listens on port 9 of the loopback: every AWS call fails at once,
+ * none leaves the host.
+ */
+const bundleEnv = (logicalId: string): NodeJS.ProcessEnv => ({
+  ...resolveEnvironment(
+    template.Conditions ?? {},
+    props(template, logicalId).Environment.Variables,
+    REFS,
+  ),
   PATH: process.env.PATH,
-  TABLE_NAME: 'netledger-ci-ledger',
-  SLACK_WEBHOOK_PARAMETER: '/netledger/slack-webhook-url',
-  CLUSTERS: 'all',
-  VPC_IDS: 'all',
   AWS_REGION: 'eu-south-2',
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'secret',
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
-};
+});
 
 const DRIVER = `import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

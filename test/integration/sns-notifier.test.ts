@@ -21,61 +21,58 @@ const resolved: AlertNotification = {
   openedAt: '2025-03-14T09:00:00.000Z',
   resolvedAt: '2025-03-14T11:00:00.000Z',
 };
+const { resolvedAt: _, ...opened } = resolved;
+
+/** Delivers `n` through a fresh notifier; what SNS received is in `published()`. */
+const notify = (n: AlertNotification) => new SnsNotifier(client, topicArn).notify(n);
+const published = () => sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
+const body = (index = 0) => JSON.parse(published()[index]?.Message ?? '');
 
 beforeEach(() => {
   sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e' });
 });
 
 describe('SnsNotifier', () => {
-  test('publishes the JSON notification with filterable String attributes', async () => {
-    // Prepare
-    sns.on(PublishCommand).resolves({ MessageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e' });
-    const notifier = new SnsNotifier(client, topicArn);
-
+  test('publishes the notification as JSON to the topic, with filterable String attributes', async () => {
     // Act
-    await notifier.notify(resolved);
+    await notify(resolved);
 
     // Assess
-    const calls = sns.commandCalls(PublishCommand);
-    expect(calls).toHaveLength(1);
-    const input = calls[0]?.args[0].input;
-    expect(input).toEqual({
-      TopicArn: topicArn,
-      Message: expect.any(String),
-      MessageAttributes: {
-        type: { DataType: 'String', StringValue: 'resolve' },
-        kind: { DataType: 'String', StringValue: 'deregistration-delay-drift' },
-        severity: { DataType: 'String', StringValue: 'warning' },
-        cluster: { DataType: 'String', StringValue: 'prod-eu' },
+    expect(published()).toEqual([
+      {
+        TopicArn: topicArn,
+        Message: expect.any(String),
+        MessageAttributes: {
+          type: { DataType: 'String', StringValue: 'resolve' },
+          kind: { DataType: 'String', StringValue: 'deregistration-delay-drift' },
+          severity: { DataType: 'String', StringValue: 'warning' },
+          cluster: { DataType: 'String', StringValue: 'prod-eu' },
+        },
       },
-    });
-    expect(JSON.parse(input?.Message ?? '')).toEqual({
-      type: 'resolve',
-      kind: 'deregistration-delay-drift',
-      severity: 'warning',
-      cluster: 'prod-eu',
-      subject:
-        'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-shop-web/0a1b2c3d4e5f6789',
-      title: 'Deregistration delay drift on k8s-shop-web',
-      summary: 'deregistration_delay.timeout_seconds is 60 again',
-      facts: { desiredSeconds: 60, actualSeconds: 60 },
-      openedAt: '2025-03-14T09:00:00.000Z',
-      resolvedAt: '2025-03-14T11:00:00.000Z',
-    });
+    ]);
+    expect(body()).toEqual(resolved);
   });
 
   test('an open carries no resolvedAt', async () => {
-    // Prepare
-    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    const { resolvedAt: _, ...rest } = resolved;
-
     // Act
-    await new SnsNotifier(client, topicArn).notify({ ...rest, type: 'open' });
+    await notify({ ...opened, type: 'open' });
 
     // Assess
-    const message = JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '');
-    expect(message).not.toHaveProperty('resolvedAt');
-    expect(message.type).toBe('open');
+    expect(body()).not.toHaveProperty('resolvedAt');
+    expect(body().type).toBe('open');
+  });
+
+  test('an escalation is published as a remind at its new severity, marked in the body', async () => {
+    // Act
+    await notify({ ...opened, type: 'remind', severity: 'critical', escalated: true });
+
+    // Assess
+    expect(published()[0]?.MessageAttributes).toMatchObject({
+      type: { StringValue: 'remind' },
+      severity: { StringValue: 'critical' },
+    });
+    expect(body()).toMatchObject({ type: 'remind', escalated: true });
   });
 
   test('an SNS failure rejects, so the caller can retry', async () => {
@@ -85,8 +82,6 @@ describe('SnsNotifier', () => {
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' }));
 
     // Act / Assess
-    await expect(new SnsNotifier(client, topicArn).notify(resolved)).rejects.toThrow(
-      'Rate exceeded',
-    );
+    await expect(notify(resolved)).rejects.toThrow('Rate exceeded');
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ALERT_KINDS, type AlertCondition } from '#core/alert.ts';
+import { ALERT_KINDS, type AlertCondition, type Severity } from '#core/alert.ts';
 import {
   AlertKeyMismatchError,
   type AlertNotification,
@@ -243,6 +243,180 @@ describe('nextAlert decides which notification an evaluation produces', () => {
   });
 });
 
+describe('a rising severity is announced at once, a falling one is not', () => {
+  test.each([
+    { from: 'warning', to: 'critical', now: 60, expected: 'escalated' },
+    { from: 'info', to: 'warning', now: 60, expected: 'escalated' },
+    { from: 'info', to: 'critical', now: 60, expected: 'escalated' },
+    { from: 'warning', to: 'critical', now: HOUR, expected: 'escalated' },
+    { from: 'warning', to: 'critical', now: -60, expected: 'escalated' },
+    { from: 'critical', to: 'warning', now: 60, expected: undefined },
+    { from: 'critical', to: 'info', now: 60, expected: undefined },
+    { from: 'critical', to: 'warning', now: HOUR, expected: 'remind' },
+    { from: 'critical', to: 'critical', now: 60, expected: undefined },
+    { from: 'warning', to: 'warning', now: HOUR, expected: 'remind' },
+  ] as const)('open at $from, now $to after $now s -> $expected', ({ from, to, now, expected }) => {
+    // Prepare: notified at t=0, remind interval one hour
+    const previous = record({ severity: from });
+
+    // Act
+    const { notification } = nextAlert(
+      previous,
+      condition(true, { severity: to }),
+      at(now),
+      policy,
+    );
+
+    // Assess
+    const seen =
+      notification === undefined
+        ? undefined
+        : notification.escalated
+          ? 'escalated'
+          : notification.type;
+    expect(seen).toBe(expected);
+  });
+
+  test('an escalation is a remind with the new severity, counted and stamped like one', () => {
+    // Prepare
+    const worse = condition(true, { severity: 'critical', summary: '251/251 in use' });
+
+    // Act
+    const { record: stored, notification } = nextAlert(
+      record({ notifyCount: 2 }),
+      worse,
+      at(60),
+      policy,
+    );
+
+    // Assess
+    expect(notification).toMatchObject({
+      type: 'remind',
+      escalated: true,
+      severity: 'critical',
+      summary: '251/251 in use',
+      openedAt: at(0),
+    });
+    expect(stored).toMatchObject({
+      status: 'open',
+      severity: 'critical',
+      lastNotifiedAt: at(60),
+      notifyCount: 3,
+    });
+  });
+
+  test.each([
+    {
+      case: 'back up to the announced severity',
+      steps: ['critical', 'warning', 'critical'],
+      expected: ['escalated', undefined, undefined],
+    },
+    {
+      case: 'flapping across the threshold',
+      steps: ['critical', 'warning', 'critical', 'warning', 'critical'],
+      expected: ['escalated', undefined, undefined, undefined, undefined],
+    },
+    {
+      case: 'one step at a time',
+      steps: ['info', 'warning', 'critical'],
+      expected: [undefined, undefined, 'escalated'],
+    },
+  ] as const)('from an announced warning, $case: $expected', ({ steps, expected }) => {
+    // Prepare: opened (announced) at warning; every step well within the remind interval
+    let stored: AlertRecord | undefined = record({ severity: 'warning' });
+    const seen: (string | undefined)[] = [];
+
+    // Act
+    steps.forEach((severity, i) => {
+      const next = nextAlert(stored, condition(true, { severity }), at(60 * (i + 1)), policy);
+      seen.push(next.notification?.escalated ? 'escalated' : next.notification?.type);
+      stored = next.record;
+    });
+
+    // Assess
+    expect(seen).toEqual(expected);
+  });
+
+  test('a de-escalation is stored silently; after a remind at the lower severity a rise escalates again', () => {
+    // Prepare: escalated to critical at 60 s, calmer at 120 s, reminded (at warning) an hour later
+    const critical = nextAlert(record(), condition(true, { severity: 'critical' }), at(60), policy);
+    const calmer = nextAlert(
+      critical.record,
+      condition(true, { severity: 'warning' }),
+      at(120),
+      policy,
+    );
+    const reminded = nextAlert(
+      calmer.record,
+      condition(true, { severity: 'warning' }),
+      at(60 + HOUR),
+      policy,
+    );
+
+    // Act
+    const again = nextAlert(
+      reminded.record,
+      condition(true, { severity: 'critical' }),
+      at(120 + HOUR),
+      policy,
+    );
+
+    // Assess
+    expect(calmer.notification).toBeUndefined();
+    expect(calmer.record).toMatchObject({ severity: 'warning', lastNotifiedAt: at(60) });
+    expect(reminded.notification).toMatchObject({ type: 'remind', severity: 'warning' });
+    expect(reminded.notification).not.toHaveProperty('escalated');
+    expect(again.notification).toMatchObject({ type: 'remind', escalated: true });
+  });
+
+  test('a record stored before escalations existed keeps its severity as the announced one', () => {
+    // Prepare: no notifiedSeverity; a silent de-escalation comes first
+    const legacy = record({ severity: 'warning' });
+
+    // Act
+    const calmer = nextAlert(legacy, condition(true, { severity: 'info' }), at(30), policy);
+    const back = nextAlert(calmer.record, condition(true, { severity: 'warning' }), at(60), policy);
+
+    // Assess
+    expect(calmer.record?.notifiedSeverity).toBe('warning');
+    expect(back.notification).toBeUndefined();
+  });
+
+  test('a record stored before escalations existed is measured from its severity', () => {
+    // Prepare: no notifiedSeverity
+    const legacy = record({ severity: 'warning' });
+
+    // Act
+    const { notification, record: stored } = nextAlert(
+      legacy,
+      condition(true, { severity: 'critical' }),
+      at(60),
+      policy,
+    );
+
+    // Assess
+    expect(notification).toMatchObject({ type: 'remind', escalated: true });
+    expect(stored?.notifiedSeverity).toBe('critical');
+  });
+
+  test('a plain remind carries no escalation marker', () => {
+    const { notification } = nextAlert(record(), condition(true), at(HOUR), policy);
+    expect(notification?.type).toBe('remind');
+    expect(notification).not.toHaveProperty('escalated');
+  });
+
+  test('a first open at critical is an open, not an escalation', () => {
+    const { notification } = nextAlert(
+      undefined,
+      condition(true, { severity: 'critical' }),
+      at(0),
+      policy,
+    );
+    expect(notification?.type).toBe('open');
+    expect(notification).not.toHaveProperty('escalated');
+  });
+});
+
 describe('reopenQuietSeconds holds back a quick re-open', () => {
   const resolvedAt60 = record({ status: 'resolved', resolvedAt: at(60) });
 
@@ -337,17 +511,23 @@ describe('alertKey', () => {
   });
 });
 
+const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
 describe('property: any sequence of evaluations notifies coherently', () => {
   const scenario = fc.record({
     remindAfterSeconds: fc.integer({ min: 1, max: 10_000 }),
     reopenQuietSeconds: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5_000 })),
-    steps: fc.array(fc.record({ active: fc.boolean(), dt: fc.integer({ min: 0, max: 20_000 }) }), {
-      minLength: 1,
-      maxLength: 60,
-    }),
+    steps: fc.array(
+      fc.record({
+        active: fc.boolean(),
+        severity: fc.constantFrom<Severity>('info', 'warning', 'critical'),
+        dt: fc.integer({ min: 0, max: 20_000 }),
+      }),
+      { minLength: 1, maxLength: 60 },
+    ),
   });
 
-  test('opens and resolves alternate, reminds only while open and spaced, nothing is missed', () => {
+  test('opens and resolves alternate, reminds only while open and spaced or escalating, nothing is missed', () => {
     fc.assert(
       fc.property(scenario, ({ remindAfterSeconds, reopenQuietSeconds, steps }) => {
         const p: AlertPolicy = { remindAfterSeconds, reopenQuietSeconds };
@@ -356,13 +536,16 @@ describe('property: any sequence of evaluations notifies coherently', () => {
         let isOpen = false;
         let lastNotifiedT: number | undefined;
         let lastResolveT: number | undefined;
+        // The severity the last open or remind announced: what a rise is measured from.
+        let announced: Severity | undefined;
         for (const step of steps) {
           t += step.dt;
           const wasOpen = isOpen;
           const previousNotifiedT = lastNotifiedT;
+          const rose = wasOpen && announced !== undefined && RANK[step.severity] > RANK[announced];
           const { record: next, notification } = nextAlert(
             stored,
-            condition(step.active),
+            condition(step.active, { severity: step.severity }),
             at(t),
             p,
           );
@@ -379,10 +562,15 @@ describe('property: any sequence of evaluations notifies coherently', () => {
           if (type === 'remind') {
             expect(wasOpen).toBe(true);
             expect(step.active).toBe(true);
-            expect(t - (previousNotifiedT ?? Number.NEGATIVE_INFINITY)).toBeGreaterThanOrEqual(
-              remindAfterSeconds,
-            );
+            // Early only for an escalation; an escalation only when the severity rose.
+            expect(notification?.escalated === true).toBe(rose);
+            if (!rose) {
+              expect(t - (previousNotifiedT ?? Number.NEGATIVE_INFINITY)).toBeGreaterThanOrEqual(
+                remindAfterSeconds,
+              );
+            }
           }
+          if (type !== 'remind') expect(notification?.escalated).toBeUndefined();
           if (type === 'resolve') {
             expect(wasOpen).toBe(true);
             expect(step.active).toBe(false);
@@ -390,6 +578,8 @@ describe('property: any sequence of evaluations notifies coherently', () => {
             lastResolveT = t;
           }
           if (type !== undefined) lastNotifiedT = t;
+          if (type === 'open' || type === 'remind') announced = step.severity;
+          if (!isOpen) announced = undefined;
 
           // Liveness: nothing due is skipped.
           if (!step.active) expect(isOpen).toBe(false);
@@ -397,6 +587,11 @@ describe('property: any sequence of evaluations notifies coherently', () => {
           if (step.active && !wasOpen && quietOver) expect(type).toBe('open');
           if (step.active && wasOpen && t - (previousNotifiedT ?? t) >= remindAfterSeconds) {
             expect(type).toBe('remind');
+          }
+          if (step.active && rose) expect(type).toBe('remind');
+          // A falling severity alone never notifies.
+          if (type === 'remind' && !rose) {
+            expect(t - (previousNotifiedT ?? t)).toBeGreaterThanOrEqual(remindAfterSeconds);
           }
 
           // The stored record agrees with what was announced.

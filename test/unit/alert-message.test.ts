@@ -24,6 +24,7 @@ const open: AlertNotification = {
   openedAt: '2025-03-14T09:00:00.000Z',
 };
 const remind: AlertNotification = { ...open, type: 'remind' };
+const escalate: AlertNotification = { ...open, type: 'remind', escalated: true };
 const resolve: AlertNotification = {
   ...open,
   type: 'resolve',
@@ -60,12 +61,15 @@ const notificationArb: fc.Arbitrary<AlertNotification> = fc
       min: new Date('2000-01-01'),
       max: new Date('2100-01-01'),
     }),
+    escalated: fc.boolean(),
   })
-  .map(({ openedAt, resolvedAt, ...n }) =>
-    n.type === 'resolve'
-      ? { ...n, openedAt: openedAt.toISOString(), resolvedAt: resolvedAt.toISOString() }
-      : { ...n, openedAt: openedAt.toISOString() },
-  );
+  .map(({ openedAt, resolvedAt, escalated, ...n }): AlertNotification => {
+    if (n.type === 'resolve') {
+      return { ...n, openedAt: openedAt.toISOString(), resolvedAt: resolvedAt.toISOString() };
+    }
+    const marker = n.type === 'remind' && escalated ? { escalated } : {};
+    return { ...n, openedAt: openedAt.toISOString(), ...marker };
+  });
 
 describe('SNS message', () => {
   test('the body is the notification as JSON', () => {
@@ -87,7 +91,17 @@ describe('SNS message', () => {
     });
   });
 
-  test.each([open, remind, resolve])(
+  test('an escalation is a remind whose body carries escalated: true', () => {
+    // Act
+    const body = JSON.parse(renderSnsMessage(escalate).message) as Record<string, unknown>;
+    const plain = JSON.parse(renderSnsMessage(remind).message) as Record<string, unknown>;
+
+    // Assess
+    expect(body).toMatchObject({ type: 'remind', escalated: true });
+    expect(plain).not.toHaveProperty('escalated');
+  });
+
+  test.each([open, remind, escalate, resolve])(
     '$type carries type, kind, severity and cluster as String attributes',
     (n) => {
       // Act
@@ -149,6 +163,16 @@ describe('parseAlertMessage rejects with a one-line reason', () => {
     { case: 'missing title', body: without('title'), mentions: 'title' },
     { case: 'resolve without resolvedAt', body: without('resolvedAt'), mentions: 'resolvedAt' },
     {
+      case: 'an escalated resolve',
+      body: JSON.stringify({ ...valid, escalated: true }),
+      mentions: 'escalated',
+    },
+    {
+      case: 'escalated not a boolean',
+      body: JSON.stringify({ ...valid, type: 'remind', escalated: 'yes' }),
+      mentions: 'escalated',
+    },
+    {
       case: 'openedAt not a timestamp',
       body: JSON.stringify({ ...valid, openedAt: 'Friday' }),
       mentions: 'openedAt',
@@ -174,6 +198,11 @@ describe('parseAlertMessage rejects with a one-line reason', () => {
     );
     expect(parsed).toEqual(resolve);
   });
+
+  test('escalated: false reads as a plain remind', () => {
+    const body = JSON.parse(renderSnsMessage(remind).message) as Record<string, unknown>;
+    expect(parseAlertMessage(JSON.stringify({ ...body, escalated: false }))).toEqual(remind);
+  });
 });
 
 function allText(blocks: readonly SlackBlock[]): string[] {
@@ -198,7 +227,7 @@ describe('Slack payload', () => {
     // Assess
     const details = allText(payload.attachments[0].blocks).join('\n');
     expect(header(payload.blocks)).toContain(open.title);
-    expect(header(payload.blocks)).not.toMatch(/Resolved|Reminder/);
+    expect(header(payload.blocks)).not.toMatch(/Resolved|Reminder|Escalated/);
     expect(payload.attachments[0].color).toBe(SLACK_COLOURS.critical);
     for (const [key, value] of Object.entries(open.facts)) {
       expect(details).toContain(`*${key}*\n${value}`);
@@ -227,6 +256,17 @@ describe('Slack payload', () => {
     // Assess
     expect(header(payload.blocks)).toContain(`Reminder: ${open.title}`);
     expect(payload.text.startsWith('Reminder:')).toBe(true);
+    expect(payload.attachments[0].color).toBe(SLACK_COLOURS.critical);
+  });
+
+  test('an escalation is marked as one, not as a reminder, in the severity colour', () => {
+    // Act
+    const payload = renderSlackPayload({ ...escalate, severity: 'critical' });
+
+    // Assess
+    expect(header(payload.blocks)).toContain(`Escalated: ${open.title}`);
+    expect(payload.text.startsWith('Escalated: [CRITICAL]')).toBe(true);
+    expect(payload.text).not.toContain('Reminder');
     expect(payload.attachments[0].color).toBe(SLACK_COLOURS.critical);
   });
 

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { InstanceTypeCache, InstanceTypeReader } from '#core/capacity-ports.ts';
 import { InstanceTypeDataError, parseInstanceTypeInfo } from '#core/instance-type.ts';
 import { CachedInstanceTypeCatalog } from '#core/instance-type-catalog.ts';
+import { rawInstanceType } from '#test/helpers/instance-types.ts';
 
-const entries = JSON.parse(
-  readFileSync(new URL('../fixtures/instance-types-sample.json', import.meta.url), 'utf8'),
-).InstanceTypes as { InstanceType: string }[];
-const raw = (type: string) => entries.find((e) => e.InstanceType === type);
+const raw = rawInstanceType;
 
 class MapCache implements InstanceTypeCache {
   readonly entries = new Map<string, unknown>();

@@ -1,25 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { nodeCapacityFromView, subnetCapacityFromView } from '#core/capacity-views.ts';
-import type { InstanceTypeLimits } from '#core/instance-type.ts';
 import { nodeRow, subnetRow } from '#core/network-report.ts';
 import type { AddressRecord, EniRecord, NodeView, SubnetView } from '#core/ports.ts';
+import { t3Medium } from '#test/helpers/instance-types.ts';
 
 const NODE = 'i-0a1b2c3d4e5f00001';
 const SUBNET = 'subnet-0aa1111111111111a';
 const VPC = 'vpc-0a1b2c3d4e5f60718';
 const stamp = { eventId: 'e', eventTime: '2026-11-21T10:00:00.000Z' };
-// t3.medium as DescribeInstanceTypes reports it
-const t3Medium: InstanceTypeLimits = {
-  instanceType: 't3.medium',
-  enisOnDefaultCard: 3,
-  enisTotal: 3,
-  ipv4PerEni: 6,
-  vcpus: 2,
-  nitro: true,
-  hypervisor: 'nitro',
-  bareMetal: false,
-  defaultNetworkCardIndex: 0,
-};
 
 function eni(eniId: string, deviceIndex: number | undefined, kind: EniRecord['kind']): EniRecord {
   return {

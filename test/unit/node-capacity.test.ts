@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { InstanceTypeLimits } from '#core/instance-type.ts';
 import type { MaxPodsSettings } from '#core/max-pods.ts';
 import {
   type AttachedEni,
@@ -9,19 +8,8 @@ import {
   NodeCapacityInputError,
   type NodeCapacityThresholds,
 } from '#core/node-capacity.ts';
+import { t3Medium } from '#test/helpers/instance-types.ts';
 
-// t3.medium as DescribeInstanceTypes reports it: 3 ENIs x 6 IPv4, Nitro, 2 vCPUs.
-const t3Medium: InstanceTypeLimits = {
-  instanceType: 't3.medium',
-  enisOnDefaultCard: 3,
-  enisTotal: 3,
-  ipv4PerEni: 6,
-  vcpus: 2,
-  nitro: true,
-  hypervisor: 'nitro',
-  bareMetal: false,
-  defaultNetworkCardIndex: 0,
-};
 const secondaryIp: MaxPodsSettings = { prefixDelegation: false, customNetworking: false };
 const thresholds: NodeCapacityThresholds = {
   minFreeSlots: 2,

@@ -1,12 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { AlertRecord } from '#core/alert-lifecycle.ts';
 import type { CapacitySettings } from '#core/capacity-settings.ts';
-import {
-  InstanceTypeDataError,
-  type InstanceTypeLimits,
-  parseInstanceTypesDocument,
-} from '#core/instance-type.ts';
+import { InstanceTypeDataError } from '#core/instance-type.ts';
 import type { InstanceState } from '#core/network.ts';
 import type { AddressRecord, EniRecord, NodeView, SubnetView } from '#core/ports.ts';
 import { reviewCapacity } from '#core/review-capacity.ts';
@@ -16,14 +11,9 @@ import {
   RecordingNotifier,
   StaticInstanceTypeCatalog,
 } from '#test/helpers/capacity-fakes.ts';
+import { sampleLimits } from '#test/helpers/instance-types.ts';
 
-const limits = Object.fromEntries(
-  parseInstanceTypesDocument(
-    JSON.parse(
-      readFileSync(new URL('../fixtures/instance-types-sample.json', import.meta.url), 'utf8'),
-    ),
-  ).map((l) => [l.instanceType, l]),
-) as Record<string, InstanceTypeLimits>;
+const limits = sampleLimits();
 
 const NODE = 'i-0a1b2c3d4e5f00001';
 const SUBNET = 'subnet-0aa1111111111111a';

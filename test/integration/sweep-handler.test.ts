@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { describe, expect, test } from 'vitest';
+import { DynamoAlertStore } from '#adapters/ledger-alerts.ts';
+import { DynamoNetworkLedger } from '#adapters/ledger-network.ts';
+import { DynamoTargetLedger } from '#adapters/ledger-targets.ts';
+import { instanceTypeEntries, parseInstanceTypeInfo } from '#core/instance-type.ts';
+import type { EniFacts } from '#core/network.ts';
+import { loadConfig } from '#shared/config.ts';
+import { SweepFailedError, sweepHandler } from '#shared/sweep-handler.ts';
+import { RecordingNotifier, StaticInstanceTypeCatalog } from '#test/helpers/capacity-fakes.ts';
+import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
+import { SimulatedEc2 } from '#test/helpers/simulated-ec2.ts';
+import { SimulatedElbv2 } from '#test/helpers/simulated-elbv2.ts';
+
+const VPC = 'vpc-0a1b2c3d4e5f60718';
+const NODE = 'i-0a1b2c3d4e5f00001';
+const SUBNET = 'subnet-0aa1111111111111a';
+const context = { functionName: 'sweep', awsRequestId: 'test' } as unknown as Context;
+const config = loadConfig({ TABLE_NAME: 'unused', CLUSTERS: 'myeks', VPC_IDS: VPC });
+const t3medium = parseInstanceTypeInfo(
+  instanceTypeEntries(
+    JSON.parse(
+      readFileSync(new URL('../fixtures/instance-types-sample.json', import.meta.url), 'utf8'),
+    ),
+  ).find((t) => (t as { InstanceType?: string }).InstanceType === 't3.medium'),
+);
+
+/** A t3.medium whose three ENIs hold all 15 secondary addresses: 17 pods, no headroom. */
+function fullNode(): SimulatedEc2 {
+  const ec2 = new SimulatedEc2();
+  ec2.subnets.set(SUBNET, {
+    subnetId: SUBNET,
+    vpcId: VPC,
+    cidr: '192.168.1.0/24',
+    reservations: [],
+  });
+  ec2.instances.set(NODE, {
+    instanceId: NODE,
+    instanceType: 't3.medium',
+    vpcId: VPC,
+    state: 'running',
+    cluster: 'myeks',
+    tags: { 'eks:cluster-name': 'myeks' },
+  });
+  for (const device of [0, 1, 2]) {
+    const eni: EniFacts = {
+      eniId: `eni-0a1b2c3d4e5f6000${device}`,
+      vpcId: VPC,
+      subnetId: SUBNET,
+      description: device === 0 ? '' : `aws-K8S-${NODE}`,
+      tags: device === 0 ? {} : { 'cluster.k8s.amazonaws.com/name': 'myeks' },
+      attachment: { instanceId: NODE, deviceIndex: device },
+      primaryIp: `192.168.1.${10 + device * 10}`,
+      secondaryIps: [1, 2, 3, 4, 5].map((n) => `192.168.1.${10 + device * 10 + n}`),
+      prefixes: [],
+    };
+    ec2.enis.set(eni.eniId, eni);
+  }
+  return ec2;
+}
+
+async function deps(ec2: SimulatedEc2, elbv2 = new SimulatedElbv2()) {
+  const { client, tableName } = await freshLedgerTable();
+  const db = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const ledger = new DynamoNetworkLedger(db, tableName);
+  const notifier = new RecordingNotifier();
+  const alerts = new DynamoAlertStore(db, tableName);
+  const clock = () => '2026-11-21T12:00:00.000Z';
+  return {
+    ledger,
+    notifier,
+    handlerDeps: {
+      network: {
+        ledger,
+        ec2,
+        scope: config.scope,
+        capacity: {
+          alerts,
+          catalog: new StaticInstanceTypeCatalog({ 't3.medium': t3medium }),
+          notifier,
+          settings: config.capacity,
+          clock,
+        },
+      },
+      elb: {
+        targets: new DynamoTargetLedger(db, tableName),
+        network: ledger,
+        elbv2,
+        scope: config.scope,
+        settings: config.targets,
+        clock,
+      },
+    },
+  };
+}
+
+describe('the sweep handler', () => {
+  test('repairs the ledger from EC2 and opens the capacity alert no event reported', async () => {
+    const w = await deps(fullNode());
+    const result = await sweepHandler(w.handlerDeps, () => new Date('2026-11-21T12:00:00Z'))(
+      {},
+      context,
+    );
+    expect(result.network?.byType).toMatchObject({ 'put-node': 1, 'put-eni': 3 });
+    expect(w.notifier.sent).toEqual([
+      expect.objectContaining({ type: 'open', kind: 'node-pod-capacity', subject: NODE }),
+    ]);
+  });
+
+  test('a failing part does not stop the others, and the sweep still fails loudly', async () => {
+    const elbv2 = new SimulatedElbv2();
+    elbv2.failNext = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+    const w = await deps(fullNode(), elbv2);
+    await expect(
+      sweepHandler(w.handlerDeps, () => new Date('2026-11-21T12:00:00Z'))({}, context),
+    ).rejects.toThrow(SweepFailedError);
+    // The EC2 part ran and its repairs stayed.
+    expect((await w.ledger.nodeView(NODE)).enis).toHaveLength(3);
+  });
+});
