@@ -25,44 +25,63 @@ export interface LocalCapacityOptions {
 
 /**
  * The deployed handlers, wired to the local ledger. There is no AWS account
- * behind local mode, so EC2 answers "not found" for everything. With `capacity`,
- * each applied event is followed by the capacity review, as when ALERT_TOPIC_ARN is set.
+ * behind local mode, so EC2 and ELBv2 answer "not found" for everything. With
+ * `capacity`, each applied event is followed by the alert reviews, as when
+ * ALERT_TOPIC_ARN is set. The clock is the replayed event's own time, so alert
+ * times and reminders read as they would have when the events happened.
  */
 export function localRoutes(
   ledger: LocalLedger,
   scope: Scope,
   capacity?: LocalCapacityOptions,
 ): Record<string, Route> {
-  const ec2 = ec2EventHandler({
-    ledger: new DynamoNetworkLedger(ledger.db, ledger.tableName),
-    ec2: unavailableEc2,
-    scope,
-    capacity: capacity && {
-      alerts: new DynamoAlertStore(ledger.db, ledger.tableName),
-      catalog: capacity.catalog,
-      notifier: capacity.notifier,
-      settings: capacity.settings,
-      clock: () => new Date().toISOString(),
-    },
-  });
-  // ELBv2 answers "not found" like EC2; the delay policy comes from the same variables as in Lambda.
-  const elb = elbEventHandler({
+  let now = new Date().toISOString();
+  const clock = () => now;
+  const network = new DynamoNetworkLedger(ledger.db, ledger.tableName);
+  const alerts = new DynamoAlertStore(ledger.db, ledger.tableName);
+  // The delay policy comes from the same variables as in Lambda.
+  const targets = {
     targets: new DynamoTargetLedger(ledger.db, ledger.tableName),
-    network: new DynamoNetworkLedger(ledger.db, ledger.tableName),
+    network,
     elbv2: unavailableElbv2,
     scope,
     settings: loadTargetSettings(process.env),
-    clock: () => new Date().toISOString(),
+    clock,
     alerting: capacity && {
-      alerts: new DynamoAlertStore(ledger.db, ledger.tableName),
+      alerts,
       notifier: capacity.notifier,
       policy: capacity.settings.alertPolicy,
     },
-  });
-  return {
-    'aws.ec2': (event) => ec2(event, lambdaContext('eni-activity')),
-    'aws.elasticloadbalancing': (event) => elb(event, lambdaContext('elb-activity')),
   };
+  const ec2 = ec2EventHandler({
+    ledger: network,
+    ec2: unavailableEc2,
+    scope,
+    capacity: capacity && {
+      alerts,
+      catalog: capacity.catalog,
+      notifier: capacity.notifier,
+      settings: capacity.settings,
+      clock,
+    },
+    targets: capacity && targets,
+  });
+  const elb = elbEventHandler(targets);
+  const at = (event: unknown) => {
+    now = eventTime(event) ?? new Date().toISOString();
+  };
+  return {
+    'aws.ec2': (event) => (at(event), ec2(event, lambdaContext('eni-activity'))),
+    'aws.elasticloadbalancing': (event) => (at(event), elb(event, lambdaContext('elb-activity'))),
+  };
+}
+
+/** When the event happened: CloudTrail's eventTime, else the envelope's time. */
+function eventTime(event: unknown): string | undefined {
+  const e = event as { time?: unknown; detail?: { eventTime?: unknown } } | null;
+  const raw = e?.detail?.eventTime ?? e?.time;
+  if (typeof raw !== 'string' || Number.isNaN(Date.parse(raw))) return undefined;
+  return new Date(raw).toISOString();
 }
 
 /** Just enough of a Lambda context for Powertools' logger. */

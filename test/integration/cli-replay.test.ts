@@ -92,6 +92,14 @@ describe('netledger replay and report (one local ledger, commands in sequence)',
     expect((await runCli(['report', 'nodes', '--json'], env)).stdout).toBe(firstReport);
   }, 60_000);
 
+  test('report all --json gathers every report in one object', async () => {
+    const run = await runCli(['report', 'all', '--json'], env);
+    expect(run.code).toBe(0);
+    const all = JSON.parse(run.stdout);
+    expect(Object.keys(all)).toEqual(['nodes', 'subnets', 'targets', 'alerts']);
+    expect(all.nodes).toEqual(JSON.parse(firstReport));
+  }, 60_000);
+
   test('--help explains every command', async () => {
     const run = await runCli(['replay', '--help'], env);
     expect(run.code).toBe(0);
