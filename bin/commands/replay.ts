@@ -6,6 +6,7 @@ import {
   fileInstanceTypeCatalog,
   PrintingNotifier,
 } from '#local/local-capacity.ts';
+import { DEFAULT_SUBNETS, savedSubnetsEc2 } from '#local/local-ec2.ts';
 import { localRoutes } from '#local/local-handlers.ts';
 import { openLocalLedger } from '#local/local-ledger.ts';
 import { type Output, stdio } from '#local/output.ts';
@@ -39,6 +40,11 @@ export function replayCommand(io: Output = stdio): Command {
       'saved `aws ec2 describe-instance-types` response for max pods',
       DEFAULT_INSTANCE_TYPES,
     )
+    .option(
+      '--subnets <file>',
+      'saved `aws ec2 describe-subnets` response: the CIDRs subnet capacity needs',
+      DEFAULT_SUBNETS,
+    )
     .action(
       async (
         files: string[],
@@ -48,6 +54,7 @@ export function replayCommand(io: Output = stdio): Command {
           vpcIds: string;
           json: boolean;
           instanceTypes: string;
+          subnets: string;
         },
       ) => {
         const scope = scopeOption(opts.clusters, opts.vpcIds);
@@ -63,16 +70,13 @@ export function replayCommand(io: Output = stdio): Command {
         }
         // Read before the ledger opens: a bad file must leave it untouched.
         const catalog = await fileInstanceTypeCatalog(opts.instanceTypes);
+        const ec2 = await savedSubnetsEc2(opts.subnets);
         const ledger = await openLocalLedger({ reset: opts.reset });
         try {
           const notifier = new PrintingNotifier((line) => {
             if (!opts.json) io.out(line);
           });
-          const routes = localRoutes(ledger, scope, {
-            catalog,
-            notifier,
-            settings,
-          });
+          const routes = localRoutes(ledger, scope, { catalog, notifier, settings }, ec2);
           const counts: Record<string, number> = {};
           for (const { file, event } of events) {
             const source = (event as { source?: unknown } | null)?.source;

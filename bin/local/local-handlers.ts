@@ -7,6 +7,7 @@ import type { EventOutcome } from '#core/apply-ec2-event.ts';
 import type { InstanceTypeCatalog } from '#core/capacity-ports.ts';
 import type { CapacitySettings } from '#core/capacity-settings.ts';
 import type { Notifier } from '#core/notifier.ts';
+import type { Ec2Reader } from '#core/ports.ts';
 import type { Scope } from '#core/scope.ts';
 import { ec2EventHandler } from '#shared/ec2-handler.ts';
 import { elbEventHandler } from '#shared/elb-handler.ts';
@@ -25,7 +26,7 @@ export interface LocalCapacityOptions {
 
 /**
  * The deployed handlers, wired to the local ledger. There is no AWS account
- * behind local mode, so EC2 and ELBv2 answer "not found" for everything. With
+ * behind local mode, so EC2 (but for saved subnets) and ELBv2 answer "not found". With
  * `capacity`, each applied event is followed by the alert reviews, as when
  * ALERT_TOPIC_ARN is set. The clock is the replayed event's own time, so alert
  * times and reminders read as they would have when the events happened.
@@ -34,6 +35,7 @@ export function localRoutes(
   ledger: LocalLedger,
   scope: Scope,
   capacity?: LocalCapacityOptions,
+  ec2: Ec2Reader = unavailableEc2,
 ): Record<string, Route> {
   let now = new Date().toISOString();
   const clock = () => now;
@@ -53,9 +55,9 @@ export function localRoutes(
       policy: capacity.settings.alertPolicy,
     },
   };
-  const ec2 = ec2EventHandler({
+  const ec2Handler = ec2EventHandler({
     ledger: network,
-    ec2: unavailableEc2,
+    ec2,
     scope,
     capacity: capacity && {
       alerts,
@@ -71,7 +73,7 @@ export function localRoutes(
     now = eventTime(event) ?? new Date().toISOString();
   };
   return {
-    'aws.ec2': (event) => (at(event), ec2(event, lambdaContext('eni-activity'))),
+    'aws.ec2': (event) => (at(event), ec2Handler(event, lambdaContext('eni-activity'))),
     'aws.elasticloadbalancing': (event) => (at(event), elb(event, lambdaContext('elb-activity'))),
   };
 }

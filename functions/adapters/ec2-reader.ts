@@ -92,14 +92,18 @@ export class SdkEc2Reader implements Ec2Reader {
     const reservations = (out.SubnetIpv4CidrReservations ?? [])
       .map((r) => r.Cidr ?? '')
       .filter(Boolean);
-    return {
-      subnetId: subnet.SubnetId ?? '',
-      vpcId: subnet.VpcId ?? '',
-      cidr: subnet.CidrBlock ?? '',
-      reservations,
-      ...(subnet.AvailabilityZone ? { availabilityZone: subnet.AvailabilityZone } : {}),
-    };
+    return toSubnet(subnet, reservations);
   }
+}
+
+export function toSubnet(subnet: Subnet, reservations: readonly string[]): SubnetFacts {
+  return {
+    subnetId: subnet.SubnetId ?? '',
+    vpcId: subnet.VpcId ?? '',
+    cidr: subnet.CidrBlock ?? '',
+    reservations,
+    ...(subnet.AvailabilityZone ? { availabilityZone: subnet.AvailabilityZone } : {}),
+  };
 }
 
 function vpcFilter(vpcIds: VpcScope): Filter[] | undefined {

@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Subnet } from '@aws-sdk/client-ec2';
+import { z } from 'zod';
+import { toSubnet } from '#adapters/ec2-reader.ts';
+import { unavailableEc2 } from '#adapters/ec2-unavailable.ts';
+import type { SubnetFacts } from '#core/network.ts';
+import type { Ec2Reader } from '#core/ports.ts';
+import { PermanentInputError } from '#shared/errors.ts';
+
+/** The subnets of the sample story (a saved `aws ec2 describe-subnets` response). */
+export const DEFAULT_SUBNETS = fileURLToPath(
+  new URL('../../events/reference/subnets.json', import.meta.url),
+);
+
+const SubnetsFile = z.object({
+  Subnets: z.array(
+    z.looseObject({
+      SubnetId: z.string().min(1),
+      VpcId: z.string().min(1),
+      CidrBlock: z.cidrv4(),
+      AvailabilityZone: z.string().optional(),
+    }),
+  ),
+});
+
+/**
+ * Local mode's EC2: subnets come from a saved describe-subnets response, so
+ * subnet capacity can be computed; everything else is "not found", as there is
+ * no account behind local mode.
+ */
+export async function savedSubnetsEc2(path: string): Promise<Ec2Reader> {
+  let parsed: z.infer<typeof SubnetsFile>;
+  try {
+    parsed = SubnetsFile.parse(JSON.parse(await readFile(path, 'utf8')));
+  } catch (error) {
+    const reason =
+      error instanceof z.ZodError
+        ? `${error.issues[0]?.path.join('.')}: ${error.issues[0]?.message}`
+        : (error as Error).message;
+    throw new PermanentInputError(`--subnets ${path}: ${reason}`);
+  }
+  const subnets = new Map<string, SubnetFacts>(
+    parsed.Subnets.map((s) => [s.SubnetId, toSubnet(s as Subnet, [])]),
+  );
+  return {
+    ...unavailableEc2,
+    describeSubnet: async (id) => subnets.get(id),
+  };
+}
