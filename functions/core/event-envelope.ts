@@ -1,4 +1,3 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
 
 /** Why an input was not applied; one line, fit for a log and the CLI. */
@@ -38,6 +37,19 @@ const CloudTrailDetailSchema = z.looseObject({
   responseElements: z.unknown().optional(),
 });
 export type CloudTrailDetail = z.infer<typeof CloudTrailDetailSchema>;
+
+/** The EventBridge envelope, as AWS delivers it to a rule's target. */
+const EventBridgeSchema = z.looseObject({
+  version: z.string(),
+  id: z.string().min(1),
+  source: z.string(),
+  account: z.string(),
+  time: z.iso.datetime(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  'detail-type': z.string(),
+  detail: z.unknown(),
+});
 
 export type EventBridgeEvent = z.infer<typeof EventBridgeSchema>;
 

@@ -9,23 +9,18 @@ import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/cl
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SNSEvent, SNSMessageAttributes } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { DynamoAlertStore } from '#adapters/ledger-alerts.ts';
 import { SlackWebhookNotifier } from '#adapters/slack-webhook.ts';
 import { SLACK_COLOURS } from '#core/alert-message.ts';
 import { loadConfig } from '#shared/config.ts';
 import { ec2EventHandler } from '#shared/ec2-handler.ts';
+import { makeNotifyHandler } from '#shared/notify-handler.ts';
 import { ec2HandlerDeps } from '#shared/wiring.ts';
 import { Ec2EventBuilder, ips } from '#test/helpers/ec2-events.ts';
 import { FakeSlack } from '#test/helpers/fake-slack.ts';
 import { instanceTypesDocument } from '#test/helpers/instance-types.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
-import { makeNotifyHandler } from '../../functions/notify.ts';
-
-// functions/notify.ts reads its configuration at import (cold start).
-vi.hoisted(() => {
-  process.env.SLACK_WEBHOOK_PARAMETER = '/netledger/test/slack-webhook-url';
-});
 
 const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:netledger-alerts';
 const VPC = 'vpc-0a1b2c3d4e5f60718';

@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { SlackDeliveryError, SlackWebhookNotifier } from '#adapters/slack-webhook.ts';
 import { SLACK_COLOURS } from '#core/alert-message.ts';
 import { ConfigError } from '#shared/errors.ts';
+import { makeNotifyHandler, readNotifyConfig } from '#shared/notify-handler.ts';
 import { FakeSlack } from '#test/helpers/fake-slack.ts';
-import { makeNotifyHandler, readNotifyConfig } from '../../functions/notify.ts';
 
 // The handler module reads its configuration at import (cold start), before any test runs.
 vi.hoisted(() => {

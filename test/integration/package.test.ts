@@ -2,9 +2,10 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DNS_RECORD_TYPES } from '#core/dns-record.ts';
 import { loadConfig } from '#shared/config.ts';
+import { readNotifyConfig } from '#shared/notify-handler.ts';
 import {
   type CfnResource,
   type CfnTemplate,
@@ -19,12 +20,6 @@ import {
   TEST_STAGE,
   zipEntries,
 } from '#test/helpers/package-once.ts';
-import { readNotifyConfig } from '../../functions/notify.ts';
-
-// notify.ts reads its configuration at import (cold start); the test only wants readNotifyConfig.
-vi.hoisted(() => {
-  process.env.SLACK_WEBHOOK_PARAMETER ??= '/netledger/test/slack-webhook-url';
-});
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are arbitrary JSON
 type Json = any;
