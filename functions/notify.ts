@@ -6,12 +6,12 @@ import middy from '@middy/core';
 import { SlackWebhookNotifier } from '#adapters/slack-webhook.ts';
 import { makeSlackWebhookUrlReader } from '#adapters/slack-webhook-url.ts';
 import { makeNotifyHandler, readNotifyConfig } from '#shared/notify-handler.ts';
-import { logger } from '#shared/powertools.ts';
+import { logger, tracer } from '#shared/powertools.ts';
 
 const config = readNotifyConfig(process.env);
 const slack = new SlackWebhookNotifier(
   makeSlackWebhookUrlReader({
-    provider: new SSMProvider({ awsSdkV3Client: new SSMClient({}) }),
+    provider: new SSMProvider({ awsSdkV3Client: tracer.captureAWSv3Client(new SSMClient({})) }),
     parameterName: config.slackWebhookParameter,
   }),
 );

@@ -5,6 +5,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { elbv2ClientConfig } from '#adapters/elbv2-reader.ts';
+import { tracer } from './powertools.ts';
 
 /**
  * SDK clients, created on first use and then kept for the life of the
@@ -16,14 +17,14 @@ let ddb: DynamoDBDocumentClient | undefined;
 let ec2: EC2Client | undefined;
 
 export function documentClient(): DynamoDBDocumentClient {
-  ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: MAX_ATTEMPTS }), {
+  ddb ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: MAX_ATTEMPTS })), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return ddb;
 }
 
 export function ec2Client(): EC2Client {
-  ec2 ??= new EC2Client({ maxAttempts: MAX_ATTEMPTS });
+  ec2 ??= traced(new EC2Client({ maxAttempts: MAX_ATTEMPTS }));
   return ec2;
 }
 
@@ -31,14 +32,14 @@ let elbv2: ElasticLoadBalancingV2Client | undefined;
 
 /** ELBv2's own retry settings: its Describe* rate limits are low and shared account-wide. */
 export function elbv2Client(): ElasticLoadBalancingV2Client {
-  elbv2 ??= new ElasticLoadBalancingV2Client(elbv2ClientConfig());
+  elbv2 ??= traced(new ElasticLoadBalancingV2Client(elbv2ClientConfig()));
   return elbv2;
 }
 
 let sns: SNSClient | undefined;
 
 export function snsClient(): SNSClient {
-  sns ??= new SNSClient({ maxAttempts: MAX_ATTEMPTS });
+  sns ??= traced(new SNSClient({ maxAttempts: MAX_ATTEMPTS }));
   return sns;
 }
 
@@ -50,6 +51,11 @@ let route53: Route53Client | undefined;
  * 5 requests/s token bucket.
  */
 export function route53Client(): Route53Client {
-  route53 ??= new Route53Client({ region: 'us-east-1', maxAttempts: 1 });
+  route53 ??= traced(new Route53Client({ region: 'us-east-1', maxAttempts: 1 }));
   return route53;
+}
+
+/** Each AWS call becomes an X-Ray subsegment (a no-op outside Lambda). */
+function traced<T>(client: T): T {
+  return tracer.captureAWSv3Client(client);
 }

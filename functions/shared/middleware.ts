@@ -1,13 +1,23 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { EventOutcome } from '#core/apply-ec2-event.ts';
-import { logger } from './powertools.ts';
+import { logger, metrics, tracer } from './powertools.ts';
+
+const METRIC: Record<EventOutcome['status'], string> = {
+  applied: 'EventsApplied',
+  duplicate: 'EventsDuplicate',
+  stale: 'EventsStale',
+  ignored: 'EventsIgnored',
+};
 
 /**
- * The stack every event handler shares: Lambda context in each log line, and
- * one log line per outcome. Exceptions are not caught: a throttled or failing
- * AWS call fails the invocation so Lambda retries it and, at the end, the DLQ
- * keeps the event.
+ * The stack every event handler shares: Lambda context in each log line, one
+ * log line and one metric per outcome, an X-Ray segment. Exceptions are not
+ * caught: a throttled or failing AWS call fails the invocation so Lambda
+ * retries it and, at the end, the DLQ keeps the event.
  */
 export function eventHandler<E>(handle: (event: E) => Promise<EventOutcome>) {
   return middy(async (event: E) => {
@@ -20,6 +30,10 @@ export function eventHandler<E>(handle: (event: E) => Promise<EventOutcome>) {
     };
     if (outcome.status === 'ignored') logger.warn('event ignored', line);
     else logger.info(`event ${outcome.status}`, line);
+    metrics.addMetric(METRIC[outcome.status], MetricUnit.Count, 1);
     return outcome;
-  }).use(injectLambdaContext(logger));
+  })
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
 }

@@ -1,4 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { reviewCapacity } from '#core/review-capacity.ts';
 import { sweepLoadBalancers } from '#core/sweep-load-balancers.ts';
@@ -7,7 +10,7 @@ import { refreshZonesAndSync } from '#core/sync-dns.ts';
 import type { DnsWiring } from './dns-wiring.ts';
 import type { Ec2HandlerDeps } from './ec2-handler.ts';
 import type { ElbHandlerDeps } from './elb-handler.ts';
-import { logger } from './powertools.ts';
+import { logger, metrics, tracer } from './powertools.ts';
 
 export interface SweepHandlerDeps {
   readonly network: Ec2HandlerDeps;
@@ -41,6 +44,7 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
       }
     };
     const network = await part('network', () => sweepNetwork(deps.network, startedAt));
+    if (network) metrics.addMetric('SweepNetworkRepairs', MetricUnit.Count, network.repairs);
     const capacity = deps.network.capacity;
     if (network && capacity) {
       // Re-evaluate every node and subnet, not only repaired ones, so reminders and
@@ -62,7 +66,13 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
     const records = dns
       ? await part('dns', () => refreshZonesAndSync(dns(clock().toISOString())))
       : undefined;
+    if (loadBalancers)
+      metrics.addMetric('SweepLoadBalancerRepairs', MetricUnit.Count, loadBalancers.repaired);
+    metrics.addMetric('SweepFailedParts', MetricUnit.Count, failures.length);
     if (failures.length > 0) throw new SweepFailedError(`sweep incomplete: ${failures.join('; ')}`);
     return { startedAt, network, loadBalancers, dns: records ? { plan: records.plan } : undefined };
-  }).use(injectLambdaContext(logger));
+  })
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
 }
