@@ -1,4 +1,4 @@
-import type { EventStamp } from '#core/event-envelope.ts';
+import { compareStamps, type EventStamp } from '#core/event-envelope.ts';
 import type {
   AddressFacts,
   EniAttachment,
@@ -297,11 +297,21 @@ export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
       KeyConditionExpression: 'GSI3PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.byIp(vpcId, address) },
     });
+    // Two live ENIs can claim one address while the older release is still in CloudTrail's
+    // pipeline: the newest assignment is the one that holds it.
+    let holder: { record: AddressRecord; eni: EniRecord } | undefined;
     for (const item of items) {
+      if (item.assigned !== true) continue;
       const eni = await this.getEni(String(item.eniId));
-      if (eni && !eni.deleted && item.assigned === true) return toAddress(item);
+      if (!eni || eni.deleted) continue;
+      const record = toAddress(item);
+      if (!holder || compareStamps(record.stamp, holder.record.stamp) > 0) holder = { record, eni };
     }
-    return undefined;
+    if (!holder) return undefined;
+    // A detached ENI still files under the node it was made for; nobody holds its addresses.
+    const { instanceId: _filedUnder, ...rest } = holder.record;
+    const attachedTo = holder.eni.attachment?.instanceId;
+    return attachedTo ? { ...rest, instanceId: attachedTo } : rest;
   }
 
   private update(

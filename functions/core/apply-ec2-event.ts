@@ -1,6 +1,6 @@
 import type { Ec2Change, Ec2Event } from './ec2-event.ts';
 import { classifyEni, clusterOf, cniOwner, eniAddresses, eniCluster } from './eni-classify.ts';
-import type { EventStamp } from './event-envelope.ts';
+import { compareStamps, type EventStamp } from './event-envelope.ts';
 import type { AddressFacts, EniFacts, InstanceFacts, InstanceState } from './network.ts';
 import type {
   AuditEntry,
@@ -201,10 +201,29 @@ async function putEniFacts(
   if (why) return { ignored: `ENI ${eni.eniId}: ${why}` };
   await ensureSubnet(eni, deps);
   const w = await deps.ledger.putEni(entry, stamp);
-  return {
-    writes: [w],
-    audit: audited(w, eni.eniId, `filed (${entry.kind}, ${entry.addresses.length} addresses)`),
-  };
+  const audit = audited(w, eni.eniId, `filed (${entry.kind}, ${entry.addresses.length} addresses)`);
+  const node = eni.attachment?.instanceId;
+  const released = node ? await releaseIfNodeGone(eni.eniId, node, stamp, deps) : [];
+  return { writes: [w], audit: [...audit, ...released] };
+}
+
+/**
+ * State-change notifications arrive in seconds, CloudTrail records minutes
+ * later: an ENI can be filed or attached to a node whose termination the ledger
+ * already knows. Termination deletes attached ENIs, so release it with the
+ * termination's own stamp, exactly as the in-order termination would have.
+ */
+async function releaseIfNodeGone(
+  eniId: string,
+  instanceId: string,
+  stamp: EventStamp,
+  deps: Ec2Deps,
+): Promise<AuditEntry[]> {
+  const node = await deps.ledger.getNode(instanceId);
+  const terminated = node?.state === 'terminated' ? node.stateStamp : undefined;
+  if (!terminated || compareStamps(stamp, terminated) > 0) return [];
+  const w = await deps.ledger.deleteEni(eniId, terminated);
+  return audited(w, eniId, `released (${instanceId} already terminated)`);
 }
 
 async function eniEntry(eni: EniFacts, deps: Ec2Deps, nodeCluster?: string): Promise<EniEntry> {
@@ -255,7 +274,12 @@ async function attached(
     },
     stamp,
   );
-  return { writes: [w], audit: audited(w, change.eniId, `attached to ${change.instanceId}`) };
+  const released =
+    w === 'applied' ? await releaseIfNodeGone(change.eniId, change.instanceId, stamp, deps) : [];
+  return {
+    writes: [w],
+    audit: [...audited(w, change.eniId, `attached to ${change.instanceId}`), ...released],
+  };
 }
 
 async function assigned(
@@ -264,6 +288,8 @@ async function assigned(
   deps: Ec2Deps,
 ): Promise<Step> {
   const eni = await deps.ledger.getEni(change.eniId);
+  // A deleted ENI is final: nothing assigned to it can still count, whatever the record names.
+  if (eni?.deleted) return { writes: ['stale'], audit: [] };
   if (!eni || !change.complete) {
     const step = await readBack(change.eniId, stamp, deps);
     if (!('ignored' in step)) return step;

@@ -21,6 +21,13 @@ export interface EventStamp {
   readonly eventTime: string;
 }
 
+/** Orders stamps the way the ledger's conditional writes do: by time, then by event id. */
+export function compareStamps(a: EventStamp, b: EventStamp): number {
+  if (a.eventTime !== b.eventTime) return a.eventTime < b.eventTime ? -1 : 1;
+  if (a.eventId === b.eventId) return 0;
+  return a.eventId < b.eventId ? -1 : 1;
+}
+
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
 const CloudTrailDetailSchema = z.looseObject({
