@@ -24,6 +24,11 @@ export function program(): Command {
 
 /** Runs the CLI and returns its exit code; expected failures print one line, not a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // Like kubectl or docker: asking for nothing is not an error, the help is the answer.
+  if (argv.length <= 2) {
+    process.stdout.write(program().helpInformation());
+    return 0;
+  }
   try {
     await program().parseAsync([...argv]);
     return Number(process.exitCode ?? 0);

@@ -68,6 +68,11 @@ export function replayCommand(io: Output = stdio): Command {
           process.exitCode = 1;
           return;
         }
+        if (events.length === 0) {
+          io.err(`netledger replay: no events found in ${files.join(', ')}; nothing was applied`);
+          process.exitCode = 1;
+          return;
+        }
         // Read before the ledger opens: a bad file must leave it untouched.
         const catalog = await fileInstanceTypeCatalog(opts.instanceTypes);
         const ec2 = await savedSubnetsEc2(opts.subnets);

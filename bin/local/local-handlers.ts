@@ -69,12 +69,19 @@ export function localRoutes(
     targets: capacity && targets,
   });
   const elb = elbEventHandler(targets);
-  const at = (event: unknown) => {
-    now = eventTime(event) ?? new Date().toISOString();
-  };
+  /** Sets the clock to the event's time, then hands the event to the handler. */
+  const at =
+    (
+      handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>,
+      name: string,
+    ) =>
+    async (event: unknown) => {
+      now = eventTime(event) ?? new Date().toISOString();
+      return (await handler(event, lambdaContext(name))) as EventOutcome;
+    };
   return {
-    'aws.ec2': (event) => (at(event), ec2Handler(event, lambdaContext('eni-activity'))),
-    'aws.elasticloadbalancing': (event) => (at(event), elb(event, lambdaContext('elb-activity'))),
+    'aws.ec2': at(ec2Handler, 'eni-activity'),
+    'aws.elasticloadbalancing': at(elb, 'elb-activity'),
   };
 }
 

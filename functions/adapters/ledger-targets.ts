@@ -201,6 +201,7 @@ export class DynamoTargetLedger extends EventLedger implements TargetLedger {
             vpcId: t.vpcId,
             nodeAtRegistration: node,
             eniAtRegistration: t.eniAtRegistration,
+            ipReassignedAt: t.ipReassignedAt,
           }),
           ...(ip && t.vpcId ? { GSI3PK: keys.targetByIp(t.vpcId, ip) } : {}),
           ...(ip && node
@@ -212,6 +213,7 @@ export class DynamoTargetLedger extends EventLedger implements TargetLedger {
           'expiresAt',
           ...(node ? [] : ['nodeAtRegistration', 'GSI2PK', 'GSI2SK']),
           ...(t.eniAtRegistration ? [] : ['eniAtRegistration']),
+          ...(t.ipReassignedAt ? [] : ['ipReassignedAt']),
         ],
       };
     });
@@ -427,6 +429,7 @@ function toTarget(i: Item): TargetRecord {
       'deregisteredAt',
       'nodeAtRegistration',
       'eniAtRegistration',
+      'ipReassignedAt',
     ]) as object),
   };
 }

@@ -10,6 +10,7 @@ import {
   type TargetReviewDeps,
 } from './review-targets.ts';
 import { outOfScope } from './scope.ts';
+import { registrationBaseline } from './stale-target.ts';
 import { clusterOf, type Tags, type TargetRef } from './target-group.ts';
 import type {
   KeyChanges,
@@ -213,7 +214,7 @@ async function applyChange(
       const writes = registered
         ? await deps.targets.registerTargets(
             change.tgArn,
-            await registrations(change.targets, tg.record, deps),
+            await registrations(change.targets, tg.record, deps, stamp.eventTime),
             stamp,
           )
         : await deps.targets.deregisterTargets(change.tgArn, ids, stamp);
@@ -350,6 +351,7 @@ async function registrations(
   targets: readonly TargetRef[],
   tg: TargetGroupRecord,
   deps: ElbDeps,
+  registeredAt: string,
 ): Promise<TargetRegistrationInput[]> {
   const out: TargetRegistrationInput[] = [];
   for (const t of targets) {
@@ -365,12 +367,9 @@ async function registrations(
       out.push(base);
       continue;
     }
+    // Who holds the IP now, which is minutes after the call: see registrationBaseline.
     const holder = await holderOfIp(deps.network, tg.vpcId, t.ip);
-    out.push({
-      ...base,
-      ...(holder?.instanceId ? { nodeAtRegistration: holder.instanceId } : {}),
-      ...(holder ? { eniAtRegistration: holder.eniId } : {}),
-    });
+    out.push({ ...base, ...registrationBaseline(holder, registeredAt) });
   }
   return out;
 }

@@ -14,6 +14,7 @@ import type {
 } from './dns-record.ts';
 import { DNS_RECORD_TYPES } from './dns-record.ts';
 import {
+  aliasCnameTxtName,
   decodeOwnership,
   encodeOwnership,
   legacyTxtName,
@@ -158,9 +159,17 @@ function planZone(
       .map((r) => decodeOwnership(r.Value)?.owner)
       .filter((o): o is string => o !== undefined);
 
-  const ownershipOf = (host: string, type: DnsRecordType): OwnershipState => {
-    // The newer per-type TXT wins; the legacy same-name TXT speaks only when it is absent.
+  const ownershipOf = (
+    host: string,
+    type: DnsRecordType,
+    current: RecordSet | undefined,
+  ): OwnershipState => {
+    // ExternalDNS's order: the per-type TXT; for an existing A alias the `cname-` TXT older
+    // versions wrote for it; then the legacy same-name TXT. Each speaks only when the one
+    // before it is absent.
     let owners = heritageOwners(ownershipTxtName(host, type, ctx.prefix));
+    if (owners.length === 0 && type === 'A' && current?.AliasTarget !== undefined)
+      owners = heritageOwners(aliasCnameTxtName(host, ctx.prefix));
     if (owners.length === 0) owners = heritageOwners(legacyTxtName(host, ctx.prefix));
     const foreign = owners.filter((o) => o !== ctx.ownerId);
     if (foreign.length > 0) return { state: 'foreign', owners: [...new Set(foreign)] };
@@ -197,7 +206,7 @@ function planZone(
       }
       if (!d && !current) continue;
       if (current) state.remaining.add(type);
-      planRecord(state, type, d, current, ownershipOf(host, type), ctx, txt, out);
+      planRecord(state, type, d, current, ownershipOf(host, type, current), ctx, txt, out);
     }
 
     // The legacy TXT vouches for every type at the name, so it goes only with the last record.

@@ -52,20 +52,32 @@ export function decodeOwnership(value: string): Ownership | undefined {
     : { owner, resource: labels.resource, labels };
 }
 
+function typedTxtName(name: string, typeLabel: string, prefix: string): string {
+  if (prefix.includes(RECORD_TYPE_TEMPLATE))
+    return `${prefix.replaceAll(RECORD_TYPE_TEMPLATE, typeLabel)}${name}`;
+  return `${prefix}${typeLabel}-${name}`;
+}
+
 /**
  * New-format TXT name, `<prefix>a-<name>` / `<prefix>aaaa-<name>`. A prefix containing
  * `%{record_type}` places the type itself, as ExternalDNS allows.
  */
 export function ownershipTxtName(name: string, type: DnsRecordType, prefix = ''): string {
-  const t = type.toLowerCase();
-  if (prefix.includes(RECORD_TYPE_TEMPLATE))
-    return `${prefix.replaceAll(RECORD_TYPE_TEMPLATE, t)}${name}`;
-  return `${prefix}${t}-${name}`;
+  return typedTxtName(name, type.toLowerCase(), prefix);
 }
 
 /** Legacy TXT name (one TXT for every type at the name): `<prefix><name>`, usually the name itself. */
 export function legacyTxtName(name: string, prefix = ''): string {
   return `${prefix.replaceAll(RECORD_TYPE_TEMPLATE, '')}${name}`;
+}
+
+/**
+ * Where older ExternalDNS versions put the TXT of an A alias record: under the CNAME type,
+ * `<prefix>cname-<name>` (ExternalDNS issue #2903). Current ExternalDNS still reads it for A
+ * aliases, after the `a-` TXT and before the legacy one, and never writes it; so does netledger.
+ */
+export function aliasCnameTxtName(name: string, prefix = ''): string {
+  return typedTxtName(name, 'cname', prefix);
 }
 
 /**
@@ -78,6 +90,7 @@ export function namesForHostname(name: string, prefix = ''): string[] {
       name,
       ownershipTxtName(name, 'A', prefix),
       ownershipTxtName(name, 'AAAA', prefix),
+      aliasCnameTxtName(name, prefix),
       legacyTxtName(name, prefix),
     ]),
   ];

@@ -135,10 +135,16 @@ export function evaluateNodeCapacity(
   const active = allEnisAttached && low;
   const prefixes = capacity.mode === 'prefix-delegation';
   const slotNoun = prefixes ? '/28 prefixes' : 'secondary IPs';
-  const ceiling = capacity.maxPods.maxAllowed;
+  // EKS AMIs give the kubelet the recommended max-pods, so with prefix delegation or a large
+  // type the kubelet, not the addresses, is what keeps pods Pending.
+  const { recommended: ceiling, maxAllowed } = capacity.maxPods;
+  const kubeletNote =
+    ceiling < maxAllowed
+      ? ` (the kubelet's recommended max-pods; the ENIs would allow ${maxAllowed})`
+      : '';
   const numbers = `${capacity.instanceType}: ${capacity.enisAttached}/${capacity.eniLimit} ENIs, ${capacity.slotsInUse}/${capacity.slotCapacity} ${slotNoun}`;
   const summary = active
-    ? `${numbers}; pods beyond ${ceiling} will stay Pending`
+    ? `${numbers}; pods beyond ${ceiling} will stay Pending${kubeletNote}`
     : `${numbers}; room for ${capacity.headroom} more pod addresses`;
   return {
     kind: 'node-pod-capacity',
@@ -160,6 +166,7 @@ export function evaluateNodeCapacity(
       freeSlots: capacity.freeSlots,
       headroom: capacity.headroom,
       maxPods: ceiling,
+      maxPodsAllowed: maxAllowed,
       thresholdSlots: threshold,
     },
   };

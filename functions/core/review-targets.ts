@@ -57,7 +57,11 @@ export async function holderOfIp(
   const direct = await network.holderOf(vpcId, ip);
   const found = direct ?? (await prefixHolder(network, vpcId, ip));
   if (!found) return undefined;
-  return { eniId: found.eniId, ...(found.instanceId ? { instanceId: found.instanceId } : {}) };
+  return {
+    eniId: found.eniId,
+    ...(found.instanceId ? { instanceId: found.instanceId } : {}),
+    since: found.stamp,
+  };
 }
 
 async function prefixHolder(network: Pick<NetworkLedger, 'holderOf'>, vpcId: string, ip: string) {
@@ -127,6 +131,7 @@ async function reviewStale(
       targetType: tg.targetType,
       ...(t.nodeAtRegistration ? { nodeAtRegistration: t.nodeAtRegistration } : {}),
       ...(t.eniAtRegistration ? { eniAtRegistration: t.eniAtRegistration } : {}),
+      ...(t.ipReassignedAt ? { ipReassignedAt: t.ipReassignedAt } : {}),
     };
     const vpcId = t.vpcId ?? tg.vpcId;
     const holder =

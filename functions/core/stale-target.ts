@@ -1,4 +1,5 @@
 import type { AlertCondition, Severity } from '#core/alert.ts';
+import type { EventStamp } from '#core/event-envelope.ts';
 import { ipTargetKey, type TargetHealthState, type TargetType } from '#core/target-group.ts';
 
 /**
@@ -17,6 +18,12 @@ export interface TargetRegistration {
   /** Instance whose ENI held the IP when the target was registered, if the IP ledger knew. */
   readonly nodeAtRegistration?: string;
   readonly eniAtRegistration?: string;
+  /**
+   * Set instead of the two above when the registration was processed after the IP's holder got
+   * it (CloudTrail is minutes late): when that holder was assigned the IP, which is after
+   * `registeredAt`, so the registered pod was somewhere else.
+   */
+  readonly ipReassignedAt?: string;
   /** The target group's type. Only `ip` target groups are joined to pod IPs. */
   readonly targetType?: TargetType;
 }
@@ -25,9 +32,15 @@ export interface TargetRegistration {
 export interface IpHolder {
   readonly eniId: string;
   readonly instanceId?: string;
+  /** Stamp of the ledger write that filed the address on this ENI. */
+  readonly since?: EventStamp;
 }
 
-export type StaleReason = 'ip-not-on-any-eni' | 'ip-moved-to-another-node' | 'ip-on-detached-eni';
+export type StaleReason =
+  | 'ip-not-on-any-eni'
+  | 'ip-moved-to-another-node'
+  | 'ip-on-detached-eni'
+  | 'ip-reassigned-after-registration';
 export type FreshReason =
   | 'ip-on-registered-node'
   | 'ip-on-registered-eni'
@@ -39,6 +52,36 @@ export type StaleDecision =
   | { readonly stale: true; readonly reason: StaleReason }
   | { readonly stale: false; readonly reason: FreshReason };
 
+export type RegistrationBaseline = Pick<
+  TargetRegistration,
+  'nodeAtRegistration' | 'eniAtRegistration' | 'ipReassignedAt'
+>;
+
+/** A sweep files what it finds under its own start time, which says nothing of when the IP came. */
+const isSweepStamp = (stamp: EventStamp): boolean => stamp.eventId.startsWith('sweep:');
+
+/**
+ * Who held the IP at `registeredAt`, judged from who holds it when the registration is
+ * processed. A holder assigned the IP after the registration (an event's stamp newer than it)
+ * cannot be the registered pod's node: the baseline is then unknown, and recorded as such.
+ */
+export function registrationBaseline(
+  holder: IpHolder | undefined,
+  registeredAt: string,
+): RegistrationBaseline {
+  if (holder === undefined) return {};
+  const since = holder.since;
+  if (since !== undefined && !isSweepStamp(since)) {
+    const assigned = Date.parse(since.eventTime);
+    const registered = Date.parse(registeredAt);
+    if (assigned > registered) return { ipReassignedAt: since.eventTime };
+  }
+  return {
+    ...(holder.instanceId === undefined ? {} : { nodeAtRegistration: holder.instanceId }),
+    eniAtRegistration: holder.eniId,
+  };
+}
+
 export function decideStaleTarget(
   registration: TargetRegistration,
   holder: IpHolder | undefined,
@@ -48,6 +91,10 @@ export function decideStaleTarget(
     return { stale: false, reason: 'not-an-ip-target' };
   }
   if (holder === undefined) return { stale: true, reason: 'ip-not-on-any-eni' };
+  // Whoever holds it now got it after the registration (or later still): not the registered pod.
+  if (registration.ipReassignedAt !== undefined) {
+    return { stale: true, reason: 'ip-reassigned-after-registration' };
+  }
 
   const { nodeAtRegistration, eniAtRegistration } = registration;
   if (holder.instanceId === undefined) {
@@ -87,6 +134,8 @@ const REASON_TEXT: Record<StaleReason, string> = {
   'ip-moved-to-another-node':
     'the VPC CNI gave this IP to another node; traffic may reach the wrong pod',
   'ip-on-detached-eni': 'the ENI holding this IP is no longer attached to a node',
+  'ip-reassigned-after-registration':
+    'the VPC CNI gave this IP to its holder after the registration; traffic may reach the wrong pod',
 };
 
 /**
@@ -104,12 +153,21 @@ export function staleTargetCondition(
   const active = decision.stale && context.deregistered !== true;
   // A reused IP can pass health checks while serving another app: worse than a dead target.
   const severity: Severity =
-    decision.stale && decision.reason === 'ip-moved-to-another-node' ? 'critical' : 'warning';
+    decision.stale &&
+    (decision.reason === 'ip-moved-to-another-node' ||
+      decision.reason === 'ip-reassigned-after-registration')
+      ? 'critical'
+      : 'warning';
   const owner = context.stack ?? 'unknown service';
   const now = holder
     ? `now on ${holder.eniId}${holder.instanceId ? ` (${holder.instanceId})` : ' (not attached)'}`
     : 'now on no ENI';
-  const then = registration.nodeAtRegistration ?? registration.eniAtRegistration ?? 'unknown';
+  const then =
+    registration.nodeAtRegistration ??
+    registration.eniAtRegistration ??
+    (registration.ipReassignedAt === undefined
+      ? 'unknown'
+      : `a node unknown (the IP changed hands at ${registration.ipReassignedAt})`);
 
   const title = !decision.stale
     ? `Target ${ip}:${port} of ${owner} is no longer stale`
@@ -135,6 +193,9 @@ export function staleTargetCondition(
   }
   if (registration.eniAtRegistration !== undefined) {
     facts.registeredEni = registration.eniAtRegistration;
+  }
+  if (registration.ipReassignedAt !== undefined) {
+    facts.ipReassignedAt = registration.ipReassignedAt;
   }
   if (context.health !== undefined) facts.health = context.health;
   if (context.deregistered !== undefined) facts.deregistered = context.deregistered;

@@ -71,6 +71,8 @@ export interface TargetRecord extends TargetId {
   /** Who held the IP when it was registered, from the IP ledger (holderOf). */
   readonly nodeAtRegistration?: string;
   readonly eniAtRegistration?: string;
+  /** Instead of the two above: the IP's holder got it only at this time, after the registration. */
+  readonly ipReassignedAt?: string;
   readonly stamp: EventStamp;
 }
 
@@ -80,6 +82,7 @@ export interface TargetRegistrationInput extends TargetId {
   readonly vpcId?: string;
   readonly nodeAtRegistration?: string;
   readonly eniAtRegistration?: string;
+  readonly ipReassignedAt?: string;
 }
 
 /** Target group facts from an event or DescribeTargetGroups; tags and attributes travel apart. */

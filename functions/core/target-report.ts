@@ -64,6 +64,7 @@ export async function targetReport(deps: {
           targetType: 'ip',
           ...(t.nodeAtRegistration ? { nodeAtRegistration: t.nodeAtRegistration } : {}),
           ...(t.eniAtRegistration ? { eniAtRegistration: t.eniAtRegistration } : {}),
+          ...(t.ipReassignedAt ? { ipReassignedAt: t.ipReassignedAt } : {}),
         },
         holder,
       );

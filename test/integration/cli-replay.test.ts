@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -100,10 +100,33 @@ describe('netledger replay and report (one local ledger, commands in sequence)',
     expect(all.nodes).toEqual(JSON.parse(firstReport));
   }, 60_000);
 
+  test('a directory without events is refused with one line and exit 1', async () => {
+    const empty = join(home, 'no-events');
+    mkdirSync(empty, { recursive: true });
+    writeFileSync(join(home, 'empty-array.json'), '[]');
+    const run = await runCli(['replay', empty, join(home, 'empty-array.json')], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(`no events found in ${empty}`);
+  }, 60_000);
+
   test('--help explains every command', async () => {
     const run = await runCli(['replay', '--help'], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/--reset/);
     expect(run.stdout).toMatch(/--clusters/);
+  });
+});
+
+describe('netledger without a command', () => {
+  test.each([[[]], [['--help']]])('%j prints the help on stdout and exits 0', async (args) => {
+    const run = await runCli(args, env);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^Usage: netledger/);
+    for (const command of ['replay', 'report', 'max-pods', 'dns']) {
+      expect(run.stdout).toContain(command);
+    }
   });
 });

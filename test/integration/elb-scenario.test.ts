@@ -230,6 +230,43 @@ describe('stale targets', () => {
     ]);
   });
 
+  test('a RegisterTargets processed only after its IP moved to another node: stale, not a node-3 baseline', async () => {
+    // Prepare: 10:05 the controller registers 192.168.1.24 (pod on node 1); 10:20 node 1
+    // releases it (sample 07); 10:25 node 3's CNI is handed it. CloudTrail is late with the
+    // RegisterTargets record, so the EC2 records are processed first.
+    const w = await world();
+    await w.ec2All(LIFECYCLE.slice(0, 3));
+    for (const id of ['b1f7c3a2', 'c2a8d4b3', 'd3b9e5c4']) await w.elb(echo(id));
+    await w.ec2All(LIFECYCLE.slice(3, 7));
+    await w.ec2(node3Launch());
+    await w.ec2(node3Assign('192.168.1.24'));
+    const register = echo('e4c0f6d5');
+    register.detail.eventID = 'e4c0f6d5-0000-4000-8000-000000000124';
+    register.detail.eventTime = '2026-11-21T10:05:00Z';
+    register.detail.requestParameters.targets = [{ id: '192.168.1.24', port: 8080 }];
+
+    // Act
+    await w.elb(register);
+
+    // Assess: node 3 got the IP after the registration, so it cannot be the registered pod's node
+    const stored = await w.targets.getTarget(ECHO_TG, { id: '192.168.1.24', port: 8080 });
+    expect(stored?.nodeAtRegistration).toBeUndefined();
+    const nodeThreeAssignedAt = Date.parse('2026-11-21T10:25:00Z');
+    expect(Date.parse(stored?.ipReassignedAt ?? '')).toBe(nodeThreeAssignedAt);
+    const rows = await targetReport(w.deps);
+    expect(rows.find((r) => r.targetGroupArn === ECHO_TG)?.stale).toEqual([
+      { ip: '192.168.1.24', port: 8080, reason: 'ip-reassigned-after-registration' },
+    ]);
+    const subject = `${ECHO_TG}|192.168.1.24:8080`;
+    const alert = await w.deps.alerting.alerts.get('stale-target', subject);
+    expect(alert).toMatchObject({
+      status: 'open',
+      severity: 'critical',
+      facts: { reason: 'ip-reassigned-after-registration', holderNode: NODE3 },
+    });
+    expect(Date.parse(String(alert?.facts.ipReassignedAt))).toBe(nodeThreeAssignedAt);
+  });
+
   test('a target-type instance group is checked for drift but never joined to pod IPs', async () => {
     // Prepare
     const w = await world();

@@ -4,6 +4,8 @@ import { runDns } from '../../bin/commands/dns.ts';
 
 const ZONE_FILE = 'test/fixtures/route53-zone-example.json';
 const DESIRED_FILE = 'test/fixtures/route53-desired-example.json';
+const WILDCARD_ZONE = 'test/fixtures/route53-zone-wildcard.json';
+const WILDCARD_DESIRED = 'test/fixtures/route53-desired-wildcard.json';
 
 async function run(argv: string[], files: Record<string, string> = {}) {
   let out = '';
@@ -79,6 +81,30 @@ describe('netledger dns plan', () => {
     ]);
     const plan = JSON.parse(out);
     expect([plan.update, plan.delete]).toEqual([[], []]);
+  });
+
+  // Route53 lists `*` as `\\052` in the record and in its `a-` TXT alike.
+  test.each([
+    ['moved to another LB: updated', WILDCARD_DESIRED, 'update'],
+    ['no longer wanted: deleted under sync', 'empty.json', 'delete'],
+  ])('a wildcard netledger owns, read back escaped, %s', async (_title, desired, bucket) => {
+    const { code, out } = await run(
+      [
+        'plan',
+        '--json',
+        '--current',
+        WILDCARD_ZONE,
+        '--desired',
+        desired,
+        '--zone',
+        'Z0123=example.com',
+      ],
+      { 'empty.json': '[]' },
+    );
+    const plan = JSON.parse(out);
+    expect(code).toBe(0);
+    expect(plan.conflicts).toEqual([]);
+    expect(recordKeys(plan[bucket])).toEqual(['*.apps.example.com A']);
   });
 
   test('without --json prints a readable table with a summary', async () => {

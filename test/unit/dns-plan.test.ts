@@ -199,6 +199,77 @@ const cases: Case[] = [
     desired: [want('w.example.com', NEW_LB)],
     conflicts: ['w.example.com routing-policy'],
   },
+  // Route53 returns `*` as `\052` wherever it appears, the TXT name included.
+  {
+    title: 'a wildcard read back from Route53 with \\052 everywhere is ours and is updated',
+    current: [alias('\\052.apps.example.com', 'A', OLD_LB), txt('a-\\052.apps.example.com', 'me')],
+    desired: [want('*.apps.example.com', NEW_LB)],
+    update: ['*.apps.example.com A'],
+    changes: ['UPSERT A *.apps.example.com', 'UPSERT TXT a-\\052.apps.example.com'],
+  },
+  {
+    title: 'a wildcard read back from Route53 with \\052 everywhere is deleted under sync',
+    current: [alias('\\052.apps.example.com', 'A', OLD_LB), txt('a-\\052.apps.example.com', 'me')],
+    desired: [],
+    delete: ['*.apps.example.com A'],
+    changes: ['DELETE A \\052.apps.example.com', 'DELETE TXT a-\\052.apps.example.com'],
+  },
+  // Older ExternalDNS owned an A alias through `cname-<name>` (ExternalDNS #2903).
+  {
+    title: 'a cname- TXT proves ownership of an A alias; the update writes a- and leaves cname-',
+    current: [alias('web.example.com', 'A', OLD_LB), txt('cname-web.example.com', 'me')],
+    desired: [want('web.example.com', NEW_LB)],
+    update: ['web.example.com A'],
+    changes: ['UPSERT A web.example.com', 'CREATE TXT a-web.example.com'],
+  },
+  {
+    title: 'an A alias owned through cname- is deleted under sync; cname- is never written',
+    current: [alias('web.example.com', 'A', OLD_LB), txt('cname-web.example.com', 'me')],
+    desired: [],
+    delete: ['web.example.com A'],
+    changes: ['DELETE A web.example.com'],
+  },
+  {
+    title: 'a foreign cname- TXT on an A alias is a foreign owner',
+    current: [alias('api.example.com', 'A', OLD_LB), txt('cname-api.example.com', 'prod')],
+    desired: [want('api.example.com', NEW_LB)],
+    conflicts: ['api.example.com foreign-owner'],
+  },
+  {
+    title: 'the a- TXT wins over a cname- TXT',
+    current: [
+      alias('web.example.com', 'A', OLD_LB),
+      txt('a-web.example.com', 'me'),
+      txt('cname-web.example.com', 'prod'),
+    ],
+    desired: [want('web.example.com', NEW_LB)],
+    update: ['web.example.com A'],
+  },
+  {
+    title: 'the cname- TXT wins over the legacy same-name TXT',
+    current: [
+      alias('web.example.com', 'A', OLD_LB),
+      txt('cname-web.example.com', 'me'),
+      txt('web.example.com', 'prod'),
+    ],
+    desired: [want('web.example.com', NEW_LB)],
+    update: ['web.example.com A'],
+  },
+  {
+    title: 'a cname- TXT does not vouch for a plain A record',
+    current: [
+      { Name: 'web.example.com.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] },
+      txt('cname-web.example.com', 'me'),
+    ],
+    desired: [want('web.example.com', NEW_LB)],
+    conflicts: ['web.example.com unowned'],
+  },
+  {
+    title: 'a cname- TXT does not vouch for an AAAA alias',
+    current: [alias('web.example.com', 'AAAA', OLD_LB), txt('cname-web.example.com', 'me')],
+    desired: [want('web.example.com', NEW_LB, 'AAAA')],
+    conflicts: ['web.example.com unowned'],
+  },
   {
     title: 'two desired targets for one name: lowest target wins and the clash is reported',
     current: [],
@@ -253,6 +324,32 @@ describe('planDns', () => {
       { txtPrefix: 'own-' },
     );
     expect(keys(updated.update)).toEqual(['web.example.com A']);
+  });
+
+  test('a wildcard the plan creates is ours again once Route53 returns it escaped', () => {
+    // Route53 answers every character outside a-z, 0-9, - and _ as a \\ooo octal escape.
+    const asRoute53Returns = (rs: RecordSet): RecordSet => ({
+      ...rs,
+      Name: `${rs.Name.replace(/\.$/, '').replace(
+        /[^a-z0-9\-_.]/g,
+        (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`,
+      )}.`,
+    });
+    const created = plan([], [want('*.apps.example.com', OLD_LB)]);
+    const zone = allChanges(created).map((c) => asRoute53Returns(c.ResourceRecordSet));
+    expect(zone.map((rs) => rs.Name).sort()).toEqual([
+      '\\052.apps.example.com.',
+      'a-\\052.apps.example.com.',
+    ]);
+
+    const unchanged = plan(zone, [want('*.apps.example.com', OLD_LB)]);
+    const moved = plan(zone, [want('*.apps.example.com', NEW_LB)]);
+    const gone = plan(zone, []);
+
+    expect(unchanged.changes).toEqual([]);
+    expect(unchanged.conflicts).toEqual([]);
+    expect(keys(moved.update)).toEqual(['*.apps.example.com A']);
+    expect(keys(gone.delete)).toEqual(['*.apps.example.com A']);
   });
 
   test('hostnames go to the longest matching zone; unmatched ones are reported, not guessed', () => {

@@ -1,8 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
+  aliasCnameTxtName,
   decodeOwnership,
   encodeOwnership,
   legacyTxtName,
+  namesForHostname,
   ownershipTxtName,
 } from '#core/dns-registry.ts';
 import { bareZoneId, normalizeDnsName, selectZones } from '#core/dns-zone.ts';
@@ -65,6 +68,27 @@ describe('TXT ownership registry', () => {
   ])('legacy TXT name of %s with prefix "%s" is %s', (name, prefix, expected) => {
     expect(legacyTxtName(name, prefix)).toBe(expected);
   });
+
+  // Older ExternalDNS wrote the TXT of an A alias under the CNAME type (ExternalDNS #2903).
+  test.each([
+    ['web.example.com', '', 'cname-web.example.com'],
+    ['web.example.com', 'reg-', 'reg-cname-web.example.com'],
+    ['web.example.com', '%{record_type}-reg.', 'cname-reg.web.example.com'],
+  ])('A-alias CNAME-era TXT name of %s with prefix "%s" is %s', (name, prefix, expected) => {
+    expect(aliasCnameTxtName(name, prefix)).toBe(expected);
+  });
+
+  test('the names read for a hostname include every TXT that may prove ownership', () => {
+    expect(namesForHostname('web.example.com', 'reg-').sort()).toEqual(
+      [
+        'web.example.com',
+        'reg-a-web.example.com',
+        'reg-aaaa-web.example.com',
+        'reg-cname-web.example.com',
+        'reg-web.example.com',
+      ].sort(),
+    );
+  });
 });
 
 describe('zones', () => {
@@ -89,8 +113,43 @@ describe('zones', () => {
   test.each([
     ['Web.Example.com.', 'web.example.com'],
     ['\\052.example.com.', '*.example.com'],
-  ])('normalizes %s', (raw, expected) => {
+    // Route53 escapes every character outside a-z, 0-9, - and _ wherever it appears.
+    ['a-\\052.apps.example.com.', 'a-*.apps.example.com'],
+    ['own-\\052.\\052.example.com', 'own-*.*.example.com'],
+    ['\\041bang\\100x.example.com', '!bang@x.example.com'],
+    ['*.apps.example.com', '*.apps.example.com'],
+    // Route53 stores letters in lower case, escaped or not.
+    ['\\101PI.example.com', 'api.example.com'],
+    // Characters Route53 only accepts escaped stay escaped, so the name can be written back.
+    ['a\\056b.example.com', 'a\\056b.example.com'],
+    ['ex\\344mple.com', 'ex\\344mple.com'],
+    ['exämple.com', 'ex\\344mple.com'],
+    ['back\\134slash.example.com', 'back\\134slash.example.com'],
+    ['sp\\040ace.example.com', 'sp\\040ace.example.com'],
+    // RFC 1035 `\X` quotes X itself; a quoted dot is part of the label.
+    ['a\\.b.example.com', 'a\\056b.example.com'],
+  ])('normalizes %s to %s', (raw, expected) => {
     expect(normalizeDnsName(raw)).toBe(expected);
+  });
+
+  test('property: normalizing is idempotent and agrees on escaped and plain spellings', () => {
+    const printable = fc.constantFrom(...'abcXYZ019-_*!"#$%&\'()+,/:;<=>?@[]^`{|}~'.split(''));
+    fc.assert(
+      fc.property(fc.array(printable, { minLength: 1, maxLength: 12 }), (chars) => {
+        // Prepare: one label spelled plainly and fully octal-escaped, as Route53 returns it.
+        const plain = `${chars.join('')}.example.com`;
+        const escaped = `${chars
+          .map((c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`)
+          .join('')}.example.com.`;
+
+        // Act
+        const once = normalizeDnsName(escaped);
+
+        // Assess
+        expect(once).toBe(normalizeDnsName(plain));
+        expect(normalizeDnsName(once)).toBe(once);
+      }),
+    );
   });
 
   test('drops the /hostedzone/ prefix of zone ids', () => {

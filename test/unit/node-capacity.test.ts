@@ -202,9 +202,44 @@ describe('evaluateNodeCapacity', () => {
     const alert = evaluateNodeCapacity(capacity, thresholds, false);
 
     // Assess
-    expect(alert.summary).toBe(
-      't3.medium: 3/3 ENIs, 15/15 /28 prefixes; pods beyond 242 will stay Pending',
+    expect(alert.summary).toMatch(/^t3\.medium: 3\/3 ENIs, 15\/15 \/28 prefixes; /);
+  });
+
+  // EKS AMIs give the kubelet the recommended max-pods (110 or 250), which is the real ceiling
+  // once the addresses allow more (prefix delegation, large types).
+  test.each([
+    ['t3.medium, secondary IPs: addresses are the limit', t3Medium, secondaryIp, 17, 17],
+    [
+      't3.medium, prefix delegation: the kubelet is the limit',
+      t3Medium,
+      { ...secondaryIp, prefixDelegation: true },
+      110,
+      242,
+    ],
+    [
+      'm5.large, prefix delegation: the kubelet is the limit',
+      { ...t3Medium, instanceType: 'm5.large', ipv4PerEni: 10 },
+      { ...secondaryIp, prefixDelegation: true },
+      110,
+      434,
+    ],
+  ])('%s', (_title, limits, settings, ceiling, allowed) => {
+    // Prepare: every ENI attached and every slot taken
+    const perEni = limits.ipv4PerEni - 1;
+    const full = [0, 1, 2].map((i) =>
+      settings.prefixDelegation ? eni(i, 0, perEni) : eni(i, perEni),
     );
+    const capacity = capacityOf(full, settings, limits);
+
+    // Act
+    const alert = evaluateNodeCapacity(capacity, thresholds, false);
+
+    // Assess
+    expect(alert.active).toBe(true);
+    expect(alert.summary).toContain(`pods beyond ${ceiling} will stay Pending`);
+    if (allowed === ceiling) expect(alert.summary).not.toMatch(/allow/);
+    else expect(alert.summary).toContain(`${allowed}`);
+    expect(alert.facts).toMatchObject({ maxPods: ceiling, maxPodsAllowed: allowed });
   });
 
   test('rejects a negative threshold', () => {

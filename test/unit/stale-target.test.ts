@@ -3,6 +3,8 @@ import { describe, expect, test } from 'vitest';
 import {
   decideStaleTarget,
   type IpHolder,
+  type RegistrationBaseline,
+  registrationBaseline,
   type StaleDecision,
   staleTargetCondition,
   type TargetRegistration,
@@ -97,8 +99,70 @@ describe('decideStaleTarget', () => {
       { eniId: ENI_B, instanceId: NODE_B },
       { stale: true, reason: 'ip-moved-to-another-node' },
     ],
+    [
+      'the holder seen at registration got the IP after it: stale wherever the IP is',
+      { ipReassignedAt: '2026-11-21T10:25:00Z' },
+      { eniId: ENI_B, instanceId: NODE_B },
+      { stale: true, reason: 'ip-reassigned-after-registration' },
+    ],
+    [
+      'reassigned after registration, and released since',
+      { ipReassignedAt: '2026-11-21T10:25:00Z' },
+      undefined,
+      { stale: true, reason: 'ip-not-on-any-eni' },
+    ],
+    [
+      'reassigned after registration, now on a detached ENI',
+      { ipReassignedAt: '2026-11-21T10:25:00Z' },
+      { eniId: ENI_B },
+      { stale: true, reason: 'ip-reassigned-after-registration' },
+    ],
   ])('%s', (_name, extra, holder, expected) => {
     expect(decideStaleTarget(reg(extra), holder)).toEqual(expected);
+  });
+});
+
+describe('registrationBaseline', () => {
+  const REGISTERED = '2026-11-21T10:05:00Z';
+  const event = (eventTime: string) => ({ eventTime, eventId: 'e-1' });
+  test.each<[string, IpHolder | undefined, RegistrationBaseline]>([
+    ['nobody holds the IP: no baseline', undefined, {}],
+    [
+      'assigned before the registration: a valid baseline',
+      { eniId: ENI_A, instanceId: NODE_A, since: event('2026-11-21T10:01:10Z') },
+      { nodeAtRegistration: NODE_A, eniAtRegistration: ENI_A },
+    ],
+    [
+      'assigned in the same second as the registration: still a valid baseline',
+      { eniId: ENI_A, instanceId: NODE_A, since: event('2026-11-21T10:05:00.000Z') },
+      { nodeAtRegistration: NODE_A, eniAtRegistration: ENI_A },
+    ],
+    [
+      'held by a detached ENI since before: the ENI is the baseline',
+      { eniId: ENI_A, since: event('2026-11-21T10:01:10Z') },
+      { eniAtRegistration: ENI_A },
+    ],
+    [
+      'assigned after the registration (a late CloudTrail record): suspect, not a baseline',
+      { eniId: ENI_B, instanceId: NODE_B, since: event('2026-11-21T10:25:00Z') },
+      { ipReassignedAt: '2026-11-21T10:25:00Z' },
+    ],
+    [
+      'found by a sweep after the registration: the sweep time is no assignment time',
+      {
+        eniId: ENI_B,
+        instanceId: NODE_B,
+        since: { eventTime: '2026-11-21T10:30:00Z', eventId: 'sweep:2026-11-21T10:30:00Z' },
+      },
+      { nodeAtRegistration: NODE_B, eniAtRegistration: ENI_B },
+    ],
+    [
+      'a holder without a stamp: taken as it is',
+      { eniId: ENI_A, instanceId: NODE_A },
+      { nodeAtRegistration: NODE_A, eniAtRegistration: ENI_A },
+    ],
+  ])('%s', (_name, holder, expected) => {
+    expect(registrationBaseline(holder, REGISTERED)).toEqual(expected);
   });
 });
 
@@ -134,6 +198,26 @@ describe('staleTargetCondition', () => {
     });
     expect(condition.title).toContain('default/echo');
     expect(condition.summary).toContain(NODE_A);
+    expect(condition.summary).toContain(NODE_B);
+  });
+
+  test('an IP reassigned after its registration is critical and says when', () => {
+    // Act
+    const condition = staleTargetCondition(
+      reg({ ipReassignedAt: '2026-11-21T10:25:00Z' }),
+      { eniId: ENI_B, instanceId: NODE_B },
+      context,
+    );
+
+    // Assess
+    expect(condition).toMatchObject({ active: true, severity: 'critical' });
+    expect(condition.facts).toMatchObject({
+      reason: 'ip-reassigned-after-registration',
+      ipReassignedAt: '2026-11-21T10:25:00Z',
+      holderNode: NODE_B,
+    });
+    expect(condition.facts).not.toHaveProperty('registeredNode');
+    expect(condition.summary).toContain('2026-11-21T10:25:00Z');
     expect(condition.summary).toContain(NODE_B);
   });
 
