@@ -29,6 +29,8 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
     ...(options.dataDir ? { path: options.dataDir } : {}),
     stdio: 'pipe',
   });
+  running.add(child);
+  reapOnExit();
   // DynamoDB Local prints a banner; drain stdout so a full pipe can never block it.
   child.stdout?.resume();
   let stderr = '';
@@ -39,10 +41,39 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   try {
     await waitUntilReady(endpoint, child, options.readyTimeoutMs ?? 30_000, () => stderr);
   } catch (error) {
+    running.delete(child);
     child.kill('SIGKILL');
     throw error;
   }
-  return { endpoint, stop: () => stopProcess(child) };
+  return {
+    endpoint,
+    stop: async () => {
+      running.delete(child);
+      await stopProcess(child);
+    },
+  };
+}
+
+const running = new Set<ChildProcess>();
+let reaping = false;
+
+/** Never leave a Java process behind, however this process ends (exit, Ctrl-C, kill). */
+function reapOnExit(): void {
+  if (reaping) return;
+  reaping = true;
+  const reap = () => {
+    for (const child of running) child.kill('SIGKILL');
+  };
+  process.once('exit', reap);
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      reap();
+      process.exit(code);
+    });
+  }
 }
 
 /** Credentials and region DynamoDB Local accepts; nothing here can reach real AWS. */
