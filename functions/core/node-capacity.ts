@@ -1,4 +1,5 @@
 import type { AlertCondition } from './alert.ts';
+import { runningLow } from './hysteresis.ts';
 import type { InstanceTypeLimits } from './instance-type.ts';
 import {
   type IpAddressMode,
@@ -129,9 +130,7 @@ export function evaluateNodeCapacity(
     (thresholds.minFreePercent / 100) * capacity.slotCapacity,
   );
   const allEnisAttached = capacity.enisAttached >= capacity.eniLimit;
-  const low = wasOpen
-    ? capacity.freeSlots <= threshold + thresholds.clearMarginSlots
-    : capacity.freeSlots < threshold;
+  const low = runningLow(capacity.freeSlots, threshold, thresholds.clearMarginSlots, wasOpen);
   const active = allEnisAttached && low;
   const prefixes = capacity.mode === 'prefix-delegation';
   const slotNoun = prefixes ? '/28 prefixes' : 'secondary IPs';

@@ -1,4 +1,5 @@
 import type { AlertCondition } from './alert.ts';
+import { runningLow } from './hysteresis.ts';
 import { type Ipv4Block, numberToIpv4, parseIpv4Cidr } from './ipv4.ts';
 
 /** Subnet input or thresholds that cannot be used; the message names the input. */
@@ -209,9 +210,7 @@ export function evaluateSubnetExhaustion(
     thresholds.minFreeAddresses,
     (thresholds.minFreePercent / 100) * usable,
   );
-  const active = wasOpen
-    ? capacity.free <= threshold + thresholds.clearMarginAddresses
-    : capacity.free < threshold;
+  const active = runningLow(capacity.free, threshold, thresholds.clearMarginAddresses, wasOpen);
   const top = (Object.entries(capacity.byKind) as [SubnetUsageKind, number][])
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1])
@@ -260,9 +259,12 @@ export function evaluateSubnetFragmentation(
   requireNonNegative(thresholds.clearMarginBlocks, 'clearMarginBlocks');
   const threshold = thresholds.minFreePrefixBlocks;
   const enoughAddresses = capacity.free >= PREFIX_BLOCK * threshold;
-  const fewBlocks = wasOpen
-    ? capacity.freePrefixBlocks <= threshold + thresholds.clearMarginBlocks
-    : capacity.freePrefixBlocks < threshold;
+  const fewBlocks = runningLow(
+    capacity.freePrefixBlocks,
+    threshold,
+    thresholds.clearMarginBlocks,
+    wasOpen,
+  );
   const active = enoughAddresses && fewBlocks;
   return {
     kind: 'subnet-fragmentation',
