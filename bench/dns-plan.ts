@@ -16,14 +16,14 @@ import {
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import Table from 'cli-table3';
-import { Route53Applier } from '#adapters/route53-applier.ts';
-import { Route53Caller } from '#adapters/route53-call.ts';
-import { ROUTE53_PAGE_SIZE, Route53ZoneReader } from '#adapters/route53-zone-reader.ts';
-import { type Clock, route53RateLimiter } from '#adapters/token-bucket.ts';
-import { groupCost } from '#core/dns-batch.ts';
-import { planDns } from '#core/dns-plan.ts';
-import type { DesiredDnsRecord } from '#core/dns-record.ts';
-import { encodeOwnership } from '#core/dns-registry.ts';
+import { Route53Applier } from '#adapters/route53/route53-applier.ts';
+import { Route53Caller } from '#adapters/route53/route53-call.ts';
+import { ROUTE53_PAGE_SIZE, Route53ZoneReader } from '#adapters/route53/route53-zone-reader.ts';
+import { type Clock, route53RateLimiter } from '#adapters/route53/token-bucket.ts';
+import { groupCost } from '#core/dns/dns-batch.ts';
+import { planDns } from '#core/dns/dns-plan.ts';
+import type { DesiredDnsRecord } from '#core/dns/dns-record.ts';
+import { encodeOwnership } from '#core/dns/dns-registry.ts';
 
 export interface DnsBenchOptions {
   readonly hostnames?: number;

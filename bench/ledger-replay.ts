@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { unavailableEc2 } from '#adapters/ec2-unavailable.ts';
-import { DynamoNetworkLedger } from '#adapters/ledger-network.ts';
-import { handleEc2Event } from '#core/handle-ec2-event.ts';
+import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
+import { unavailableEc2 } from '#adapters/ec2/ec2-unavailable.ts';
+import { handleEc2Event } from '#core/network/handle-ec2-event.ts';
 import { localClientConfig, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { createLedgerTable } from '#local/ledger-table.ts';
 

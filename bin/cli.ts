@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { PermanentInputError } from '#core/events/errors.ts';
 import { DynamoDbLocalError } from '#local/dynamodb-local.ts';
 import { localDnsDeps } from '#local/local-dns.ts';
-import { ConfigError, PermanentInputError } from '#shared/errors.ts';
+import { ConfigError } from '#shared/errors.ts';
 import { dnsCommand } from './commands/dns.ts';
 import { maxPodsCommand } from './commands/max-pods.ts';
 import { replayCommand } from './commands/replay.ts';

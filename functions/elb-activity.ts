@@ -1,9 +1,10 @@
 /** EventBridge: CloudTrail calls on load balancers, target groups and their targets. */
+
+import { elbEventHandler } from '#app/elb-handler.ts';
+import { awsElbDeps } from '#app/wiring.ts';
 import { loadConfig } from '#shared/config.ts';
 import { dnsSettingsSummary } from '#shared/dns-config.ts';
-import { elbEventHandler } from '#shared/elb-handler.ts';
 import { logger } from '#shared/powertools.ts';
-import { awsElbDeps } from '#shared/wiring.ts';
 
 const config = loadConfig(process.env);
 logger.info(dnsSettingsSummary(config.dns));

@@ -1,7 +1,8 @@
 /** EventBridge: `EC2 Instance State-change Notification` for the cluster nodes. */
+
+import { ec2EventHandler } from '#app/ec2-handler.ts';
+import { awsEc2Deps } from '#app/wiring.ts';
 import { loadConfig } from '#shared/config.ts';
-import { ec2EventHandler } from '#shared/ec2-handler.ts';
-import { awsEc2Deps } from '#shared/wiring.ts';
 
 const config = loadConfig(process.env);
 

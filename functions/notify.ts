@@ -3,9 +3,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
-import { SlackWebhookNotifier } from '#adapters/slack-webhook.ts';
-import { makeSlackWebhookUrlReader } from '#adapters/slack-webhook-url.ts';
-import { makeNotifyHandler, readNotifyConfig } from '#shared/notify-handler.ts';
+import { SlackWebhookNotifier } from '#adapters/notify/slack-webhook.ts';
+import { makeSlackWebhookUrlReader } from '#adapters/notify/slack-webhook-url.ts';
+import { makeNotifyHandler, readNotifyConfig } from '#app/notify-handler.ts';
 import { logger, tracer } from '#shared/powertools.ts';
 
 const config = readNotifyConfig(process.env);

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import Table from 'cli-table3';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
-import { type DnsPlanInput, planDns } from '#core/dns-plan.ts';
-import type { DnsApplyReport } from '#core/dns-ports.ts';
+import { type DnsPlanInput, planDns } from '#core/dns/dns-plan.ts';
+import type { DnsApplyReport } from '#core/dns/dns-ports.ts';
 import {
   DNS_POLICIES,
   type DnsConflict,
@@ -12,8 +12,8 @@ import {
   type HostedZoneRef,
   type PlannedRecord,
   type RecordSet,
-} from '#core/dns-record.ts';
-import { normalizeDnsName } from '#core/dns-zone.ts';
+} from '#core/dns/dns-record.ts';
+import { normalizeDnsName } from '#core/dns/dns-zone.ts';
 
 /** Ledger-backed state for `dns plan` without files (local mode: bin/local/local-dns.ts). */
 export interface DnsPlanSource {

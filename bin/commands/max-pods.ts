@@ -6,8 +6,8 @@ import {
   type InstanceTypeLimits,
   instanceTypeEntries,
   parseInstanceTypeInfo,
-} from '#core/instance-type.ts';
-import { type MaxPodsResult, MaxPodsSettingsError, maxPods } from '#core/max-pods.ts';
+} from '#core/capacity/instance-type.ts';
+import { type MaxPodsResult, MaxPodsSettingsError, maxPods } from '#core/capacity/max-pods.ts';
 
 export interface MaxPodsCliOptions {
   /** Path of a saved `aws ec2 describe-instance-types` response. */

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { EventOutcome } from '#core/apply-ec2-event.ts';
+import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
 import { EventFileError, loadEventFiles } from '#local/event-files.ts';
 import {
   DEFAULT_INSTANCE_TYPES,

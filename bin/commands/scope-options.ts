@@ -1,4 +1,4 @@
-import type { Scope } from '#core/scope.ts';
+import type { Scope } from '#core/events/scope.ts';
 import { loadConfig } from '#shared/config.ts';
 
 /** Local mode validates scope with the same rules as the deployed functions (ConfigError on bad input). */

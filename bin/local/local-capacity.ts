@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { AlertNotification } from '#core/alert-lifecycle.ts';
+import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
+import type { Notifier } from '#core/alerts/notifier.ts';
 import type {
   InstanceTypeCache,
   InstanceTypeCatalog,
   InstanceTypeReader,
-} from '#core/capacity-ports.ts';
-import { instanceTypeEntries } from '#core/instance-type.ts';
-import { CachedInstanceTypeCatalog } from '#core/instance-type-catalog.ts';
-import type { Notifier } from '#core/notifier.ts';
+} from '#core/capacity/capacity-ports.ts';
+import { instanceTypeEntries } from '#core/capacity/instance-type.ts';
+import { CachedInstanceTypeCatalog } from '#core/capacity/instance-type-catalog.ts';
 import { ConfigError } from '#shared/errors.ts';
 
 /**

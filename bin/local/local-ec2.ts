@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Subnet } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
-import { toSubnet } from '#adapters/ec2-reader.ts';
-import { unavailableEc2 } from '#adapters/ec2-unavailable.ts';
-import type { SubnetFacts } from '#core/network.ts';
-import type { Ec2Reader } from '#core/ports.ts';
-import { PermanentInputError } from '#shared/errors.ts';
+import { toSubnet } from '#adapters/ec2/ec2-reader.ts';
+import { unavailableEc2 } from '#adapters/ec2/ec2-unavailable.ts';
+import { PermanentInputError } from '#core/events/errors.ts';
+import type { SubnetFacts } from '#core/network/network.ts';
+import type { Ec2Reader } from '#core/network/network-ports.ts';
 
 /** The subnets of the sample story (a saved `aws ec2 describe-subnets` response). */
 export const DEFAULT_SUBNETS = fileURLToPath(

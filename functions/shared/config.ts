@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { CapacitySettings } from '#core/capacity-settings.ts';
-import type { TargetSettings } from '#core/review-targets.ts';
-import type { Scope } from '#core/scope.ts';
+import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
+import type { Scope } from '#core/events/scope.ts';
+import type { TargetSettings } from '#core/targets/review-targets.ts';
 import { type DnsSettings, loadDnsSettings } from './dns-config.ts';
 import {
   CLUSTER_NAME,

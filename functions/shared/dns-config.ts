@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { StaticDnsEntry } from '#core/dns-desired.ts';
-import { DNS_POLICIES, type DnsPolicy, type HostedZoneRef } from '#core/dns-record.ts';
-import { bareZoneId, normalizeDnsName } from '#core/dns-zone.ts';
-import type { DnsSyncConfig } from '#core/sync-dns.ts';
+import type { StaticDnsEntry } from '#core/dns/dns-desired.ts';
+import { DNS_POLICIES, type DnsPolicy, type HostedZoneRef } from '#core/dns/dns-record.ts';
+import { bareZoneId, normalizeDnsName } from '#core/dns/dns-zone.ts';
+import type { DnsSyncConfig } from '#core/dns/sync-dns.ts';
 import { checked, type Env, entries, flag, Problem, parseEnv } from './env-parsers.ts';
 import { ConfigError } from './errors.ts';
 

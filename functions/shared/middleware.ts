@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { EventOutcome } from '#core/apply-ec2-event.ts';
+import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
 import { logger, metrics, tracer } from './powertools.ts';
 
 const METRIC: Record<EventOutcome['status'], string> = {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { AWS_DEFAULT_DEREGISTRATION_DELAY, parseDelaySeconds } from '#core/deregistration-delay.ts';
-import type { TargetSettings } from '#core/review-targets.ts';
+import {
+  AWS_DEFAULT_DEREGISTRATION_DELAY,
+  parseDelaySeconds,
+} from '#core/targets/deregistration-delay.ts';
+import type { TargetSettings } from '#core/targets/review-targets.ts';
 import {
   CLUSTER_NAME,
   checked,

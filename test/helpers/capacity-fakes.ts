@@ -1,14 +1,10 @@
-import type { AlertKind } from '#core/alert.ts';
-import type { AlertNotification, AlertRecord } from '#core/alert-lifecycle.ts';
-import {
-  type AlertStore,
-  AlertWriteConflictError,
-  type CapacityLedger,
-  type InstanceTypeCatalog,
-} from '#core/capacity-ports.ts';
-import type { InstanceTypeLimits } from '#core/instance-type.ts';
-import type { Notifier } from '#core/notifier.ts';
-import type { NodeView, SubnetView } from '#core/ports.ts';
+import type { AlertKind } from '#core/alerts/alert.ts';
+import type { AlertNotification, AlertRecord } from '#core/alerts/alert-lifecycle.ts';
+import { type AlertStore, AlertWriteConflictError } from '#core/alerts/alert-store.ts';
+import type { Notifier } from '#core/alerts/notifier.ts';
+import type { CapacityLedger, InstanceTypeCatalog } from '#core/capacity/capacity-ports.ts';
+import type { InstanceTypeLimits } from '#core/capacity/instance-type.ts';
+import type { NodeView, SubnetView } from '#core/network/network-ports.ts';
 
 /** An AlertStore in a Map, with the same compare-and-set rule as the DynamoDB one. */
 export class InMemoryAlertStore implements AlertStore {

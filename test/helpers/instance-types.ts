@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { type InstanceTypeLimits, parseInstanceTypesDocument } from '#core/instance-type.ts';
+import {
+  type InstanceTypeLimits,
+  parseInstanceTypesDocument,
+} from '#core/capacity/instance-type.ts';
 
 /** t3.medium as DescribeInstanceTypes reports it: 3 ENIs x 6 IPv4, Nitro, 2 vCPUs. */
 export const t3Medium: InstanceTypeLimits = {

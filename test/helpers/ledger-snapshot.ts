@@ -1,5 +1,5 @@
-import type { DynamoNetworkLedger } from '#adapters/ledger-network.ts';
-import { nodeRow, subnetRow } from '#core/network-report.ts';
+import type { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
+import { nodeRow, subnetRow } from '#core/capacity/network-report.ts';
 
 /** Everything a report can see, in a stable order, for comparing two ledgers. */
 export async function ledgerSnapshot(ledger: DynamoNetworkLedger) {

@@ -1,5 +1,5 @@
-import type { EniFacts, InstanceFacts, SubnetFacts } from '#core/network.ts';
-import type { Ec2Reader, VpcScope } from '#core/ports.ts';
+import type { EniFacts, InstanceFacts, SubnetFacts } from '#core/network/network.ts';
+import type { Ec2Reader, VpcScope } from '#core/network/network-ports.ts';
 
 /**
  * An EC2 account held in memory, behind the same port as the SDK adapter. It

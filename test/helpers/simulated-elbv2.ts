@@ -1,10 +1,10 @@
-import type { Elbv2Port } from '#core/elbv2-port.ts';
+import type { Elbv2Port } from '#core/targets/elbv2-port.ts';
 import type {
   LoadBalancer,
   Tags,
   TargetGroup,
   TargetHealthDescription,
-} from '#core/target-group.ts';
+} from '#core/targets/target-group.ts';
 
 /**
  * An ELBv2 account held in memory, behind the same port as the SDK adapter. It records each

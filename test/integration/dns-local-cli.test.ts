@@ -1,8 +1,8 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, test } from 'vitest';
-import { DynamoDnsRecordCache } from '#adapters/ledger-dns.ts';
-import { DynamoTargetLedger } from '#adapters/ledger-targets.ts';
-import { HOSTNAME_TAG } from '#core/dns-desired.ts';
+import { DynamoDnsRecordCache } from '#adapters/dynamodb/ledger-dns.ts';
+import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import { HOSTNAME_TAG } from '#core/dns/dns-desired.ts';
 import { localDnsDeps } from '#local/local-dns.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 import { runDns } from '../../bin/commands/dns.ts';

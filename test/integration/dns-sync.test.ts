@@ -10,25 +10,25 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, test } from 'vitest';
-import { DynamoAlertStore } from '#adapters/ledger-alerts.ts';
-import { DynamoDnsRecordCache } from '#adapters/ledger-dns.ts';
-import { DynamoTargetLedger } from '#adapters/ledger-targets.ts';
-import { Route53Applier } from '#adapters/route53-applier.ts';
-import { Route53Caller } from '#adapters/route53-call.ts';
-import { Route53ZoneReader } from '#adapters/route53-zone-reader.ts';
-import { type Clock, route53RateLimiter } from '#adapters/token-bucket.ts';
-import type { AlertNotification } from '#core/alert-lifecycle.ts';
-import { HOSTNAME_TAG } from '#core/dns-desired.ts';
-import { TargetLedgerLoadBalancers } from '#core/dns-load-balancers.ts';
-import type { DnsPolicy, RecordSet } from '#core/dns-record.ts';
-import { encodeOwnership, namesForHostname } from '#core/dns-registry.ts';
-import { normalizeDnsName } from '#core/dns-zone.ts';
+import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
+import { DynamoDnsRecordCache } from '#adapters/dynamodb/ledger-dns.ts';
+import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import { Route53Applier } from '#adapters/route53/route53-applier.ts';
+import { Route53Caller } from '#adapters/route53/route53-call.ts';
+import { Route53ZoneReader } from '#adapters/route53/route53-zone-reader.ts';
+import { type Clock, route53RateLimiter } from '#adapters/route53/token-bucket.ts';
+import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
+import { HOSTNAME_TAG } from '#core/dns/dns-desired.ts';
+import { TargetLedgerLoadBalancers } from '#core/dns/dns-load-balancers.ts';
+import type { DnsPolicy, RecordSet } from '#core/dns/dns-record.ts';
+import { encodeOwnership, namesForHostname } from '#core/dns/dns-registry.ts';
+import { normalizeDnsName } from '#core/dns/dns-zone.ts';
 import {
   type DnsSyncConfig,
   refreshZonesAndSync,
   type SyncDnsDeps,
   syncDnsForLoadBalancers,
-} from '#core/sync-dns.ts';
+} from '#core/dns/sync-dns.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 
 const ZONE = { id: 'Z0EXAMPLE1', name: 'example.com' };

@@ -1,7 +1,7 @@
 import { DescribeInstanceTypesCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { Ec2InstanceTypeReader } from '#adapters/ec2-instance-types.ts';
+import { Ec2InstanceTypeReader } from '#adapters/ec2/ec2-instance-types.ts';
 
 const client = new EC2Client({});
 const ec2 = mockClient(client);

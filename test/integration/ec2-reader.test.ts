@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { SdkEc2Reader } from '#adapters/ec2-reader.ts';
+import { SdkEc2Reader } from '#adapters/ec2/ec2-reader.ts';
 
 const ec2Mock = mockClient(EC2Client);
 const reader = () => new SdkEc2Reader(new EC2Client({ region: 'ap-northeast-2' }));

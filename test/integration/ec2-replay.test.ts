@@ -1,12 +1,12 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { unavailableEc2 } from '#adapters/ec2-unavailable.ts';
-import { DynamoNetworkLedger } from '#adapters/ledger-network.ts';
-import type { Ec2Deps } from '#core/apply-ec2-event.ts';
-import { handleEc2Event } from '#core/handle-ec2-event.ts';
-import type { Ec2Reader } from '#core/ports.ts';
-import type { Scope } from '#core/scope.ts';
+import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
+import { unavailableEc2 } from '#adapters/ec2/ec2-unavailable.ts';
+import type { Scope } from '#core/events/scope.ts';
+import type { Ec2Deps } from '#core/network/apply-ec2-event.ts';
+import { handleEc2Event } from '#core/network/handle-ec2-event.ts';
+import type { Ec2Reader } from '#core/network/network-ports.ts';
 import { ledgerSnapshot } from '#test/helpers/ledger-snapshot.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 import { type SampleEvent, sample, sampleFolder } from '#test/helpers/samples.ts';

@@ -20,8 +20,8 @@ import {
   ELBV2_MAX_ATTEMPTS,
   Elbv2PagingError,
   elbv2ClientConfig,
-} from '#adapters/elbv2-reader.ts';
-import { actualDeregistrationDelay } from '#core/deregistration-delay.ts';
+} from '#adapters/elbv2/elbv2-reader.ts';
+import { actualDeregistrationDelay } from '#core/targets/deregistration-delay.ts';
 
 const REGION = 'ap-northeast-2';
 const TG =

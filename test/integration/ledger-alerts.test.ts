@@ -1,12 +1,15 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { DynamoAlertStore, RESOLVED_ALERT_RETENTION_SECONDS } from '#adapters/ledger-alerts.ts';
+import {
+  DynamoAlertStore,
+  RESOLVED_ALERT_RETENTION_SECONDS,
+} from '#adapters/dynamodb/ledger-alerts.ts';
 import {
   DynamoInstanceTypeCache,
   INSTANCE_TYPE_CACHE_SECONDS,
-} from '#adapters/ledger-instance-types.ts';
-import type { AlertRecord } from '#core/alert-lifecycle.ts';
-import { AlertWriteConflictError } from '#core/capacity-ports.ts';
+} from '#adapters/dynamodb/ledger-instance-types.ts';
+import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
+import { AlertWriteConflictError } from '#core/alerts/alert-store.ts';
 import { rawInstanceType } from '#test/helpers/instance-types.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 

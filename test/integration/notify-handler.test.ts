@@ -3,10 +3,10 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { SlackDeliveryError, SlackWebhookNotifier } from '#adapters/slack-webhook.ts';
-import { SLACK_COLOURS } from '#core/alert-message.ts';
+import { SlackDeliveryError, SlackWebhookNotifier } from '#adapters/notify/slack-webhook.ts';
+import { makeNotifyHandler, readNotifyConfig } from '#app/notify-handler.ts';
+import { SLACK_COLOURS } from '#core/alerts/alert-message.ts';
 import { ConfigError } from '#shared/errors.ts';
-import { makeNotifyHandler, readNotifyConfig } from '#shared/notify-handler.ts';
 import { FakeSlack } from '#test/helpers/fake-slack.ts';
 
 // The handler module reads its configuration at import (cold start), before any test runs.

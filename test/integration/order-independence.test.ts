@@ -1,9 +1,9 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { DynamoNetworkLedger } from '#adapters/ledger-network.ts';
-import { DynamoTargetLedger } from '#adapters/ledger-targets.ts';
-import { targetReport } from '#core/target-report.ts';
+import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
+import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import { targetReport } from '#core/targets/target-report.ts';
 import { DEFAULT_INSTANCE_TYPES, fileInstanceTypeCatalog } from '#local/local-capacity.ts';
 import { localRoutes } from '#local/local-handlers.ts';
 import { loadCapacitySettings } from '#shared/config.ts';

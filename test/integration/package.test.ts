@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DNS_RECORD_TYPES } from '#core/dns-record.ts';
+import { readNotifyConfig } from '#app/notify-handler.ts';
+import { DNS_RECORD_TYPES } from '#core/dns/dns-record.ts';
 import { loadConfig } from '#shared/config.ts';
-import { readNotifyConfig } from '#shared/notify-handler.ts';
 import {
   type CfnResource,
   type CfnTemplate,

@@ -8,11 +8,11 @@ import {
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { Route53Applier } from '#adapters/route53-applier.ts';
-import { Route53Caller } from '#adapters/route53-call.ts';
-import { type Clock, route53RateLimiter } from '#adapters/token-bucket.ts';
-import { planDns } from '#core/dns-plan.ts';
-import type { DnsChangeGroup } from '#core/dns-record.ts';
+import { Route53Applier } from '#adapters/route53/route53-applier.ts';
+import { Route53Caller } from '#adapters/route53/route53-call.ts';
+import { type Clock, route53RateLimiter } from '#adapters/route53/token-bucket.ts';
+import { planDns } from '#core/dns/dns-plan.ts';
+import type { DnsChangeGroup } from '#core/dns/dns-record.ts';
 
 const r53 = mockClient(Route53Client);
 const client = new Route53Client({ region: 'us-east-1' });

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { Route53PagingError, Route53ZoneReader } from '#adapters/route53-zone-reader.ts';
-import type { Clock } from '#adapters/token-bucket.ts';
+import { Route53PagingError, Route53ZoneReader } from '#adapters/route53/route53-zone-reader.ts';
+import type { Clock } from '#adapters/route53/token-bucket.ts';
 
 const r53 = mockClient(Route53Client);
 const client = new Route53Client({ region: 'us-east-1' });

@@ -6,10 +6,13 @@ import {
   postSlackWebhook,
   SlackDeliveryError,
   SlackWebhookNotifier,
-} from '#adapters/slack-webhook.ts';
-import { makeSlackWebhookUrlReader, SlackWebhookUrlError } from '#adapters/slack-webhook-url.ts';
-import type { AlertNotification } from '#core/alert-lifecycle.ts';
-import { renderSlackPayload } from '#core/alert-message.ts';
+} from '#adapters/notify/slack-webhook.ts';
+import {
+  makeSlackWebhookUrlReader,
+  SlackWebhookUrlError,
+} from '#adapters/notify/slack-webhook-url.ts';
+import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
+import { renderSlackPayload } from '#core/alerts/alert-message.ts';
 import { FakeSlack } from '#test/helpers/fake-slack.ts';
 
 const notification: AlertNotification = {

@@ -1,8 +1,8 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { SnsNotifier } from '#adapters/sns-notifier.ts';
-import type { AlertNotification } from '#core/alert-lifecycle.ts';
+import { SnsNotifier } from '#adapters/notify/sns-notifier.ts';
+import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
 
 const topicArn = 'arn:aws:sns:us-east-1:123456789012:netledger-dev-alerts';
 const client = new SNSClient({});

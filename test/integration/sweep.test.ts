@@ -1,10 +1,10 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, test } from 'vitest';
-import { unavailableEc2 } from '#adapters/ec2-unavailable.ts';
-import { DynamoNetworkLedger } from '#adapters/ledger-network.ts';
-import { handleEc2Event } from '#core/handle-ec2-event.ts';
-import type { Scope } from '#core/scope.ts';
-import { sweepNetwork } from '#core/sweep-network.ts';
+import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
+import { unavailableEc2 } from '#adapters/ec2/ec2-unavailable.ts';
+import type { Scope } from '#core/events/scope.ts';
+import { handleEc2Event } from '#core/network/handle-ec2-event.ts';
+import { sweepNetwork } from '#core/network/sweep-network.ts';
 import { ledgerSnapshot } from '#test/helpers/ledger-snapshot.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 import { sampleFolder } from '#test/helpers/samples.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ALERT_KINDS, type AlertCondition, type Severity } from '#core/alert.ts';
+import { ALERT_KINDS, type AlertCondition, type Severity } from '#core/alerts/alert.ts';
 import {
   AlertKeyMismatchError,
   type AlertNotification,
@@ -9,7 +9,7 @@ import {
   type AlertRecord,
   alertKey,
   nextAlert,
-} from '#core/alert-lifecycle.ts';
+} from '#core/alerts/alert-lifecycle.ts';
 
 const T0 = Date.parse('2025-03-14T09:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();

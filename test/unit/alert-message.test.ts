@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ALERT_KINDS } from '#core/alert.ts';
-import type { AlertNotification } from '#core/alert-lifecycle.ts';
+import { ALERT_KINDS } from '#core/alerts/alert.ts';
+import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
 import {
   parseAlertMessage,
   renderSlackPayload,
   renderSnsMessage,
   SLACK_COLOURS,
   type SlackBlock,
-} from '#core/alert-message.ts';
-import { PermanentInputError } from '#shared/errors.ts';
+} from '#core/alerts/alert-message.ts';
+import { PermanentInputError } from '#core/events/errors.ts';
 
 const open: AlertNotification = {
   type: 'open',

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { clusterSettings } from '#core/capacity-settings.ts';
+import { clusterSettings } from '#core/capacity/capacity-settings.ts';
 import { loadCapacitySettings, loadConfig } from '#shared/config.ts';
 import { ConfigError } from '#shared/errors.ts';
 

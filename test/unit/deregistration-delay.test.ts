@@ -13,8 +13,8 @@ import {
   parseDelaySeconds,
   remediationPlan,
   validateDelayPolicy,
-} from '#core/deregistration-delay.ts';
-import { parseElbEvent } from '#core/elb-event.ts';
+} from '#core/targets/deregistration-delay.ts';
+import { parseElbEvent } from '#core/targets/elb-event.ts';
 
 const TG =
   'arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/k8s-default-echo-8d2e5f1a7c/6b1d3f5a7c9e2b40';

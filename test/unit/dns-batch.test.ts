@@ -6,8 +6,8 @@ import {
   changeCost,
   groupCost,
   ROUTE53_LIMITS,
-} from '#core/dns-batch.ts';
-import type { ChangeAction, DnsChangeGroup, RecordChange } from '#core/dns-record.ts';
+} from '#core/dns/dns-batch.ts';
+import type { ChangeAction, DnsChangeGroup, RecordChange } from '#core/dns/dns-record.ts';
 
 function txtChange(action: ChangeAction, name: string, value: string): RecordChange {
   return {

@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { dnsConflictAlert, dnsFailureAlert } from '#core/dns-alerts.ts';
+import { dnsConflictAlert, dnsFailureAlert } from '#core/dns/dns-alerts.ts';
 import {
   type DnsLoadBalancer,
   desiredFromLoadBalancers,
   HOSTNAME_TAG,
   lbResource,
-} from '#core/dns-desired.ts';
+} from '#core/dns/dns-desired.ts';
 
 const arn = (name: string, id: string) =>
   `arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:loadbalancer/net/${name}/${id}`;

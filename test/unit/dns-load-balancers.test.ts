@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { TargetLedgerLoadBalancers } from '#core/dns-load-balancers.ts';
-import type { LoadBalancerRecord } from '#core/target-ports.ts';
+import { TargetLedgerLoadBalancers } from '#core/dns/dns-load-balancers.ts';
+import type { LoadBalancerRecord } from '#core/targets/target-ports.ts';
 
 function record(name: string, extra: Partial<LoadBalancerRecord> = {}): LoadBalancerRecord {
   return {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { type DnsPlanOptions, planDns } from '#core/dns-plan.ts';
+import { type DnsPlanOptions, planDns } from '#core/dns/dns-plan.ts';
 import type {
   DesiredDnsRecord,
   DnsPlan,
@@ -8,7 +8,7 @@ import type {
   DnsRecordType,
   RecordChange,
   RecordSet,
-} from '#core/dns-record.ts';
+} from '#core/dns/dns-record.ts';
 
 const ZONE = { id: 'Z1', name: 'example.com' };
 const LB_ZONE = 'ZIBE1TIR4HY56';

@@ -7,8 +7,8 @@ import {
   legacyTxtName,
   namesForHostname,
   ownershipTxtName,
-} from '#core/dns-registry.ts';
-import { bareZoneId, normalizeDnsName, selectZones } from '#core/dns-zone.ts';
+} from '#core/dns/dns-registry.ts';
+import { bareZoneId, normalizeDnsName, selectZones } from '#core/dns/dns-zone.ts';
 
 describe('TXT ownership registry', () => {
   test('encodes the ExternalDNS heritage string, quoted for Route53', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseEc2Event } from '#core/ec2-event.ts';
+import { parseEc2Event } from '#core/network/ec2-event.ts';
 import { sample } from '#test/helpers/samples.ts';
 
 describe('parseEc2Event on the real-shaped samples', () => {

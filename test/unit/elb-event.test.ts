@@ -6,7 +6,7 @@ import {
   type Ignored,
   parseCloudTrailTime,
   parseElbEvent,
-} from '#core/elb-event.ts';
+} from '#core/targets/elb-event.ts';
 
 const DIR = 'events/samples/elb';
 const load = (file: string): Record<string, unknown> =>

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import type { InstanceTypeCache, InstanceTypeReader } from '#core/capacity-ports.ts';
-import { InstanceTypeDataError, parseInstanceTypeInfo } from '#core/instance-type.ts';
-import { CachedInstanceTypeCatalog } from '#core/instance-type-catalog.ts';
+import type { InstanceTypeCache, InstanceTypeReader } from '#core/capacity/capacity-ports.ts';
+import { InstanceTypeDataError, parseInstanceTypeInfo } from '#core/capacity/instance-type.ts';
+import { CachedInstanceTypeCatalog } from '#core/capacity/instance-type-catalog.ts';
 import { rawInstanceType } from '#test/helpers/instance-types.ts';
 
 const raw = rawInstanceType;

@@ -6,8 +6,8 @@ import {
   type InstanceTypeLimits,
   parseInstanceTypeInfo,
   parseInstanceTypesDocument,
-} from '#core/instance-type.ts';
-import { MaxPodsSettingsError, maxPods } from '#core/max-pods.ts';
+} from '#core/capacity/instance-type.ts';
+import { MaxPodsSettingsError, maxPods } from '#core/capacity/max-pods.ts';
 
 function fixture(name: string): InstanceTypeLimits[] {
   const url = new URL(`../fixtures/${name}`, import.meta.url);

@@ -1,7 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { nodeCapacityFromView, subnetCapacityFromView } from '#core/capacity-views.ts';
-import { nodeRow, subnetRow } from '#core/network-report.ts';
-import type { AddressRecord, EniRecord, NodeView, SubnetView } from '#core/ports.ts';
+import { nodeCapacityFromView, subnetCapacityFromView } from '#core/capacity/capacity-views.ts';
+import { nodeRow, subnetRow } from '#core/capacity/network-report.ts';
+import type {
+  AddressRecord,
+  EniRecord,
+  NodeView,
+  SubnetView,
+} from '#core/network/network-ports.ts';
 import { t3Medium } from '#test/helpers/instance-types.ts';
 
 const NODE = 'i-0a1b2c3d4e5f00001';

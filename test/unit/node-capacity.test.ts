@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { MaxPodsSettings } from '#core/max-pods.ts';
+import type { MaxPodsSettings } from '#core/capacity/max-pods.ts';
 import {
   type AttachedEni,
   computeNodeCapacity,
   evaluateNodeCapacity,
   NodeCapacityInputError,
   type NodeCapacityThresholds,
-} from '#core/node-capacity.ts';
+} from '#core/capacity/node-capacity.ts';
 import { t3Medium } from '#test/helpers/instance-types.ts';
 
 const secondaryIp: MaxPodsSettings = { prefixDelegation: false, customNetworking: false };

@@ -1,9 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { EniFacts, InstanceFacts } from '#core/network.ts';
-import { type Ec2State, type LedgerState, planNetworkSweep } from '#core/plan-network-sweep.ts';
-import type { AddressRecord, EniRecord, NodeRecord } from '#core/ports.ts';
-import type { Scope } from '#core/scope.ts';
+import type { Scope } from '#core/events/scope.ts';
+import type { EniFacts, InstanceFacts } from '#core/network/network.ts';
+import type { AddressRecord, EniRecord, NodeRecord } from '#core/network/network-ports.ts';
+import {
+  type Ec2State,
+  type LedgerState,
+  planNetworkSweep,
+} from '#core/network/plan-network-sweep.ts';
 
 const VPC = 'vpc-0a1b2c3d4e5f60718';
 const SCOPE: Scope = { clusters: ['myeks'], vpcIds: [VPC] };

@@ -1,10 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import type { AlertRecord } from '#core/alert-lifecycle.ts';
-import type { CapacitySettings } from '#core/capacity-settings.ts';
-import { InstanceTypeDataError } from '#core/instance-type.ts';
-import type { InstanceState } from '#core/network.ts';
-import type { AddressRecord, EniRecord, NodeView, SubnetView } from '#core/ports.ts';
-import { reviewCapacity } from '#core/review-capacity.ts';
+import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
+import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
+import { InstanceTypeDataError } from '#core/capacity/instance-type.ts';
+import { reviewCapacity } from '#core/capacity/review-capacity.ts';
+import type { InstanceState } from '#core/network/network.ts';
+import type {
+  AddressRecord,
+  EniRecord,
+  NodeView,
+  SubnetView,
+} from '#core/network/network-ports.ts';
 import {
   InMemoryAlertStore,
   InMemoryCapacityLedger,

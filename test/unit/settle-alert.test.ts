@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import type { AlertCondition, Severity } from '#core/alert.ts';
-import type { AlertPolicy, AlertRecord } from '#core/alert-lifecycle.ts';
-import { settleAlert, settleAlertFrom, throwFailures } from '#core/settle-alert.ts';
+import type { AlertCondition, Severity } from '#core/alerts/alert.ts';
+import type { AlertPolicy, AlertRecord } from '#core/alerts/alert-lifecycle.ts';
+import { settleAlert, settleAlertFrom, throwFailures } from '#core/alerts/settle-alert.ts';
 import { InMemoryAlertStore, RecordingNotifier } from '#test/helpers/capacity-fakes.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00Z');

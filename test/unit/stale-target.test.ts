@@ -8,7 +8,7 @@ import {
   type StaleDecision,
   staleTargetCondition,
   type TargetRegistration,
-} from '#core/stale-target.ts';
+} from '#core/targets/stale-target.ts';
 
 const TG =
   'arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/k8s-default-echo-8d2e5f1a7c/6b1d3f5a7c9e2b40';

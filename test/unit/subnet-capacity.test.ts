@@ -8,7 +8,7 @@ import {
   SUBNET_CONSUMER_KINDS,
   type SubnetCapacityInput,
   SubnetCapacityInputError,
-} from '#core/subnet-capacity.ts';
+} from '#core/capacity/subnet-capacity.ts';
 
 // Independent of core's ipv4 helpers on purpose: the properties check core against this.
 const toNumber = (ip: string) => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);

@@ -1,16 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import type { AlertNotification } from '#core/alert-lifecycle.ts';
-import { type DnsLoadBalancer, HOSTNAME_TAG } from '#core/dns-desired.ts';
+import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
+import { type DnsLoadBalancer, HOSTNAME_TAG } from '#core/dns/dns-desired.ts';
 import type {
   CachedRecords,
   DnsApplyReport,
   DnsChangeApplier,
   DnsRecordCache,
   DnsZoneReader,
-} from '#core/dns-ports.ts';
-import type { DnsChangeGroup, RecordChange, RecordSet } from '#core/dns-record.ts';
-import { encodeOwnership } from '#core/dns-registry.ts';
-import { normalizeDnsName } from '#core/dns-zone.ts';
+} from '#core/dns/dns-ports.ts';
+import type { DnsChangeGroup, RecordChange, RecordSet } from '#core/dns/dns-record.ts';
+import { encodeOwnership } from '#core/dns/dns-registry.ts';
+import { normalizeDnsName } from '#core/dns/dns-zone.ts';
 import {
   type DnsSyncConfig,
   DnsZoneRefreshError,
@@ -18,7 +18,7 @@ import {
   type SyncDnsDeps,
   syncDns,
   syncDnsForLoadBalancers,
-} from '#core/sync-dns.ts';
+} from '#core/dns/sync-dns.ts';
 import { InMemoryAlertStore } from '#test/helpers/capacity-fakes.ts';
 
 const ZONE = { id: 'Z1', name: 'example.com' };

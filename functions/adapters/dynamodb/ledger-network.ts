@@ -1,0 +1,455 @@
+import { EventLedger } from '#adapters/dynamodb/ledger-events.ts';
+import { expiresAt, INDEX, keys, RETENTION_SECONDS } from '#adapters/dynamodb/ledger-keys.ts';
+import { compact, type Item, newerThan as NEWER, pick } from '#adapters/dynamodb/ledger-table.ts';
+import { compareStamps, type EventStamp } from '#core/events/event-envelope.ts';
+import type {
+  AddressFacts,
+  EniAttachment,
+  InstanceFacts,
+  InstanceState,
+  SubnetFacts,
+} from '#core/network/network.ts';
+import type {
+  AddressRecord,
+  EniEntry,
+  EniRecord,
+  NetworkLedger,
+  NodeRecord,
+  NodeView,
+  SubnetRecord,
+  SubnetView,
+  WriteOutcome,
+} from '#core/network/network-ports.ts';
+
+export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
+  async getNode(instanceId: string): Promise<NodeRecord | undefined> {
+    const item = await this.table.get(keys.node(instanceId));
+    return item ? toNode(item) : undefined;
+  }
+
+  async getEni(eniId: string): Promise<EniRecord | undefined> {
+    const item = await this.table.get(keys.eni(eniId));
+    return item ? toEni(item) : undefined;
+  }
+
+  async findEniByAttachment(attachmentId: string): Promise<EniRecord | undefined> {
+    const items = await this.table.query({
+      IndexName: INDEX.lookup,
+      KeyConditionExpression: 'GSI3PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.byAttachment(attachmentId) },
+    });
+    const item = items.find((i) => i.entity === 'eni');
+    return item ? toEni(item) : undefined;
+  }
+
+  async getSubnet(subnetId: string): Promise<SubnetRecord | undefined> {
+    const item = await this.table.get(keys.subnet(subnetId));
+    return item ? toSubnet(item) : undefined;
+  }
+
+  async putNodeFacts(node: InstanceFacts, cluster: string | undefined): Promise<WriteOutcome> {
+    const facts = compact({
+      instanceType: node.instanceType,
+      availabilityZone: node.availabilityZone,
+      vpcId: node.vpcId,
+      subnetId: node.subnetId,
+      privateIp: node.privateIp,
+      cluster,
+    });
+    await this.update(keys.node(node.instanceId), {
+      entity: 'node',
+      instanceId: node.instanceId,
+      ...keys.nodeIndex(node.instanceId),
+      ...facts,
+    });
+    return 'applied';
+  }
+
+  async setNodeState(
+    instanceId: string,
+    state: InstanceState,
+    stamp: EventStamp,
+  ): Promise<WriteOutcome> {
+    return this.update(
+      keys.node(instanceId),
+      {
+        entity: 'node',
+        instanceId,
+        ...keys.nodeIndex(instanceId),
+        state,
+        stateTime: stamp.eventTime,
+        stateEventId: stamp.eventId,
+      },
+      NEWER('stateTime', 'stateEventId'),
+      stamp,
+    );
+  }
+
+  async putEni(entry: EniEntry, stamp: EventStamp): Promise<WriteOutcome> {
+    const { facts } = entry;
+    const values: Item = {
+      entity: 'eni',
+      eniId: facts.eniId,
+      vpcId: facts.vpcId,
+      subnetId: facts.subnetId,
+      description: facts.description,
+      kind: entry.kind,
+      deleted: false,
+      GSI2PK: keys.bySubnet(facts.subnetId),
+      GSI2SK: `ENI#${facts.eniId}`,
+      ...compact({
+        availabilityZone: facts.availabilityZone,
+        interfaceType: facts.interfaceType,
+        cluster: entry.cluster,
+        primaryIp: facts.primaryIp,
+      }),
+    };
+    // Facts of a live ENI are written as they come; a tombstone is final.
+    const w = await this.update(
+      keys.eni(facts.eniId),
+      values,
+      'attribute_not_exists(deleted) OR deleted = :false',
+      undefined,
+      { ':false': false },
+    );
+    if (w !== 'applied') return 'stale';
+    const attachment = facts.attachment?.instanceId ? facts.attachment : undefined;
+    const owner = attachment?.instanceId ?? entry.instanceId;
+    if (attachment) {
+      await this.setEniAttachment(facts.eniId, attachment, stamp);
+    } else if (owner) {
+      // Not attached yet: file it under the node it was made for, unless an attachment is already known.
+      await this.update(
+        keys.eni(facts.eniId),
+        { instanceId: owner, GSI1PK: keys.byNode(owner), GSI1SK: `ENI#${facts.eniId}` },
+        'attribute_not_exists(attachment)',
+      );
+    }
+    const eni = await this.getEni(facts.eniId);
+    if (!eni) return 'stale';
+    await this.assignAddresses(eni, entry.addresses, stamp);
+    return 'applied';
+  }
+
+  async setEniAttachment(
+    eniId: string,
+    attachment: EniAttachment | undefined,
+    stamp: EventStamp,
+  ): Promise<WriteOutcome> {
+    const existing = await this.getEni(eniId);
+    if (!existing) return 'missing';
+    if (existing.deleted) return 'stale';
+    const condition = `attribute_exists(PK) AND deleted = :false AND ${NEWER('attachTime', 'attachEventId')}`;
+    const stampValues = { attachTime: stamp.eventTime, attachEventId: stamp.eventId };
+    let w: WriteOutcome;
+    if (attachment) {
+      w = await this.update(
+        keys.eni(eniId),
+        {
+          attachment: compact({ ...attachment }),
+          instanceId: attachment.instanceId,
+          GSI1PK: keys.byNode(attachment.instanceId),
+          GSI1SK: `ENI#${eniId}`,
+          ...(attachment.attachmentId
+            ? { GSI3PK: keys.byAttachment(attachment.attachmentId) }
+            : {}),
+          ...stampValues,
+        },
+        condition,
+        stamp,
+        { ':false': false },
+      );
+    } else {
+      w = await this.update(keys.eni(eniId), stampValues, condition, stamp, { ':false': false }, [
+        'attachment',
+        'GSI3PK',
+        ...(existing.kind === 'vpc-cni' ? [] : ['instanceId', 'GSI1PK', 'GSI1SK']),
+      ]);
+    }
+    if (w === 'applied') await this.reprojectAddresses(eniId);
+    return w;
+  }
+
+  async deleteEni(eniId: string, stamp: EventStamp): Promise<WriteOutcome> {
+    const existing = await this.getEni(eniId);
+    const w = await this.update(
+      keys.eni(eniId),
+      {
+        entity: 'eni',
+        eniId,
+        deleted: true,
+        deletedTime: stamp.eventTime,
+        deletedEventId: stamp.eventId,
+        expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.tombstone),
+      },
+      'attribute_not_exists(deleted) OR deleted = :false',
+      undefined,
+      { ':false': false },
+      ['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK'],
+    );
+    if (w !== 'applied') return existing?.deleted ? 'unchanged' : w;
+    const addresses = await this.eniAddresses(eniId);
+    for (const a of addresses) await this.releaseAddress(eniId, a.address, stamp);
+    return 'applied';
+  }
+
+  async assignAddresses(
+    eni: EniRecord,
+    addresses: readonly AddressFacts[],
+    stamp: EventStamp,
+  ): Promise<WriteOutcome[]> {
+    const out: WriteOutcome[] = [];
+    for (const a of addresses) {
+      out.push(
+        await this.update(
+          keys.address(eni.eniId, a.address),
+          {
+            entity: 'address',
+            address: a.address,
+            kind: a.kind,
+            consumer: a.consumer,
+            eniId: eni.eniId,
+            subnetId: eni.subnetId,
+            vpcId: eni.vpcId,
+            assigned: true,
+            stampTime: stamp.eventTime,
+            stampEventId: stamp.eventId,
+            GSI2PK: keys.bySubnet(eni.subnetId),
+            GSI2SK: `ADDR#${a.address}`,
+            GSI3PK: keys.byIp(eni.vpcId, a.address),
+            ...nodeKeys(eni.instanceId, eni.eniId, a.address),
+          },
+          NEWER('stampTime', 'stampEventId'),
+          stamp,
+          undefined,
+          ['expiresAt', ...(eni.instanceId ? [] : ['instanceId', 'GSI1PK', 'GSI1SK'])],
+        ),
+      );
+    }
+    return out;
+  }
+
+  async unassignAddresses(
+    eni: EniRecord,
+    addresses: readonly string[],
+    stamp: EventStamp,
+  ): Promise<WriteOutcome[]> {
+    const out: WriteOutcome[] = [];
+    for (const address of addresses) out.push(await this.releaseAddress(eni.eniId, address, stamp));
+    return out;
+  }
+
+  async putSubnet(subnet: SubnetFacts | SubnetRecord): Promise<WriteOutcome> {
+    return this.update(keys.subnet(subnet.subnetId), {
+      entity: 'subnet',
+      subnetId: subnet.subnetId,
+      vpcId: subnet.vpcId,
+      reservations: [...subnet.reservations],
+      ...keys.subnetIndex(subnet.subnetId),
+      ...compact({ cidr: subnet.cidr, availabilityZone: subnet.availabilityZone }),
+    });
+  }
+
+  async nodeView(instanceId: string): Promise<NodeView> {
+    const items = await this.table.query({
+      IndexName: INDEX.byNode,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.byNode(instanceId) },
+    });
+    return liveView(items, (i) => (i.entity === 'node' ? toNode(i) : undefined), 'node');
+  }
+
+  async subnetView(subnetId: string): Promise<SubnetView> {
+    const items = await this.table.query({
+      IndexName: INDEX.bySubnet,
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.bySubnet(subnetId) },
+    });
+    const view = liveView(
+      items,
+      (i) => (i.entity === 'subnet' ? toSubnet(i) : undefined),
+      'subnet',
+    );
+    return { subnet: view.node, enis: view.enis, addresses: view.addresses };
+  }
+
+  async listNodes(): Promise<NodeRecord[]> {
+    const items = await this.table.query({
+      IndexName: INDEX.bySubnet,
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.allNodes },
+    });
+    return items.map(toNode);
+  }
+
+  async listSubnets(): Promise<SubnetRecord[]> {
+    const items = await this.table.query({
+      IndexName: INDEX.byNode,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.allSubnets },
+    });
+    return items.map(toSubnet);
+  }
+
+  async holderOf(vpcId: string, address: string): Promise<AddressRecord | undefined> {
+    const items = await this.table.query({
+      IndexName: INDEX.lookup,
+      KeyConditionExpression: 'GSI3PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.byIp(vpcId, address) },
+    });
+    // Two live ENIs can claim one address while the older release is still in CloudTrail's
+    // pipeline: the newest assignment is the one that holds it.
+    let holder: { record: AddressRecord; eni: EniRecord } | undefined;
+    for (const item of items) {
+      if (item.assigned !== true) continue;
+      const eni = await this.getEni(String(item.eniId));
+      if (!eni || eni.deleted) continue;
+      const record = toAddress(item);
+      if (!holder || compareStamps(record.stamp, holder.record.stamp) > 0) holder = { record, eni };
+    }
+    if (!holder) return undefined;
+    // A detached ENI still files under the node it was made for; nobody holds its addresses.
+    const { instanceId: _filedUnder, ...rest } = holder.record;
+    const attachedTo = holder.eni.attachment?.instanceId;
+    return attachedTo ? { ...rest, instanceId: attachedTo } : rest;
+  }
+
+  private update(
+    key: Item,
+    values: Item,
+    condition?: string,
+    stamp?: EventStamp,
+    extra?: Item,
+    remove: readonly string[] = [],
+  ): Promise<WriteOutcome> {
+    return this.table.update(key, values, { condition, stamp, values: extra, remove });
+  }
+
+  /** Addresses follow their ENI's node, so a node's query finds them after an attach or detach. */
+  private async reprojectAddresses(eniId: string): Promise<void> {
+    const eni = await this.getEni(eniId);
+    if (!eni) return;
+    for (const a of await this.eniAddresses(eniId)) {
+      if (!a.assigned) continue;
+      await this.update(
+        keys.address(eniId, a.address),
+        nodeKeys(eni.instanceId, eniId, a.address),
+        'assigned = :true',
+        undefined,
+        { ':true': true },
+        eni.instanceId ? [] : ['instanceId', 'GSI1PK', 'GSI1SK'],
+      );
+    }
+  }
+
+  private async releaseAddress(
+    eniId: string,
+    address: string,
+    stamp: EventStamp,
+  ): Promise<WriteOutcome> {
+    return this.update(
+      keys.address(eniId, address),
+      {
+        entity: 'address',
+        address,
+        eniId,
+        assigned: false,
+        stampTime: stamp.eventTime,
+        stampEventId: stamp.eventId,
+        expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.tombstone),
+      },
+      NEWER('stampTime', 'stampEventId'),
+      stamp,
+      undefined,
+      ['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK'],
+    );
+  }
+
+  private async eniAddresses(
+    eniId: string,
+  ): Promise<Array<{ address: string; assigned: boolean }>> {
+    const items = await this.table.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': keys.eniPartition(eniId), ':sk': keys.addressPrefix },
+    });
+    return items.map((i) => ({ address: String(i.address), assigned: i.assigned === true }));
+  }
+}
+
+function nodeKeys(instanceId: string | undefined, eniId: string, address: string): Item {
+  if (!instanceId) return {};
+  return { instanceId, GSI1PK: keys.byNode(instanceId), GSI1SK: `ADDR#${eniId}#${address}` };
+}
+
+/** Index queries can race a delete; only addresses of live ENIs count. */
+function liveView<T>(
+  items: Item[],
+  head: (i: Item) => T | undefined,
+  headEntity: string,
+): { node: T | undefined; enis: EniRecord[]; addresses: AddressRecord[] } {
+  const enis = items.filter((i) => i.entity === 'eni' && i.deleted !== true).map(toEni);
+  const live = new Set(enis.map((e) => e.eniId));
+  const addresses = items
+    .filter((i) => i.entity === 'address' && i.assigned === true && live.has(String(i.eniId)))
+    .map(toAddress);
+  const headItem = items.find((i) => i.entity === headEntity);
+  return { node: headItem ? head(headItem) : undefined, enis, addresses };
+}
+
+function toNode(i: Item): NodeRecord {
+  return {
+    instanceId: String(i.instanceId),
+    ...(pick(i, [
+      'instanceType',
+      'availabilityZone',
+      'vpcId',
+      'subnetId',
+      'privateIp',
+      'cluster',
+      'state',
+    ]) as object),
+    ...(i.stateTime
+      ? { stateStamp: { eventTime: String(i.stateTime), eventId: String(i.stateEventId) } }
+      : {}),
+  } as NodeRecord;
+}
+
+function toEni(i: Item): EniRecord {
+  return {
+    eniId: String(i.eniId),
+    vpcId: String(i.vpcId ?? ''),
+    subnetId: String(i.subnetId ?? ''),
+    description: String(i.description ?? ''),
+    kind: (i.kind ?? 'other') as EniRecord['kind'],
+    deleted: i.deleted === true,
+    ...(pick(i, [
+      'availabilityZone',
+      'interfaceType',
+      'cluster',
+      'instanceId',
+      'attachment',
+    ]) as object),
+  } as EniRecord;
+}
+
+function toAddress(i: Item): AddressRecord {
+  return {
+    address: String(i.address),
+    kind: i.kind as AddressRecord['kind'],
+    consumer: i.consumer as AddressRecord['consumer'],
+    eniId: String(i.eniId),
+    subnetId: String(i.subnetId),
+    vpcId: String(i.vpcId),
+    stamp: { eventTime: String(i.stampTime), eventId: String(i.stampEventId) },
+    ...(i.instanceId ? { instanceId: String(i.instanceId) } : {}),
+  };
+}
+
+function toSubnet(i: Item): SubnetRecord {
+  return {
+    subnetId: String(i.subnetId),
+    vpcId: String(i.vpcId),
+    reservations: (i.reservations as string[] | undefined) ?? [],
+    ...(pick(i, ['cidr', 'availabilityZone']) as object),
+  };
+}

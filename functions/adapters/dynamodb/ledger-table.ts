@@ -1,0 +1,170 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { EventStamp } from '#core/events/event-envelope.ts';
+import type { WriteOutcome } from '#core/network/network-ports.ts';
+
+export type Item = Record<string, unknown>;
+
+/**
+ * Newer-or-equal stamps win; equal times are ordered by event id so every
+ * replay order agrees. Pass the stamp to `update` so `:t` and `:id` are bound.
+ */
+export const newerThan = (time: string, id: string) =>
+  `(attribute_not_exists(${time}) OR ${time} < :t OR (${time} = :t AND ${id} <= :id))`;
+
+/** A guard and what it refers to; a failed guard is an answer ('stale'), not an error. */
+export interface Guard {
+  readonly condition?: string;
+  /** `#name` placeholders the condition uses. */
+  readonly names?: Readonly<Record<string, string>>;
+  /** `:name` values the condition uses. */
+  readonly values?: Item;
+}
+
+export interface UpdateOptions extends Guard {
+  /** Binds `:t` and `:id` for `newerThan`. */
+  readonly stamp?: EventStamp;
+  /** Attributes to REMOVE (those also being SET are skipped). */
+  readonly remove?: readonly string[];
+}
+
+/**
+ * Items with tombstones: a deleted item is final. `and` is a further condition; the result
+ * spreads into `update`'s options.
+ */
+export function whileLive(and?: string): Required<Pick<Guard, 'condition' | 'values'>> {
+  const live = '(attribute_not_exists(deleted) OR deleted = :false)';
+  return { condition: and ? `${live} AND ${and}` : live, values: { ':false': false } };
+}
+
+/** The few DynamoDB operations every ledger adapter is built from. */
+export class LedgerTable {
+  constructor(
+    readonly db: DynamoDBDocumentClient,
+    readonly name: string,
+  ) {}
+
+  /** A strongly consistent read unless `consistent: false` (a cache that tolerates a stale read). */
+  async get(key: Item, options: { consistent?: boolean } = {}): Promise<Item | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.name,
+        Key: key,
+        ConsistentRead: options.consistent ?? true,
+      }),
+    );
+    return Item;
+  }
+
+  /** A whole-item put, guarded by `guard.condition` when given. */
+  async put(item: Item, guard: Guard = {}): Promise<WriteOutcome> {
+    const input = { TableName: this.name, Item: item, ...guardInput(guard) };
+    return guarded(() => this.db.send(new PutCommand(input)));
+  }
+
+  /** A delete, guarded by `guard.condition` when given. */
+  async delete(key: Item, guard: Guard = {}): Promise<WriteOutcome> {
+    const input = { TableName: this.name, Key: key, ...guardInput(guard) };
+    return guarded(() => this.db.send(new DeleteCommand(input)));
+  }
+
+  /** Every page of a query. */
+  async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const out: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({ ...input, TableName: this.name, ExclusiveStartKey: start }),
+      );
+      out.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /**
+   * One UpdateItem that SETs `values` and REMOVEs `options.remove`, guarded by
+   * `options.condition`; 'unchanged' (and no request) when there is nothing to set or remove.
+   */
+  async update(key: Item, values: Item, options: UpdateOptions = {}): Promise<WriteOutcome> {
+    const names: Record<string, string> = { ...(options.names ?? {}) };
+    const vals: Item = { ...(options.values ?? {}) };
+    const sets: string[] = [];
+    let i = 0;
+    for (const [k, v] of Object.entries(values)) {
+      if (k === 'PK' || k === 'SK') continue;
+      names[`#a${i}`] = k;
+      vals[`:v${i}`] = v;
+      sets.push(`#a${i} = :v${i}`);
+      i++;
+    }
+    const removes = (options.remove ?? [])
+      .filter((k) => !(k in values))
+      .map((k) => {
+        names[`#r${i}`] = k;
+        return `#r${i++}`;
+      });
+    if (options.stamp) {
+      vals[':t'] = options.stamp.eventTime;
+      vals[':id'] = options.stamp.eventId;
+    }
+    let expression = sets.length ? `SET ${sets.join(', ')}` : '';
+    if (removes.length) expression += ` REMOVE ${removes.join(', ')}`;
+    if (!expression) return 'unchanged';
+    return this.updateExpression(key, expression.trim(), {
+      ...(options.condition ? { condition: options.condition } : {}),
+      names,
+      values: vals,
+    });
+  }
+
+  /** One UpdateItem with an expression of the caller's own (map paths, `if_not_exists`, ...). */
+  async updateExpression(key: Item, expression: string, guard: Guard = {}): Promise<WriteOutcome> {
+    const input = { TableName: this.name, Key: key, UpdateExpression: expression };
+    return guarded(() => this.db.send(new UpdateCommand({ ...input, ...guardInput(guard) })));
+  }
+}
+
+async function guarded(send: () => Promise<unknown>): Promise<WriteOutcome> {
+  try {
+    await send();
+    return 'applied';
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return 'stale';
+    throw error;
+  }
+}
+
+/** DynamoDB rejects empty name or value maps, so only what is there is sent. */
+function guardInput(guard: Guard) {
+  const names = guard.names ?? {};
+  const values = guard.values ?? {};
+  return {
+    ...(guard.condition ? { ConditionExpression: guard.condition } : {}),
+    ...(Object.keys(names).length ? { ExpressionAttributeNames: { ...names } } : {}),
+    ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+  };
+}
+
+/** Drops undefined and empty-string attributes (DynamoDB keys reject empty strings). */
+export function compact(values: Item): Item {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+/**
+ * The named attributes that are present. A DynamoDB NULL reads back as `null`, which no
+ * record's optional field admits, so it counts as absent.
+ */
+export function pick(item: Item, names: readonly string[]): Item {
+  return Object.fromEntries(
+    names.filter((n) => item[n] !== undefined && item[n] !== null).map((n) => [n, item[n]]),
+  );
+}

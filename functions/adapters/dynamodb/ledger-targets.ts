@@ -1,0 +1,435 @@
+import { EventLedger } from '#adapters/dynamodb/ledger-events.ts';
+import { expiresAt, INDEX, keys, RETENTION_SECONDS } from '#adapters/dynamodb/ledger-keys.ts';
+import { compact, type Item, newerThan, pick, whileLive } from '#adapters/dynamodb/ledger-table.ts';
+import type { EventStamp } from '#core/events/event-envelope.ts';
+import type { WriteOutcome } from '#core/network/network-ports.ts';
+import type { DelayChange } from '#core/targets/deregistration-delay.ts';
+import { clusterOf, type LoadBalancer, stackOf, type Tags } from '#core/targets/target-group.ts';
+import type {
+  KeyChanges,
+  LoadBalancerRecord,
+  TargetGroupFacts,
+  TargetGroupRecord,
+  TargetId,
+  TargetLedger,
+  TargetRecord,
+  TargetRegistrationInput,
+} from '#core/targets/target-ports.ts';
+
+/** Tags and attributes keep one stamp per key as `<time>|<eventId>`, which sorts like newerThan. */
+const stampText = (s: EventStamp) => `${s.eventTime}|${s.eventId}`;
+
+export class DynamoTargetLedger extends EventLedger implements TargetLedger {
+  // --- load balancers ---------------------------------------------------------------------
+
+  async getLoadBalancer(arn: string): Promise<LoadBalancerRecord | undefined> {
+    const item = await this.table.get(keys.loadBalancer(arn));
+    return item && item.name !== undefined ? toLoadBalancer(item) : undefined;
+  }
+
+  async putLoadBalancer(lb: LoadBalancer, stamp: EventStamp): Promise<WriteOutcome> {
+    return this.putMeta(
+      keys.loadBalancer(lb.arn),
+      {
+        entity: 'load-balancer',
+        arn: lb.arn,
+        name: lb.name,
+        type: lb.type,
+        dnsName: lb.dnsName,
+        canonicalHostedZoneId: lb.canonicalHostedZoneId,
+        vpcId: lb.vpcId,
+        scheme: lb.scheme,
+        ...keys.loadBalancerIndex(lb.arn),
+        ...compact({ ipAddressType: lb.ipAddressType, createdAt: lb.createdAt }),
+      },
+      stamp,
+    );
+  }
+
+  async deleteLoadBalancer(arn: string, stamp: EventStamp): Promise<WriteOutcome> {
+    return this.tombstone(keys.loadBalancer(arn), { entity: 'load-balancer', arn }, stamp);
+  }
+
+  async listLoadBalancers(): Promise<LoadBalancerRecord[]> {
+    const items = await this.table.query({
+      IndexName: INDEX.bySubnet,
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.allLoadBalancers },
+    });
+    return items.filter((i) => i.name !== undefined).map(toLoadBalancer);
+  }
+
+  // --- target groups ----------------------------------------------------------------------
+
+  async getTargetGroup(arn: string): Promise<TargetGroupRecord | undefined> {
+    const item = await this.table.get(keys.targetGroup(arn));
+    return item ? toTargetGroup(item) : undefined;
+  }
+
+  async putTargetGroup(tg: TargetGroupFacts, stamp: EventStamp): Promise<WriteOutcome> {
+    const lbArns = tg.loadBalancerArns;
+    return this.putMeta(
+      keys.targetGroup(tg.arn),
+      {
+        entity: 'target-group',
+        arn: tg.arn,
+        name: tg.name,
+        targetType: tg.targetType,
+        ...compact({ protocol: tg.protocol, port: tg.port, vpcId: tg.vpcId }),
+        // A create record lists no load balancer yet (a listener attaches it later): keep what is known.
+        ...(lbArns && lbArns.length > 0 ? { lbArns: [...lbArns] } : {}),
+        ...keys.targetGroupIndex(tg.arn, lbArns?.[0]),
+      },
+      stamp,
+      lbArns && lbArns.length === 0 ? ['lbArns', 'GSI1PK', 'GSI1SK'] : [],
+    );
+  }
+
+  async ignoreTargetGroup(arn: string, reason: string, stamp: EventStamp): Promise<WriteOutcome> {
+    return this.table.update(
+      keys.targetGroup(arn),
+      {
+        entity: 'target-group',
+        arn,
+        ignoredReason: reason,
+        metaTime: stamp.eventTime,
+        metaEventId: stamp.eventId,
+      },
+      // A target group filed as in scope stays so (targetType is set by every putTargetGroup).
+      whileLive('attribute_not_exists(targetType)'),
+    );
+  }
+
+  async deleteTargetGroup(arn: string, stamp: EventStamp): Promise<WriteOutcome> {
+    const w = await this.tombstone(keys.targetGroup(arn), { entity: 'target-group', arn }, stamp);
+    if (w !== 'applied') return w;
+    const live = await this.targetsOf(arn);
+    await this.deregisterTargets(arn, live, stamp);
+    return w;
+  }
+
+  async listTargetGroups(): Promise<TargetGroupRecord[]> {
+    const items = await this.table.query({
+      IndexName: INDEX.bySubnet,
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.allTargetGroups },
+    });
+    return items.map(toTargetGroup);
+  }
+
+  async targetGroupsOf(lbArn: string): Promise<TargetGroupRecord[]> {
+    const items = await this.table.query({
+      IndexName: INDEX.byNode,
+      KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :tg)',
+      ExpressionAttributeValues: { ':pk': keys.byLoadBalancer(lbArn), ':tg': 'TG#' },
+    });
+    return items.filter((i) => i.deleted !== true).map(toTargetGroup);
+  }
+
+  // --- tags and attributes ----------------------------------------------------------------
+
+  async setTags(
+    resource: 'load-balancer' | 'target-group',
+    arn: string,
+    changes: KeyChanges,
+    stamp: EventStamp,
+  ): Promise<WriteOutcome> {
+    const key = resource === 'load-balancer' ? keys.loadBalancer(arn) : keys.targetGroup(arn);
+    const entity = { entity: resource, arn };
+    const w = await this.setStampedKeys(key, entity, 'tags', 'tagStamps', changes, stamp);
+    if (w !== 'applied') return w;
+    // The cluster and stack are derived from the tags, so recompute them from what is stored now.
+    const item = await this.table.get(key);
+    const tags = (item?.tags ?? {}) as Tags;
+    const derived = { cluster: clusterOf(tags), stack: stackOf(tags) };
+    const unset = Object.entries(derived)
+      .filter(([, v]) => v === undefined)
+      .map(([k]) => k);
+    await this.table.update(key, compact(derived), { remove: unset });
+    return w;
+  }
+
+  async setAttributes(
+    tgArn: string,
+    changes: KeyChanges,
+    stamp: EventStamp,
+    delayChange?: DelayChange,
+  ): Promise<WriteOutcome> {
+    const key = keys.targetGroup(tgArn);
+    const entity = { entity: 'target-group', arn: tgArn };
+    const w = await this.setStampedKeys(
+      key,
+      entity,
+      'attributes',
+      'attributeStamps',
+      changes,
+      stamp,
+    );
+    if (w === 'applied' && delayChange) {
+      await this.table.update(
+        key,
+        {
+          lastDelayChange: compact({ ...delayChange }),
+          delayChangeTime: stamp.eventTime,
+          delayChangeEventId: stamp.eventId,
+        },
+        { condition: newerThan('delayChangeTime', 'delayChangeEventId'), stamp },
+      );
+    }
+    return w;
+  }
+
+  // --- targets ----------------------------------------------------------------------------
+
+  async registerTargets(
+    tgArn: string,
+    targets: readonly TargetRegistrationInput[],
+    stamp: EventStamp,
+  ): Promise<WriteOutcome[]> {
+    return this.writeTargets(tgArn, targets, stamp, (t) => {
+      const ip = t.kind === 'ip' ? t.id : undefined;
+      const node = t.nodeAtRegistration;
+      return {
+        values: {
+          kind: t.kind,
+          registered: true,
+          registeredAt: stamp.eventTime,
+          ...compact({
+            ip,
+            instanceId: t.kind === 'instance' ? t.id : undefined,
+            az: t.az,
+            vpcId: t.vpcId,
+            nodeAtRegistration: node,
+            eniAtRegistration: t.eniAtRegistration,
+            ipReassignedAt: t.ipReassignedAt,
+          }),
+          ...(ip && t.vpcId ? { GSI3PK: keys.targetByIp(t.vpcId, ip) } : {}),
+          ...(ip && node
+            ? { GSI2PK: keys.targetByNode(node), GSI2SK: `${tgArn}#${t.id}#${t.port}` }
+            : {}),
+        },
+        remove: [
+          'deregisteredAt',
+          'expiresAt',
+          ...(node ? [] : ['nodeAtRegistration', 'GSI2PK', 'GSI2SK']),
+          ...(t.eniAtRegistration ? [] : ['eniAtRegistration']),
+          ...(t.ipReassignedAt ? [] : ['ipReassignedAt']),
+        ],
+      };
+    });
+  }
+
+  async deregisterTargets(
+    tgArn: string,
+    targets: readonly TargetId[],
+    stamp: EventStamp,
+  ): Promise<WriteOutcome[]> {
+    return this.writeTargets(tgArn, targets, stamp, () => ({
+      values: {
+        registered: false,
+        deregisteredAt: stamp.eventTime,
+        expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.tombstone),
+      },
+      remove: ['GSI2PK', 'GSI2SK', 'GSI3PK'],
+    }));
+  }
+
+  async targetsOf(
+    tgArn: string,
+    options: { includeDeregistered?: boolean } = {},
+  ): Promise<TargetRecord[]> {
+    const items = await this.table.query({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: {
+        ':pk': keys.targetGroupPartition(tgArn),
+        ':sk': keys.targetPrefix,
+      },
+    });
+    return items.filter((i) => options.includeDeregistered || i.registered === true).map(toTarget);
+  }
+
+  async getTarget(tgArn: string, target: TargetId): Promise<TargetRecord | undefined> {
+    const item = await this.table.get(keys.target(tgArn, target.id, target.port));
+    return item ? toTarget(item) : undefined;
+  }
+
+  async targetsByIp(vpcId: string, ip: string): Promise<TargetRecord[]> {
+    const items = await this.table.query({
+      IndexName: INDEX.lookup,
+      KeyConditionExpression: 'GSI3PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.targetByIp(vpcId, ip) },
+    });
+    return items.filter((i) => i.registered === true).map(toTarget);
+  }
+
+  async targetsByNode(instanceId: string): Promise<TargetRecord[]> {
+    const items = await this.table.query({
+      IndexName: INDEX.bySubnet,
+      KeyConditionExpression: 'GSI2PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.targetByNode(instanceId) },
+    });
+    return items.filter((i) => i.registered === true).map(toTarget);
+  }
+
+  // --- helpers ----------------------------------------------------------------------------
+
+  /** Facts of a live load balancer or target group, newer stamps winning, then its maps made. */
+  private async putMeta(
+    key: Item,
+    values: Item,
+    stamp: EventStamp,
+    remove: readonly string[] = [],
+  ): Promise<WriteOutcome> {
+    const w = await this.table.update(
+      key,
+      { ...values, deleted: false, metaTime: stamp.eventTime, metaEventId: stamp.eventId },
+      { ...whileLive(newerThan('metaTime', 'metaEventId')), stamp, remove },
+    );
+    if (w === 'applied') await this.initMaps(key);
+    return w;
+  }
+
+  /** One write per target, each guarded by that target's own stamp. */
+  private async writeTargets<T extends TargetId>(
+    tgArn: string,
+    targets: readonly T[],
+    stamp: EventStamp,
+    change: (t: T) => { values: Item; remove: readonly string[] },
+  ): Promise<WriteOutcome[]> {
+    const out: WriteOutcome[] = [];
+    for (const t of targets) {
+      const { values, remove } = change(t);
+      out.push(
+        await this.table.update(
+          keys.target(tgArn, t.id, t.port),
+          {
+            entity: 'target',
+            tgArn,
+            id: t.id,
+            port: t.port,
+            ...values,
+            stampTime: stamp.eventTime,
+            stampEventId: stamp.eventId,
+          },
+          { condition: newerThan('stampTime', 'stampEventId'), stamp, remove },
+        ),
+      );
+    }
+    return out;
+  }
+
+  private async tombstone(key: Item, entity: Item, stamp: EventStamp): Promise<WriteOutcome> {
+    const existing = await this.table.get(key);
+    if (existing?.deleted === true) return 'unchanged';
+    return this.table.update(
+      key,
+      {
+        ...entity,
+        deleted: true,
+        deletedTime: stamp.eventTime,
+        deletedEventId: stamp.eventId,
+        expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.tombstone),
+      },
+      { ...whileLive(), remove: ['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'] },
+    );
+  }
+
+  /** Maps must exist before `SET map.key` can work. */
+  private async initMaps(key: Item): Promise<void> {
+    await this.table.updateExpression(
+      key,
+      'SET tags = if_not_exists(tags, :e), tagStamps = if_not_exists(tagStamps, :e), ' +
+        'attributes = if_not_exists(attributes, :e), attributeStamps = if_not_exists(attributeStamps, :e)',
+      { values: { ':e': {} } },
+    );
+  }
+
+  /**
+   * One conditional UpdateItem per key, each guarded by that key's own stamp, so an older
+   * AddTags arriving late cannot undo a newer RemoveTags of the same key, yet still adds the
+   * keys nobody touched since. 'applied' when any key changed.
+   */
+  private async setStampedKeys(
+    key: Item,
+    entity: Item,
+    map: string,
+    stamps: string,
+    changes: KeyChanges,
+    stamp: EventStamp,
+  ): Promise<WriteOutcome> {
+    const live = await this.table.update(key, entity, whileLive());
+    if (live !== 'applied') return 'stale';
+    await this.initMaps(key);
+    const st = stampText(stamp);
+    const outcomes: WriteOutcome[] = [];
+    for (const [k, v] of Object.entries(changes)) {
+      const set = v === null ? 'SET #s.#k = :st REMOVE #m.#k' : 'SET #m.#k = :v, #s.#k = :st';
+      outcomes.push(
+        await this.table.updateExpression(key, set, {
+          condition: 'attribute_not_exists(#s.#k) OR #s.#k <= :st',
+          names: { '#m': map, '#s': stamps, '#k': k },
+          values: { ':st': st, ...(v === null ? {} : { ':v': v }) },
+        }),
+      );
+    }
+    return outcomes.includes('applied') || outcomes.length === 0 ? 'applied' : 'stale';
+  }
+}
+
+function toLoadBalancer(i: Item): LoadBalancerRecord {
+  return {
+    arn: String(i.arn),
+    name: String(i.name),
+    type: i.type as LoadBalancerRecord['type'],
+    dnsName: String(i.dnsName),
+    canonicalHostedZoneId: String(i.canonicalHostedZoneId),
+    vpcId: String(i.vpcId),
+    scheme: String(i.scheme),
+    tags: (i.tags ?? {}) as Tags,
+    deleted: i.deleted === true,
+    ...(pick(i, ['ipAddressType', 'createdAt', 'cluster', 'stack']) as object),
+  };
+}
+
+function toTargetGroup(i: Item): TargetGroupRecord {
+  return {
+    arn: String(i.arn),
+    lbArns: (i.lbArns as string[] | undefined) ?? [],
+    tags: (i.tags ?? {}) as Tags,
+    attributes: (i.attributes ?? {}) as Record<string, string>,
+    deleted: i.deleted === true,
+    ...(pick(i, [
+      'name',
+      'targetType',
+      'protocol',
+      'port',
+      'vpcId',
+      'cluster',
+      'stack',
+      'lastDelayChange',
+      'ignoredReason',
+    ]) as object),
+  };
+}
+
+function toTarget(i: Item): TargetRecord {
+  return {
+    tgArn: String(i.tgArn),
+    id: String(i.id),
+    port: Number(i.port),
+    kind: (i.kind ?? 'ip') as TargetRecord['kind'],
+    registered: i.registered === true,
+    stamp: { eventTime: String(i.stampTime), eventId: String(i.stampEventId) },
+    ...(pick(i, [
+      'ip',
+      'instanceId',
+      'az',
+      'vpcId',
+      'registeredAt',
+      'deregisteredAt',
+      'nodeAtRegistration',
+      'eniAtRegistration',
+      'ipReassignedAt',
+    ]) as object),
+  };
+}

@@ -1,0 +1,93 @@
+import type { AlertStore } from '#core/alerts/alert-store.ts';
+import type { Notifier } from '#core/alerts/notifier.ts';
+import type { InstanceTypeCatalog } from '#core/capacity/capacity-ports.ts';
+import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
+import { type CapacityReview, reviewCapacity } from '#core/capacity/review-capacity.ts';
+import type { Affected, Ec2Deps, EventOutcome } from '#core/network/apply-ec2-event.ts';
+import { handleEc2Event } from '#core/network/handle-ec2-event.ts';
+import {
+  reviewTargetsForIps,
+  reviewTargetsForNodes,
+  type TargetReview,
+  type TargetReviewDeps,
+} from '#core/targets/review-targets.ts';
+import { eventHandler } from '#shared/middleware.ts';
+import { logger } from '#shared/powertools.ts';
+
+/** What the capacity review needs besides the ledger; absent when no alert topic is configured. */
+export interface CapacityWiring {
+  readonly alerts: AlertStore;
+  readonly catalog: InstanceTypeCatalog;
+  readonly notifier: Notifier;
+  readonly settings: CapacitySettings;
+  /** The current time as ISO-8601: read here, at the edge, never in core. */
+  readonly clock: () => string;
+}
+
+/** What the stale-target review needs; absent when no alert topic is configured. */
+export type TargetWiring = TargetReviewDeps & { readonly clock: () => string };
+
+export interface Ec2HandlerDeps extends Ec2Deps {
+  readonly capacity?: CapacityWiring | undefined;
+  readonly targets?: TargetWiring | undefined;
+}
+
+export type Ec2HandlerOutcome = EventOutcome & {
+  readonly capacity?: CapacityReview;
+  readonly targets?: TargetReview;
+};
+
+/** The handler behind both EC2 rules; Lambda wires AWS adapters, local replay wires its own. */
+export function ec2EventHandler(deps: Ec2HandlerDeps) {
+  return eventHandler(async (event: unknown): Promise<Ec2HandlerOutcome> => {
+    const outcome = await handleEc2Event(event, deps);
+    if (outcome.status !== 'applied' || !outcome.affected) return outcome;
+    const targets = deps.targets ? await reviewTargets(outcome.affected, deps.targets) : undefined;
+    const withTargets = targets ? { ...outcome, targets } : outcome;
+    const { capacity } = deps;
+    if (!capacity) return withTargets;
+    // The event is already recorded as processed, so a redelivery will not review again:
+    // a failed review throws for the log, the alarm and the DLQ, and the next event or
+    // sweep touching the node settles the alert.
+    const review = await reviewCapacity(outcome.affected, {
+      ledger: deps.ledger,
+      alerts: capacity.alerts,
+      catalog: capacity.catalog,
+      notifier: capacity.notifier,
+      settings: capacity.settings,
+      now: capacity.clock(),
+    });
+    const changed = review.alerts.filter((a) => a.outcome !== 'unchanged');
+    if (changed.length > 0 || review.skipped.length > 0) {
+      logger.info('capacity reviewed', {
+        eventId: outcome.eventId,
+        alerts: changed,
+        skipped: review.skipped,
+      });
+    }
+    return { ...withTargets, capacity: review };
+  });
+}
+
+/**
+ * Addresses that moved or went away can leave a registered target pointing at the wrong pod
+ * or at nothing: review the targets of the IPs and nodes the event touched.
+ */
+async function reviewTargets(affected: Affected, wiring: TargetWiring): Promise<TargetReview> {
+  const now = wiring.clock();
+  const reviews: TargetReview[] = [];
+  if (affected.releasedFrom?.length) {
+    reviews.push(await reviewTargetsForNodes(affected.releasedFrom, wiring, now));
+  }
+  for (const group of affected.addresses ?? []) {
+    reviews.push(await reviewTargetsForIps(group.vpcId, group.ips, wiring, now));
+  }
+  const review: TargetReview = {
+    alerts: reviews.flatMap((r) => r.alerts),
+    remediations: reviews.flatMap((r) => r.remediations),
+    skipped: reviews.flatMap((r) => r.skipped),
+  };
+  const changed = review.alerts.filter((a) => a.outcome !== 'unchanged');
+  if (changed.length > 0) logger.info('targets reviewed', { alerts: changed });
+  return review;
+}

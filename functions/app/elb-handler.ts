@@ -1,0 +1,73 @@
+import type { DnsWiring } from '#app/dns-wiring.ts';
+import { type DnsSyncResult, syncDnsForLoadBalancers } from '#core/dns/sync-dns.ts';
+import type { ElbDeps, ElbEventOutcome } from '#core/targets/apply-elb-event.ts';
+import { parseElbEvent } from '#core/targets/elb-event.ts';
+import { handleElbEvent } from '#core/targets/handle-elb-event.ts';
+import { eventHandler } from '#shared/middleware.ts';
+import { logger } from '#shared/powertools.ts';
+
+export interface ElbHandlerDeps extends ElbDeps {
+  /** The current time as ISO-8601: read here, at the edge, never in core. */
+  readonly clock: () => string;
+  /** Route53 sync for the load balancers an event touched; absent while DNS is disabled. */
+  readonly dns?: DnsWiring | undefined;
+}
+
+export type ElbHandlerOutcome = ElbEventOutcome & { readonly dns?: DnsSyncResult };
+
+/** The handler behind the elb-activity rule; Lambda wires AWS adapters, local replay its own. */
+export function elbEventHandler(deps: ElbHandlerDeps) {
+  return eventHandler(async (event: unknown): Promise<ElbHandlerOutcome> => {
+    const outcome = await handleElbEvent(event, deps, deps.clock());
+    const dns = await syncDnsAfter(event, outcome, deps);
+    const review = outcome.review;
+    if (!review) return dns ? { ...outcome, dns } : outcome;
+    for (const plan of review.remediations) {
+      if (plan.action === 'dry-run') logger.info(`dry run: ${plan.description}`, { ...plan });
+      else if (plan.action === 'apply') logger.warn(`remediated: ${plan.description}`, { ...plan });
+    }
+    const changed = review.alerts.filter((a) => a.outcome !== 'unchanged');
+    if (changed.length > 0 || review.skipped.length > 0) {
+      logger.info('targets reviewed', {
+        eventId: outcome.eventId,
+        alerts: changed,
+        skipped: review.skipped,
+      });
+    }
+    return dns ? { ...outcome, dns } : outcome;
+  });
+}
+
+/** Load balancers created, deleted or retagged may gain or lose hostnames. */
+async function syncDnsAfter(
+  event: unknown,
+  outcome: ElbEventOutcome,
+  deps: ElbHandlerDeps,
+): Promise<DnsSyncResult | undefined> {
+  if (!deps.dns || outcome.status !== 'applied') return undefined;
+  const arns = loadBalancerArnsOf(parseElbEvent(event));
+  if (arns.length === 0) return undefined;
+  const result = await syncDnsForLoadBalancers(arns, deps.dns(deps.clock()));
+  logger.info('dns synced', {
+    loadBalancers: arns,
+    create: result.plan.create.length,
+    update: result.plan.update.length,
+    delete: result.plan.delete.length,
+    conflicts: result.plan.conflicts.length,
+    deferredZones: result.deferredZones,
+  });
+  return result;
+}
+
+function loadBalancerArnsOf(change: ReturnType<typeof parseElbEvent>): string[] {
+  switch (change.kind) {
+    case 'load-balancer-created':
+    case 'load-balancer-deleted':
+      return [change.arn];
+    case 'tags-added':
+    case 'tags-removed':
+      return change.arns.filter((arn) => arn.includes(':loadbalancer/'));
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,78 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { DnsWiring } from '#app/dns-wiring.ts';
+import type { Ec2HandlerDeps } from '#app/ec2-handler.ts';
+import type { ElbHandlerDeps } from '#app/elb-handler.ts';
+import { reviewCapacity } from '#core/capacity/review-capacity.ts';
+import { refreshZonesAndSync } from '#core/dns/sync-dns.ts';
+import { sweepNetwork } from '#core/network/sweep-network.ts';
+import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
+import { logger, metrics, tracer } from '#shared/powertools.ts';
+
+export interface SweepHandlerDeps {
+  readonly network: Ec2HandlerDeps;
+  readonly elb?: ElbHandlerDeps;
+  readonly dns?: DnsWiring;
+}
+
+export class SweepFailedError extends Error {
+  override readonly name = 'SweepFailedError';
+}
+
+/**
+ * Runs the sweep: EC2, then load balancers and targets, then DNS. Each part
+ * runs even when an earlier one failed (they repair different things); any
+ * failure is thrown at the end so the schedule's alarm and DLQ see it. A
+ * partial sweep is safe because every repair is an idempotent conditional write.
+ */
+export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => new Date()) {
+  return middy(async () => {
+    const startedAt = clock().toISOString();
+    const failures: string[] = [];
+    const part = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        const result = await run();
+        logger.info(`sweep ${name} finished`, { startedAt, result });
+        return result;
+      } catch (error) {
+        failures.push(`${name}: ${(error as Error).message}`);
+        logger.error(`sweep ${name} failed`, error as Error);
+        return undefined;
+      }
+    };
+    const network = await part('network', () => sweepNetwork(deps.network, startedAt));
+    if (network) metrics.addMetric('SweepNetworkRepairs', MetricUnit.Count, network.repairs);
+    const capacity = deps.network.capacity;
+    if (network && capacity) {
+      // Re-evaluate every node and subnet, not only repaired ones, so reminders and
+      // resolutions happen even when no event arrives.
+      const nodes = (await deps.network.ledger.listNodes()).map((n) => n.instanceId);
+      const subnets = (await deps.network.ledger.listSubnets()).map((s) => s.subnetId);
+      await part('capacity', () =>
+        reviewCapacity(
+          { nodes, subnets },
+          { ledger: deps.network.ledger, ...capacity, now: capacity.clock() },
+        ),
+      );
+    }
+    const elb = deps.elb;
+    const loadBalancers = elb
+      ? await part('load balancers', () => sweepLoadBalancers(elb, elb.clock()))
+      : undefined;
+    const dns = deps.dns;
+    const records = dns
+      ? await part('dns', () => refreshZonesAndSync(dns(clock().toISOString())))
+      : undefined;
+    if (loadBalancers)
+      metrics.addMetric('SweepLoadBalancerRepairs', MetricUnit.Count, loadBalancers.repaired);
+    metrics.addMetric('SweepFailedParts', MetricUnit.Count, failures.length);
+    if (failures.length > 0) throw new SweepFailedError(`sweep incomplete: ${failures.join('; ')}`);
+    return { startedAt, network, loadBalancers, dns: records ? { plan: records.plan } : undefined };
+  })
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}

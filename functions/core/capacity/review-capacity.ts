@@ -1,0 +1,159 @@
+import type { AlertCondition, AlertKind } from '#core/alerts/alert.ts';
+import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
+import type { AlertStore } from '#core/alerts/alert-store.ts';
+import type { Notifier } from '#core/alerts/notifier.ts';
+import { type SettledAlert, settleAlertFrom, throwFailures } from '#core/alerts/settle-alert.ts';
+import type { CapacityLedger, InstanceTypeCatalog } from '#core/capacity/capacity-ports.ts';
+import { type CapacitySettings, clusterSettings } from '#core/capacity/capacity-settings.ts';
+import {
+  nodeCapacityFromView,
+  subnetCapacityFromView,
+  subnetClusters,
+} from '#core/capacity/capacity-views.ts';
+import { InstanceTypeDataError } from '#core/capacity/instance-type.ts';
+import { evaluateNodeCapacity } from '#core/capacity/node-capacity.ts';
+import {
+  evaluateSubnetExhaustion,
+  evaluateSubnetFragmentation,
+} from '#core/capacity/subnet-capacity.ts';
+import type { Affected } from '#core/network/apply-ec2-event.ts';
+
+export interface ReviewCapacityDeps {
+  readonly ledger: CapacityLedger;
+  readonly alerts: AlertStore;
+  readonly catalog: InstanceTypeCatalog;
+  readonly notifier: Notifier;
+  readonly settings: CapacitySettings;
+  /** ISO-8601; the caller reads the clock. */
+  readonly now: string;
+}
+
+export interface SkippedSubject {
+  readonly subject: string;
+  readonly reason: string;
+}
+
+export interface CapacityReview {
+  readonly alerts: readonly SettledAlert[];
+  readonly skipped: readonly SkippedSubject[];
+}
+
+/** States in which a node runs no pods any more: its capacity alert has nothing left to say. */
+const GONE_STATES = new Set(['shutting-down', 'terminated']);
+/** SNS and the notify function need a cluster; nodes outside any EKS cluster only appear with CLUSTERS=all. */
+const UNKNOWN_CLUSTER = 'unknown';
+
+/**
+ * Re-evaluates the capacity alerts of the nodes and subnets an event touched: node pod
+ * capacity, subnet exhaustion and, where a cluster uses prefix delegation, /28
+ * fragmentation. Each alert goes through `settleAlertFrom` (stored before it is delivered,
+ * so concurrent invocations for one node notify once; a failed delivery is sent again by the
+ * next evaluation); delivery errors are rethrown once every subject has been reviewed.
+ */
+export async function reviewCapacity(
+  affected: Affected,
+  deps: ReviewCapacityDeps,
+): Promise<CapacityReview> {
+  const alerts: SettledAlert[] = [];
+  const skipped: SkippedSubject[] = [];
+  const failures: unknown[] = [];
+  const settling = {
+    alerts: deps.alerts,
+    notifier: deps.notifier,
+    policy: deps.settings.alertPolicy,
+  };
+  const evaluate = async (
+    kind: AlertKind,
+    subject: string,
+    condition: (wasOpen: boolean, previous: AlertRecord | undefined) => AlertCondition,
+  ) => {
+    try {
+      const previous = await deps.alerts.get(kind, subject);
+      const decided = condition(previous?.status === 'open', previous);
+      const reviewed = await settleAlertFrom(previous, decided, settling, deps.now);
+      if (reviewed) alerts.push(reviewed);
+    } catch (error) {
+      failures.push(error);
+    }
+  };
+
+  for (const nodeId of affected.nodes) {
+    const view = await deps.ledger.nodeView(nodeId);
+    const node = view.node;
+    if (!node) {
+      skipped.push({ subject: nodeId, reason: 'node not in the ledger' });
+      continue;
+    }
+    if (node.state && GONE_STATES.has(node.state)) {
+      const state = node.state;
+      await evaluate('node-pod-capacity', nodeId, (_, previous) => ({
+        kind: 'node-pod-capacity',
+        subject: nodeId,
+        cluster: previous?.cluster ?? node.cluster ?? UNKNOWN_CLUSTER,
+        active: false,
+        severity: previous?.severity ?? 'info',
+        title: previous?.title ?? `Node ${nodeId} ${state}`,
+        summary: `${nodeId} is ${state}: its pods and addresses are gone`,
+        facts: { state },
+      }));
+      skipped.push({ subject: nodeId, reason: `node is ${state}` });
+      continue;
+    }
+    if (!node.instanceType) {
+      skipped.push({ subject: nodeId, reason: 'instance type not known yet' });
+      continue;
+    }
+    let limits: Awaited<ReturnType<InstanceTypeCatalog['limits']>>;
+    try {
+      limits = await deps.catalog.limits(node.instanceType);
+    } catch (error) {
+      if (!(error instanceof InstanceTypeDataError)) throw error;
+      skipped.push({ subject: nodeId, reason: error.message });
+      continue;
+    }
+    if (!limits) {
+      skipped.push({
+        subject: nodeId,
+        reason: `instance type ${node.instanceType} unknown to EC2`,
+      });
+      continue;
+    }
+    const settings = clusterSettings(deps.settings.clusters, node.cluster);
+    const capacity = nodeCapacityFromView(view, nodeId, limits, settings);
+    await evaluate('node-pod-capacity', nodeId, (wasOpen) =>
+      withCluster(evaluateNodeCapacity(capacity, deps.settings.thresholds.node, wasOpen)),
+    );
+  }
+
+  for (const subnetId of affected.subnets) {
+    const view = await deps.ledger.subnetView(subnetId);
+    const capacity = subnetCapacityFromView(view, subnetId);
+    if (!capacity) {
+      skipped.push({ subject: subnetId, reason: 'subnet CIDR not known' });
+      continue;
+    }
+    const { thresholds } = deps.settings;
+    await evaluate('subnet-exhaustion', subnetId, (wasOpen) =>
+      withCluster(evaluateSubnetExhaustion(capacity, thresholds.subnetExhaustion, wasOpen)),
+    );
+    const prefixes = subnetClusters(view).some(
+      (cluster) => clusterSettings(deps.settings.clusters, cluster).prefixDelegation,
+    );
+    await evaluate('subnet-fragmentation', subnetId, (wasOpen) => {
+      const condition = evaluateSubnetFragmentation(
+        capacity,
+        thresholds.subnetFragmentation,
+        wasOpen,
+      );
+      // Without prefix delegation fragmentation cannot hurt: only clear an alert left from before.
+      return withCluster(prefixes ? condition : { ...condition, active: false });
+    });
+  }
+
+  throwFailures(failures, 'capacity alerts could not be settled');
+  return { alerts, skipped };
+}
+
+function withCluster(condition: AlertCondition): AlertCondition {
+  return condition.cluster ? condition : { ...condition, cluster: UNKNOWN_CLUSTER };
+}

@@ -1,0 +1,449 @@
+import type {
+  DesiredDnsRecord,
+  DnsChangeGroup,
+  DnsConflict,
+  DnsPlan,
+  DnsPolicy,
+  DnsRecord,
+  DnsRecordType,
+  HostedZoneRef,
+  PlannedRecord,
+  RecordChange,
+  RecordSet,
+  ZoneSnapshot,
+} from '#core/dns/dns-record.ts';
+import { DNS_RECORD_TYPES } from '#core/dns/dns-record.ts';
+import {
+  aliasCnameTxtName,
+  decodeOwnership,
+  encodeOwnership,
+  legacyTxtName,
+  ownershipTxtName,
+} from '#core/dns/dns-registry.ts';
+import {
+  bareZoneId,
+  normalizeAliasTarget,
+  normalizeDnsName,
+  selectZones,
+} from '#core/dns/dns-zone.ts';
+
+export interface DnsPlanOptions {
+  readonly ownerId: string;
+  /** Configured zones; desired hostnames go to the longest-suffix match among them. */
+  readonly zones: readonly HostedZoneRef[];
+  readonly policy?: DnsPolicy;
+  readonly txtPrefix?: string;
+  /** TTL for TXT and plain (non-alias) records; aliases have none. */
+  readonly ttl?: number;
+  readonly evaluateTargetHealth?: boolean;
+}
+
+export interface DnsPlanInput {
+  /** What Route53 holds, one snapshot per zone that was read. */
+  readonly snapshots: readonly ZoneSnapshot[];
+  readonly desired: readonly DesiredDnsRecord[];
+  /** Conflicts found while computing `desired` (e.g. two LBs for one hostname), carried into the plan. */
+  readonly conflicts?: readonly DnsConflict[];
+}
+
+const DEFAULT_TTL = 300;
+
+const recordKey = (name: string, type: string): string => `${name}\u0000${type}`;
+
+function isAddressType(type: string): type is DnsRecordType {
+  return type === 'A' || type === 'AAAA';
+}
+
+function targetKey(r: DnsRecord): string {
+  return r.aliasZoneId === undefined
+    ? r.target
+    : `${normalizeAliasTarget(r.target)}|${bareZoneId(r.aliasZoneId)}`;
+}
+
+function recordOf(rs: RecordSet, name: string, type: DnsRecordType): DnsRecord {
+  if (rs.AliasTarget) {
+    return {
+      name,
+      type,
+      target: normalizeDnsName(rs.AliasTarget.DNSName),
+      aliasZoneId: bareZoneId(rs.AliasTarget.HostedZoneId),
+    };
+  }
+  return { name, type, target: (rs.ResourceRecords ?? []).map((r) => r.Value).join(',') };
+}
+
+function sameTarget(current: RecordSet, desired: DnsRecord): boolean {
+  if (desired.aliasZoneId !== undefined) {
+    return (
+      current.AliasTarget !== undefined &&
+      normalizeAliasTarget(current.AliasTarget.DNSName) === normalizeAliasTarget(desired.target) &&
+      bareZoneId(current.AliasTarget.HostedZoneId) === bareZoneId(desired.aliasZoneId)
+    );
+  }
+  const values = current.ResourceRecords ?? [];
+  return (
+    current.AliasTarget === undefined && values.length === 1 && values[0]?.Value === desired.target
+  );
+}
+
+type OwnershipState =
+  | { readonly state: 'ours' }
+  | { readonly state: 'none' }
+  | { readonly state: 'foreign'; readonly owners: readonly string[] };
+
+interface TxtEdit {
+  readonly current: RecordSet | undefined;
+  values: string[];
+}
+
+interface ZoneContext {
+  readonly zoneId: string;
+  readonly ownerId: string;
+  readonly policy: DnsPolicy;
+  readonly prefix: string;
+  readonly ttl: number;
+  readonly evaluateTargetHealth: boolean;
+}
+
+interface PlanSink {
+  readonly create: PlannedRecord[];
+  readonly update: PlannedRecord[];
+  readonly delete: PlannedRecord[];
+  readonly conflicts: DnsConflict[];
+  readonly changes: DnsChangeGroup[];
+}
+
+function desiredRecordSet(d: DnsRecord, ctx: ZoneContext): RecordSet {
+  if (d.aliasZoneId !== undefined) {
+    return {
+      Name: d.name,
+      Type: d.type,
+      AliasTarget: {
+        DNSName: d.target,
+        HostedZoneId: bareZoneId(d.aliasZoneId),
+        EvaluateTargetHealth: ctx.evaluateTargetHealth,
+      },
+    };
+  }
+  return { Name: d.name, Type: d.type, TTL: ctx.ttl, ResourceRecords: [{ Value: d.target }] };
+}
+
+function planned(zoneId: string, r: DnsRecord, previous?: DnsRecord): PlannedRecord {
+  const base: PlannedRecord = {
+    zoneId,
+    name: r.name,
+    type: r.type,
+    target: r.target,
+    ...(r.aliasZoneId === undefined ? {} : { aliasZoneId: bareZoneId(r.aliasZoneId) }),
+  };
+  return previous === undefined ? base : { ...base, previous };
+}
+
+function planZone(
+  snapshot: ZoneSnapshot,
+  desired: ReadonlyMap<string, DesiredDnsRecord>,
+  ctx: ZoneContext,
+  out: PlanSink,
+): void {
+  const records = new Map<string, RecordSet>();
+  const routed = new Set<string>();
+  const txt = new Map<string, RecordSet>();
+  for (const rs of snapshot.recordSets) {
+    const name = normalizeDnsName(rs.Name);
+    if (rs.Type === 'TXT') {
+      if (rs.SetIdentifier === undefined) txt.set(name, rs);
+    } else if (isAddressType(rs.Type)) {
+      // Weighted/latency/failover sets are someone's deliberate routing; never ours to rewrite.
+      if (rs.SetIdentifier !== undefined) routed.add(recordKey(name, rs.Type));
+      else records.set(recordKey(name, rs.Type), rs);
+    }
+  }
+
+  const heritageOwners = (txtName: string): string[] =>
+    (txt.get(txtName)?.ResourceRecords ?? [])
+      .map((r) => decodeOwnership(r.Value)?.owner)
+      .filter((o): o is string => o !== undefined);
+
+  const ownershipOf = (
+    host: string,
+    type: DnsRecordType,
+    current: RecordSet | undefined,
+  ): OwnershipState => {
+    // ExternalDNS's order: the per-type TXT; for an existing A alias the `cname-` TXT older
+    // versions wrote for it; then the legacy same-name TXT. Each speaks only when the one
+    // before it is absent.
+    let owners = heritageOwners(ownershipTxtName(host, type, ctx.prefix));
+    if (owners.length === 0 && type === 'A' && current?.AliasTarget !== undefined)
+      owners = heritageOwners(aliasCnameTxtName(host, ctx.prefix));
+    if (owners.length === 0) owners = heritageOwners(legacyTxtName(host, ctx.prefix));
+    const foreign = owners.filter((o) => o !== ctx.ownerId);
+    if (foreign.length > 0) return { state: 'foreign', owners: [...new Set(foreign)] };
+    return owners.length > 0 ? { state: 'ours' } : { state: 'none' };
+  };
+
+  const hosts = new Set<string>();
+  for (const d of desired.values()) hosts.add(d.name);
+  for (const k of records.keys()) hosts.add(k.slice(0, k.indexOf('\u0000')));
+
+  for (const host of [...hosts].sort()) {
+    const state: HostState = {
+      host,
+      recordDeletes: [],
+      recordWrites: [],
+      edits: new Map(),
+      remaining: new Set(),
+      deleted: false,
+    };
+    for (const type of DNS_RECORD_TYPES) {
+      const k = recordKey(host, type);
+      const d = desired.get(k);
+      const current = records.get(k);
+      if (routed.has(k)) {
+        state.remaining.add(type);
+        if (d) {
+          conflict(state, type, ctx, out, {
+            reason: 'routing-policy',
+            detail: `${host} ${type} uses a routing policy (SetIdentifier); netledger leaves it alone`,
+            ...(d.cluster === undefined ? {} : { cluster: d.cluster }),
+          });
+        }
+        continue;
+      }
+      if (!d && !current) continue;
+      if (current) state.remaining.add(type);
+      planRecord(state, type, d, current, ownershipOf(host, type, current), ctx, txt, out);
+    }
+
+    // The legacy TXT vouches for every type at the name, so it goes only with the last record.
+    if (state.deleted && state.remaining.size === 0) {
+      dropOurs(editFor(state, legacyTxtName(host, ctx.prefix), txt), ctx);
+    }
+    const changes = [...state.recordDeletes, ...state.recordWrites, ...txtChanges(state, ctx)];
+    if (changes.length > 0) out.changes.push({ zoneId: ctx.zoneId, hostname: host, changes });
+  }
+}
+
+interface HostState {
+  readonly host: string;
+  readonly recordDeletes: RecordChange[];
+  readonly recordWrites: RecordChange[];
+  readonly edits: Map<string, TxtEdit>;
+  /** Address types at the name once the plan is applied. */
+  readonly remaining: Set<DnsRecordType>;
+  deleted: boolean;
+}
+
+function editFor(state: HostState, txtName: string, txt: ReadonlyMap<string, RecordSet>): TxtEdit {
+  let edit = state.edits.get(txtName);
+  if (!edit) {
+    const current = txt.get(txtName);
+    edit = { current, values: (current?.ResourceRecords ?? []).map((r) => r.Value) };
+    state.edits.set(txtName, edit);
+  }
+  return edit;
+}
+
+function dropOurs(edit: TxtEdit, ctx: ZoneContext): void {
+  edit.values = edit.values.filter((v) => decodeOwnership(v)?.owner !== ctx.ownerId);
+}
+
+function claim(
+  state: HostState,
+  type: DnsRecordType,
+  resource: string | undefined,
+  ctx: ZoneContext,
+  txt: ReadonlyMap<string, RecordSet>,
+): void {
+  const edit = editFor(state, ownershipTxtName(state.host, type, ctx.prefix), txt);
+  dropOurs(edit, ctx);
+  edit.values.push(encodeOwnership(ctx.ownerId, resource));
+}
+
+function conflict(
+  state: HostState,
+  type: DnsRecordType,
+  ctx: ZoneContext,
+  out: PlanSink,
+  c: Omit<DnsConflict, 'name' | 'type' | 'zoneId'>,
+): void {
+  out.conflicts.push({ name: state.host, type, zoneId: ctx.zoneId, ...c });
+}
+
+function planRecord(
+  state: HostState,
+  type: DnsRecordType,
+  d: DesiredDnsRecord | undefined,
+  current: RecordSet | undefined,
+  own: OwnershipState,
+  ctx: ZoneContext,
+  txt: ReadonlyMap<string, RecordSet>,
+  out: PlanSink,
+): void {
+  const host = state.host;
+  const cluster = d?.cluster === undefined ? {} : { cluster: d.cluster };
+  if (d && !current) {
+    if (own.state === 'foreign') {
+      conflict(state, type, ctx, out, {
+        reason: 'foreign-owner',
+        detail: `ownership TXT for ${host} ${type} names owner ${own.owners.join(', ')}`,
+        ...cluster,
+      });
+      return;
+    }
+    state.recordWrites.push({ Action: 'CREATE', ResourceRecordSet: desiredRecordSet(d, ctx) });
+    claim(state, type, d.resource, ctx, txt);
+    state.remaining.add(type);
+    out.create.push(planned(ctx.zoneId, d));
+  } else if (d && current) {
+    if (own.state !== 'ours') {
+      conflict(state, type, ctx, out, {
+        reason: own.state === 'foreign' ? 'foreign-owner' : 'unowned',
+        detail:
+          own.state === 'foreign'
+            ? `${host} ${type} is owned by ${own.owners.join(', ')}`
+            : `${host} ${type} exists without an ownership TXT; netledger will not take it over`,
+        ...cluster,
+      });
+      return;
+    }
+    if (sameTarget(current, d) || ctx.policy === 'create-only') return;
+    if ((current.AliasTarget !== undefined) !== (d.aliasZoneId !== undefined)) {
+      // Route53 cannot UPSERT between alias and plain record sets.
+      state.recordDeletes.push({ Action: 'DELETE', ResourceRecordSet: current });
+      state.recordWrites.push({ Action: 'CREATE', ResourceRecordSet: desiredRecordSet(d, ctx) });
+    } else {
+      state.recordWrites.push({ Action: 'UPSERT', ResourceRecordSet: desiredRecordSet(d, ctx) });
+    }
+    claim(state, type, d.resource, ctx, txt);
+    out.update.push(planned(ctx.zoneId, d, recordOf(current, host, type)));
+  } else if (!d && current) {
+    if (own.state !== 'ours' || ctx.policy !== 'sync') return;
+    state.recordDeletes.push({ Action: 'DELETE', ResourceRecordSet: current });
+    dropOurs(editFor(state, ownershipTxtName(host, type, ctx.prefix), txt), ctx);
+    state.remaining.delete(type);
+    state.deleted = true;
+    out.delete.push(planned(ctx.zoneId, recordOf(current, host, type)));
+  }
+}
+
+function txtChanges(state: HostState, ctx: ZoneContext): RecordChange[] {
+  const changes: RecordChange[] = [];
+  const names = [...state.edits.keys()].sort();
+  for (const txtName of names) {
+    const edit = state.edits.get(txtName);
+    if (!edit) continue;
+    const before = edit.current?.ResourceRecords ?? [];
+    if (before.length === edit.values.length && before.every((v, i) => v.Value === edit.values[i]))
+      continue;
+    if (edit.values.length === 0) {
+      if (edit.current) changes.push({ Action: 'DELETE', ResourceRecordSet: edit.current });
+      continue;
+    }
+    const resourceRecords = edit.values.map((Value) => ({ Value }));
+    changes.push(
+      edit.current
+        ? {
+            Action: 'UPSERT',
+            ResourceRecordSet: { ...edit.current, ResourceRecords: resourceRecords },
+          }
+        : {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: txtName,
+              Type: 'TXT',
+              TTL: ctx.ttl,
+              ResourceRecords: resourceRecords,
+            },
+          },
+    );
+  }
+  return changes;
+}
+
+/**
+ * The whole reconciliation decision, pure: what to create, update and delete in each zone
+ * so that Route53 matches `desired` for the names this owner holds, and what it must not
+ * touch (conflicts). Records without our ownership TXT are never changed.
+ */
+export function planDns(input: DnsPlanInput, options: DnsPlanOptions): DnsPlan {
+  const policy = options.policy ?? 'sync';
+  const out: PlanSink = {
+    create: [],
+    update: [],
+    delete: [],
+    conflicts: [...(input.conflicts ?? [])],
+    changes: [],
+  };
+
+  const snapshots = new Map<string, ZoneSnapshot>();
+  for (const s of input.snapshots) snapshots.set(bareZoneId(s.zone.id), s);
+
+  const desiredByZone = new Map<string, Map<string, DesiredDnsRecord>>();
+  for (const raw of input.desired) {
+    const d: DesiredDnsRecord = { ...raw, name: normalizeDnsName(raw.name) };
+    const zones = selectZones(d.name, options.zones);
+    const cluster = d.cluster === undefined ? {} : { cluster: d.cluster };
+    if (zones.length === 0) {
+      out.conflicts.push({
+        name: d.name,
+        type: d.type,
+        reason: 'no-zone',
+        detail: `no configured hosted zone is a suffix of ${d.name}`,
+        ...cluster,
+      });
+      continue;
+    }
+    for (const zone of zones) {
+      const zoneId = bareZoneId(zone.id);
+      if (!snapshots.has(zoneId)) {
+        out.conflicts.push({
+          name: d.name,
+          type: d.type,
+          zoneId,
+          reason: 'zone-not-read',
+          detail: `${d.name} belongs in zone ${zoneId} (${zone.name}), whose records were not read`,
+          ...cluster,
+        });
+        continue;
+      }
+      const byKey = desiredByZone.get(zoneId) ?? new Map<string, DesiredDnsRecord>();
+      desiredByZone.set(zoneId, byKey);
+      const k = recordKey(d.name, d.type);
+      const existing = byKey.get(k);
+      if (!existing) {
+        byKey.set(k, d);
+      } else if (targetKey(existing) !== targetKey(d)) {
+        const [winner, loser] = targetKey(existing) < targetKey(d) ? [existing, d] : [d, existing];
+        byKey.set(k, winner);
+        out.conflicts.push({
+          name: d.name,
+          type: d.type,
+          zoneId,
+          reason: 'duplicate-claim',
+          detail: `${d.name} ${d.type} wanted as ${winner.target} and ${loser.target}; ${winner.target} wins`,
+          ...cluster,
+        });
+      }
+    }
+  }
+
+  const zoneIds = [...snapshots.keys()].sort();
+  for (const zoneId of zoneIds) {
+    const snapshot = snapshots.get(zoneId);
+    if (!snapshot) continue;
+    planZone(
+      snapshot,
+      desiredByZone.get(zoneId) ?? new Map(),
+      {
+        zoneId,
+        ownerId: options.ownerId,
+        policy,
+        prefix: options.txtPrefix ?? '',
+        ttl: options.ttl ?? DEFAULT_TTL,
+        evaluateTargetHealth: options.evaluateTargetHealth ?? true,
+      },
+      out,
+    );
+  }
+  return out;
+}

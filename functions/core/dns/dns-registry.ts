@@ -1,0 +1,97 @@
+import type { DnsRecordType } from '#core/dns/dns-record.ts';
+
+/**
+ * ExternalDNS's TXT registry format, so netledger and ExternalDNS can share a zone and each
+ * leaves the other's records alone.
+ */
+const HERITAGE = 'heritage=external-dns';
+const OWNER_LABEL = 'external-dns/owner';
+const RESOURCE_LABEL = 'external-dns/resource';
+const RECORD_TYPE_TEMPLATE = '%{record_type}';
+
+export interface Ownership {
+  readonly owner: string;
+  readonly resource?: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The quoted TXT value Route53 stores for an ownership record. */
+export function encodeOwnership(owner: string, resource?: string): string {
+  const parts = [HERITAGE, `${OWNER_LABEL}=${owner}`];
+  if (resource) parts.push(`${RESOURCE_LABEL}=${resource}`);
+  return `"${parts.join(',')}"`;
+}
+
+/**
+ * Route53 returns TXT values quoted and, past 255 characters, split into several quoted
+ * strings; join them before parsing.
+ */
+function unquoteTxt(value: string): string {
+  const pieces = value.match(/"((?:[^"\\]|\\.)*)"/g);
+  if (!pieces) return value.trim();
+  return pieces.map((p) => p.slice(1, -1).replace(/\\(.)/g, '$1')).join('');
+}
+
+/** Parses one TXT value; undefined when it is not an ExternalDNS heritage record. */
+export function decodeOwnership(value: string): Ownership | undefined {
+  const text = unquoteTxt(value);
+  const fields = text.split(',');
+  if (fields[0] !== HERITAGE) return undefined;
+  const labels: Record<string, string> = {};
+  for (const field of fields.slice(1)) {
+    const eq = field.indexOf('=');
+    if (eq <= 0) continue;
+    const key = field.slice(0, eq);
+    if (!key.startsWith('external-dns/')) continue;
+    labels[key.slice('external-dns/'.length)] = field.slice(eq + 1);
+  }
+  const owner = labels.owner;
+  if (owner === undefined) return undefined;
+  return labels.resource === undefined
+    ? { owner, labels }
+    : { owner, resource: labels.resource, labels };
+}
+
+function typedTxtName(name: string, typeLabel: string, prefix: string): string {
+  if (prefix.includes(RECORD_TYPE_TEMPLATE))
+    return `${prefix.replaceAll(RECORD_TYPE_TEMPLATE, typeLabel)}${name}`;
+  return `${prefix}${typeLabel}-${name}`;
+}
+
+/**
+ * New-format TXT name, `<prefix>a-<name>` / `<prefix>aaaa-<name>`. A prefix containing
+ * `%{record_type}` places the type itself, as ExternalDNS allows.
+ */
+export function ownershipTxtName(name: string, type: DnsRecordType, prefix = ''): string {
+  return typedTxtName(name, type.toLowerCase(), prefix);
+}
+
+/** Legacy TXT name (one TXT for every type at the name): `<prefix><name>`, usually the name itself. */
+export function legacyTxtName(name: string, prefix = ''): string {
+  return `${prefix.replaceAll(RECORD_TYPE_TEMPLATE, '')}${name}`;
+}
+
+/**
+ * Where older ExternalDNS versions put the TXT of an A alias record: under the CNAME type,
+ * `<prefix>cname-<name>` (ExternalDNS issue #2903). Current ExternalDNS still reads it for A
+ * aliases, after the `a-` TXT and before the legacy one, and never writes it; so does netledger.
+ */
+export function aliasCnameTxtName(name: string, prefix = ''): string {
+  return typedTxtName(name, 'cname', prefix);
+}
+
+/**
+ * Every name the plan needs to see to decide about one hostname: the records themselves and
+ * each place an ownership TXT for them may live.
+ */
+export function namesForHostname(name: string, prefix = ''): string[] {
+  return [
+    ...new Set([
+      name,
+      ownershipTxtName(name, 'A', prefix),
+      ownershipTxtName(name, 'AAAA', prefix),
+      aliasCnameTxtName(name, prefix),
+      legacyTxtName(name, prefix),
+    ]),
+  ];
+}

@@ -1,0 +1,98 @@
+import type { HostedZoneRef } from '#core/dns/dns-record.ts';
+
+/**
+ * Characters Route53 accepts in a name only as a `\ooo` octal escape (developer guide, "DNS
+ * domain name format"): controls and space, DEL and bytes above it, and a dot inside a label.
+ * A backslash stays escaped too, so a canonical name never reads as another escape.
+ */
+function mustEscape(code: number): boolean {
+  return code <= 0x20 || code === 0x2e || code === 0x5c || code >= 0x7f;
+}
+
+function octal(byte: number): string {
+  return `\\${byte.toString(8).padStart(3, '0')}`;
+}
+
+function encodeChar(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  // Route53 stores only a-z in lower case; other letters are bytes it leaves alone.
+  if (code >= 0x41 && code <= 0x5a) return String.fromCharCode(code + 0x20);
+  if (!mustEscape(code)) return char;
+  // One byte as in Route53's own example (`ex\344mple.com`); beyond that, the UTF-8 bytes.
+  if (code <= 0xff) return octal(code);
+  return [...new TextEncoder().encode(char)].map(octal).join('');
+}
+
+const PLAIN_NAME = /^[A-Za-z0-9._*-]*$/;
+
+/**
+ * Canonical form for comparing DNS names, which is also a form Route53 accepts when writing:
+ * lower case, no trailing dot, and every escape decoded (ListResourceRecordSets returns any
+ * character outside a-z, 0-9, `-` and `_` as `\ooo`, e.g. `*` as `\052` wherever it appears)
+ * except for the characters Route53 requires escaped, which are re-escaped the same way.
+ */
+export function normalizeDnsName(name: string): string {
+  const text = name.trim();
+  if (PLAIN_NAME.test(text)) return text.toLowerCase().replace(/\.$/, '');
+  const chars = Array.from(text);
+  // Each entry is one label character, or `null` for the dot that separates labels.
+  const tokens: (string | null)[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] ?? '';
+    if (c === '.') {
+      tokens.push(null);
+    } else if (c !== '\\' || i + 1 >= chars.length) {
+      tokens.push(c);
+    } else {
+      const digits = chars.slice(i + 1, i + 4).join('');
+      const byte = /^[0-7]{3}$/.test(digits) ? Number.parseInt(digits, 8) : Number.NaN;
+      if (byte <= 0xff) {
+        tokens.push(String.fromCharCode(byte));
+        i += 3;
+      } else {
+        // RFC 1035 `\X`: the character X itself, a dot included.
+        tokens.push(chars[i + 1] ?? '');
+        i += 1;
+      }
+    }
+  }
+  if (tokens.at(-1) === null) tokens.pop();
+  return tokens.map((t) => (t === null ? '.' : encodeChar(t))).join('');
+}
+
+/** Route53 hands back zone ids as `/hostedzone/Z123`; the API accepts both, we keep the bare id. */
+export function bareZoneId(id: string): string {
+  return id.replace(/^\/?hostedzone\//, '');
+}
+
+/** Alias targets compare without case, trailing dot or the `dualstack.` prefix Route53 may add. */
+export function normalizeAliasTarget(dnsName: string): string {
+  return normalizeDnsName(dnsName).replace(/^dualstack\./, '');
+}
+
+function isInZone(hostname: string, zoneName: string): boolean {
+  return zoneName === '' || hostname === zoneName || hostname.endsWith(`.${zoneName}`);
+}
+
+/**
+ * The zones a hostname belongs in: those with the longest name that is a suffix of it on a
+ * label boundary. Several zones tie only for split-horizon setups (a public and a private zone
+ * of one name), and then the record belongs in each of them. Empty when no zone matches: the
+ * caller reports that rather than guessing.
+ */
+export function selectZones(hostname: string, zones: readonly HostedZoneRef[]): HostedZoneRef[] {
+  const host = normalizeDnsName(hostname);
+  let best: HostedZoneRef[] = [];
+  let bestLength = -1;
+  for (const zone of zones) {
+    const zoneName = normalizeDnsName(zone.name);
+    if (!isInZone(host, zoneName)) continue;
+    if (zoneName.length > bestLength) {
+      best = [zone];
+      bestLength = zoneName.length;
+    } else if (zoneName.length === bestLength) {
+      best.push(zone);
+    }
+  }
+  return best;
+}

@@ -1,0 +1,133 @@
+import type { EventStamp } from '#core/events/event-envelope.ts';
+import type { Scope } from '#core/events/scope.ts';
+import type { Ec2Reader, NetworkLedger, WriteOutcome } from '#core/network/network-ports.ts';
+import {
+  type LedgerState,
+  planNetworkSweep,
+  type Repair,
+} from '#core/network/plan-network-sweep.ts';
+
+export interface SweepDeps {
+  readonly ledger: NetworkLedger;
+  readonly ec2: Ec2Reader;
+  readonly scope: Scope;
+}
+
+export interface NetworkSweepReport {
+  readonly repairs: number;
+  readonly byType: Readonly<Record<string, number>>;
+  readonly affected: { readonly nodes: string[]; readonly subnets: string[] };
+}
+
+/**
+ * Anti-entropy: re-read EC2, compare with the ledger, write only what differs.
+ * Writes carry the sweep's start time as their stamp, so an event that happened
+ * after the sweep began still wins when it arrives later.
+ */
+export async function sweepNetwork(
+  deps: SweepDeps,
+  startedAt: string,
+): Promise<NetworkSweepReport> {
+  const stamp: EventStamp = { eventId: `sweep:${startedAt}`, eventTime: startedAt };
+  const ec2 = {
+    instances: await collect(deps.ec2.listInstances(deps.scope.vpcIds)),
+    enis: await collect(deps.ec2.listNetworkInterfaces(deps.scope.vpcIds)),
+    subnets: await collect(deps.ec2.listSubnets(deps.scope.vpcIds)),
+  };
+  const repairs = planNetworkSweep(await readLedger(deps.ledger), ec2, deps.scope);
+  const byType: Record<string, number> = {};
+  const nodes = new Set<string>();
+  const subnets = new Set<string>();
+  const audit = [];
+  for (const repair of repairs) {
+    const outcome = await apply(repair, stamp, deps.ledger);
+    if (!outcome.includes('applied')) continue;
+    byType[repair.type] = (byType[repair.type] ?? 0) + 1;
+    audit.push({ entity: subjectOf(repair), action: `sweep ${repair.type}` });
+    if (repair.type === 'put-node' || repair.type === 'node-state') nodes.add(nodeOf(repair));
+  }
+  for (const eni of ec2.enis) {
+    if (
+      repairs.some(
+        (r) =>
+          ('eniId' in r && r.eniId === eni.eniId) ||
+          (r.type === 'put-eni' && r.entry.facts.eniId === eni.eniId),
+      )
+    ) {
+      if (eni.attachment?.instanceId) nodes.add(eni.attachment.instanceId);
+      subnets.add(eni.subnetId);
+    }
+  }
+  if (audit.length) await deps.ledger.markProcessed(stamp, 'Sweep', audit);
+  return {
+    repairs: audit.length,
+    byType,
+    affected: { nodes: [...nodes].sort(), subnets: [...subnets].sort() },
+  };
+}
+
+async function readLedger(ledger: NetworkLedger): Promise<LedgerState> {
+  const nodes = await ledger.listNodes();
+  const subnets = await ledger.listSubnets();
+  const views = await Promise.all(subnets.map((s) => ledger.subnetView(s.subnetId)));
+  return {
+    nodes,
+    subnets,
+    enis: views.flatMap((v) => v.enis),
+    addresses: views.flatMap((v) => v.addresses),
+  };
+}
+
+async function apply(
+  repair: Repair,
+  stamp: EventStamp,
+  ledger: NetworkLedger,
+): Promise<WriteOutcome[]> {
+  switch (repair.type) {
+    case 'put-node':
+      return [await ledger.putNodeFacts(repair.instance, repair.cluster)];
+    case 'node-state':
+      return [await ledger.setNodeState(repair.instanceId, repair.state, stamp)];
+    case 'put-eni':
+      return [await ledger.putEni(repair.entry, stamp)];
+    case 'attachment':
+      return [await ledger.setEniAttachment(repair.eniId, repair.attachment, stamp)];
+    case 'delete-eni':
+      return [await ledger.deleteEni(repair.eniId, stamp)];
+    case 'put-subnet':
+      return [await ledger.putSubnet(repair.subnet)];
+    case 'assign': {
+      const eni = await ledger.getEni(repair.eniId);
+      return eni ? ledger.assignAddresses(eni, repair.addresses, stamp) : ['missing'];
+    }
+    case 'unassign': {
+      const eni = await ledger.getEni(repair.eniId);
+      return eni ? ledger.unassignAddresses(eni, repair.addresses, stamp) : ['missing'];
+    }
+  }
+}
+
+function subjectOf(repair: Repair): string {
+  switch (repair.type) {
+    case 'put-node':
+      return repair.instance.instanceId;
+    case 'node-state':
+      return repair.instanceId;
+    case 'put-eni':
+      return repair.entry.facts.eniId;
+    case 'put-subnet':
+      return repair.subnet.subnetId;
+    default:
+      return repair.eniId;
+  }
+}
+
+function nodeOf(repair: Repair): string {
+  return repair.type === 'put-node' ? repair.instance.instanceId : subjectOf(repair);
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}

@@ -1,6 +1,0 @@
-import type { AlertNotification } from '#core/alert-lifecycle.ts';
-
-/** Delivers one alert notification somewhere (SNS topic, Slack). Rejects when delivery failed. */
-export interface Notifier {
-  notify(notification: AlertNotification): Promise<void>;
-}

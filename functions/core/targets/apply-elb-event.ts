@@ -1,0 +1,382 @@
+import type { EventStamp } from '#core/events/event-envelope.ts';
+import { outOfScope } from '#core/events/scope.ts';
+import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
+import type { AuditEntry, WriteOutcome } from '#core/network/network-ports.ts';
+import {
+  DEREGISTRATION_DELAY_ATTRIBUTE,
+  delayChangeOf,
+} from '#core/targets/deregistration-delay.ts';
+import type { ElbChange, ElbChangeKind } from '#core/targets/elb-event.ts';
+import {
+  holderOfIp,
+  reviewTargetGroup,
+  type TargetReview,
+  type TargetReviewDeps,
+} from '#core/targets/review-targets.ts';
+import { registrationBaseline } from '#core/targets/stale-target.ts';
+import { clusterOf, type Tags, type TargetRef } from '#core/targets/target-group.ts';
+import type {
+  KeyChanges,
+  TargetGroupRecord,
+  TargetId,
+  TargetRegistrationInput,
+} from '#core/targets/target-ports.ts';
+
+export type ElbDeps = TargetReviewDeps;
+
+export type ElbEventOutcome = EventOutcome & { readonly review?: TargetReview };
+
+const EVENT_NAME: Record<ElbChangeKind, string> = {
+  'targets-registered': 'RegisterTargets',
+  'targets-deregistered': 'DeregisterTargets',
+  'target-group-created': 'CreateTargetGroup',
+  'target-group-deleted': 'DeleteTargetGroup',
+  'target-group-attributes-modified': 'ModifyTargetGroupAttributes',
+  'load-balancer-created': 'CreateLoadBalancer',
+  'load-balancer-deleted': 'DeleteLoadBalancer',
+  'tags-added': 'AddTags',
+  'tags-removed': 'RemoveTags',
+};
+
+type Step =
+  | {
+      writes: WriteOutcome[];
+      audit: AuditEntry[];
+      note?: string;
+      /** Target group to review afterwards, with which targets and whether the delay too. */
+      review?: { tgArn: string; targets?: readonly TargetId[]; delay: boolean };
+    }
+  | { ignored: string };
+
+/**
+ * One event's budget of ELBv2 describe calls: at most one, spent only when the event does not
+ * carry the answer (a target group the ledger has never seen, or a delay it does not know).
+ */
+class DescribeBudget {
+  private used = 0;
+  take(): boolean {
+    if (this.used >= 1) return false;
+    this.used++;
+    return true;
+  }
+}
+
+/**
+ * Applies one parsed ELB change to the target ledger, then reviews the target group it touched
+ * (stale targets, delay drift). The event is marked processed last, so a failed review (a
+ * throttled describe, an undelivered alert) fails the invocation and Lambda retries the whole.
+ */
+export async function applyElbEvent(
+  change: ElbChange,
+  deps: ElbDeps,
+  now: string,
+): Promise<ElbEventOutcome> {
+  const name = EVENT_NAME[change.kind];
+  const stamp: EventStamp = { eventId: change.eventId, eventTime: change.eventTime };
+  const base = { eventId: change.eventId, name };
+  if (await deps.targets.hasProcessed(change.eventId)) {
+    return { ...base, status: 'duplicate', reason: 'already applied', audit: [] };
+  }
+  const budget = new DescribeBudget();
+  const step = await applyChange(change, stamp, deps, budget, now);
+  if ('ignored' in step) return { ...base, status: 'ignored', reason: step.ignored, audit: [] };
+
+  let review: TargetReview | undefined;
+  if (step.review) {
+    const { tgArn, targets, delay } = step.review;
+    if (delay) await ensureDelayKnown(tgArn, deps, budget, now);
+    const records = targets
+      ? (await Promise.all(targets.map((t) => deps.targets.getTarget(tgArn, t)))).filter(
+          (t) => t !== undefined,
+        )
+      : undefined;
+    review = await reviewTargetGroup(tgArn, deps, now, {
+      delay,
+      ...(records ? { targets: records } : {}),
+    });
+  }
+  await deps.targets.markProcessed(stamp, name, step.audit);
+  const allStale = step.writes.length > 0 && step.writes.every((w) => w === 'stale');
+  if (allStale) {
+    return {
+      ...base,
+      status: 'stale',
+      reason: 'the ledger already holds newer state',
+      audit: [],
+      ...(review ? { review } : {}),
+    };
+  }
+  const summary = step.audit.map((a) => `${a.action} ${a.entity}`).join(', ');
+  return {
+    ...base,
+    status: 'applied',
+    reason: [summary || 'no change', step.note].filter(Boolean).join('; '),
+    audit: step.audit,
+    ...(review ? { review } : {}),
+  };
+}
+
+async function applyChange(
+  change: ElbChange,
+  stamp: EventStamp,
+  deps: ElbDeps,
+  budget: DescribeBudget,
+  now: string,
+): Promise<Step> {
+  switch (change.kind) {
+    case 'load-balancer-created': {
+      const why = scopeProblem(deps, change.vpcId, change.tags);
+      if (why) return { ignored: `load balancer ${change.arn}: ${why}` };
+      const w = await deps.targets.putLoadBalancer(
+        {
+          arn: change.arn,
+          name: change.name,
+          type: change.type,
+          scheme: change.scheme,
+          dnsName: change.dnsName,
+          canonicalHostedZoneId: change.canonicalHostedZoneId,
+          vpcId: change.vpcId,
+          createdAt: change.createdAt,
+          availabilityZones: change.availabilityZones,
+          ...(change.ipAddressType ? { ipAddressType: change.ipAddressType } : {}),
+        },
+        stamp,
+      );
+      const t = await deps.targets.setTags('load-balancer', change.arn, change.tags, stamp);
+      return { writes: [w, t], audit: audited(w, change.arn, `created ${change.type} LB`) };
+    }
+    case 'load-balancer-deleted': {
+      const known = await deps.targets.getLoadBalancer(change.arn);
+      const w = await deps.targets.deleteLoadBalancer(change.arn, stamp);
+      return {
+        writes: [w],
+        audit: audited(w, change.arn, 'deleted LB'),
+        ...(known ? {} : { note: `LB ${change.arn} was not in the ledger; tombstone kept` }),
+      };
+    }
+    case 'target-group-created': {
+      const why = scopeProblem(deps, change.vpcId, change.tags);
+      if (why) {
+        // Remembered, so later events for it are dropped without asking ELBv2 again.
+        await deps.targets.ignoreTargetGroup(change.arn, why, stamp);
+        return { ignored: `target group ${change.arn}: ${why}` };
+      }
+      const w = await deps.targets.putTargetGroup(
+        {
+          arn: change.arn,
+          name: change.name,
+          targetType: change.targetType,
+          ...(change.protocol ? { protocol: change.protocol } : {}),
+          ...(change.port !== undefined ? { port: change.port } : {}),
+          ...(change.vpcId ? { vpcId: change.vpcId } : {}),
+          ...(change.lbArns ? { loadBalancerArns: change.lbArns } : {}),
+        },
+        stamp,
+      );
+      const t = await deps.targets.setTags('target-group', change.arn, change.tags, stamp);
+      return {
+        writes: [w, t],
+        audit: audited(w, change.arn, `created ${change.targetType} TG`),
+        // The delay arrives with the ModifyTargetGroupAttributes that follows, or the sweep.
+        note: 'attributes follow in ModifyTargetGroupAttributes or the sweep',
+      };
+    }
+    case 'target-group-deleted': {
+      const known = await deps.targets.getTargetGroup(change.arn);
+      const w = await deps.targets.deleteTargetGroup(change.arn, stamp);
+      return {
+        writes: [w],
+        audit: audited(w, change.arn, 'deleted TG'),
+        ...(known?.name ? { review: { tgArn: change.arn, delay: true } } : {}),
+        ...(known ? {} : { note: `TG ${change.arn} was not in the ledger; tombstone kept` }),
+      };
+    }
+    case 'target-group-attributes-modified': {
+      const tg = await knownTargetGroup(change.arn, deps, budget, now);
+      if ('ignored' in tg) return tg;
+      // The response, when present, carries every attribute after the change.
+      const attributes = change.resultingAttributes ?? change.attributes;
+      const delay = delayChangeOf(change);
+      const w = await deps.targets.setAttributes(change.arn, attributes, stamp, delay);
+      const delayText =
+        attributes[DEREGISTRATION_DELAY_ATTRIBUTE] !== undefined
+          ? ` (delay ${attributes[DEREGISTRATION_DELAY_ATTRIBUTE]} s by ${change.actor.label})`
+          : '';
+      return {
+        writes: [w],
+        audit: audited(w, change.arn, `attributes set${delayText}`),
+        review: { tgArn: change.arn, targets: [], delay: true },
+      };
+    }
+    case 'targets-registered':
+    case 'targets-deregistered': {
+      const tg = await knownTargetGroup(change.tgArn, deps, budget, now);
+      if ('ignored' in tg) return tg;
+      const registered = change.kind === 'targets-registered';
+      const ids = change.targets.map((t) => targetId(t, tg.record));
+      const writes = registered
+        ? await deps.targets.registerTargets(
+            change.tgArn,
+            await registrations(change.targets, tg.record, deps, stamp.eventTime),
+            stamp,
+          )
+        : await deps.targets.deregisterTargets(change.tgArn, ids, stamp);
+      const changed = ids.filter((_, i) => writes[i] === 'applied');
+      return {
+        writes,
+        audit: changed.length
+          ? [
+              {
+                entity: change.tgArn,
+                action: `${registered ? 'registered' : 'deregistered'} ${changed.length}`,
+                detail: changed.map((t) => `${t.id}:${t.port}`).join(' '),
+              },
+            ]
+          : [],
+        ...(tg.note ? { note: tg.note } : {}),
+        review: { tgArn: change.tgArn, targets: ids, delay: registered },
+      };
+    }
+    case 'tags-added':
+    case 'tags-removed': {
+      const changes: KeyChanges =
+        change.kind === 'tags-added'
+          ? change.tags
+          : Object.fromEntries(change.keys.map((k) => [k, null]));
+      const writes: WriteOutcome[] = [];
+      const audit: AuditEntry[] = [];
+      const skipped: string[] = [];
+      let reviewArn: string | undefined;
+      for (const arn of change.arns) {
+        const resource = resourceOf(arn);
+        if (resource === 'load-balancer') {
+          const lb = await deps.targets.getLoadBalancer(arn);
+          if (!lb || lb.deleted) {
+            skipped.push(`${arn}: ${lb ? 'deleted' : 'not in the ledger (the sweep adds it)'}`);
+            continue;
+          }
+        } else if (resource === 'target-group') {
+          const tg = await knownTargetGroup(arn, deps, budget, now);
+          if ('ignored' in tg) {
+            skipped.push(tg.ignored);
+            continue;
+          }
+          reviewArn ??= arn;
+        } else {
+          skipped.push(`${arn}: not a load balancer or target group`);
+          continue;
+        }
+        const w = await deps.targets.setTags(resource, arn, changes, stamp);
+        writes.push(w);
+        audit.push(...audited(w, arn, `${change.kind} ${Object.keys(changes).join(',')}`));
+      }
+      if (writes.length === 0) return { ignored: skipped.join('; ') };
+      return {
+        writes,
+        audit,
+        ...(skipped.length ? { note: `skipped ${skipped.join('; ')}` } : {}),
+        // A delay tag or a stack tag changes what the delay should be.
+        ...(reviewArn ? { review: { tgArn: reviewArn, targets: [], delay: true } } : {}),
+      };
+    }
+  }
+}
+
+function scopeProblem(deps: ElbDeps, vpcId: string | undefined, tags: Tags): string | undefined {
+  const cluster = clusterOf(tags);
+  const why = outOfScope(deps.scope, vpcId, cluster);
+  if (why) return why;
+  if (!cluster && deps.scope.clusters !== 'all') {
+    return 'belongs to no configured EKS cluster (no elbv2.k8s.aws/cluster tag)';
+  }
+  return undefined;
+}
+
+function resourceOf(arn: string): 'load-balancer' | 'target-group' | undefined {
+  if (/:loadbalancer\/(app|net|gwy)\//.test(arn)) return 'load-balancer';
+  if (arn.includes(':targetgroup/')) return 'target-group';
+  return undefined;
+}
+
+/**
+ * The target group from the ledger, or from one DescribeTargetGroups call when the ledger has
+ * never seen it (its create record was missed or has not arrived yet).
+ */
+async function knownTargetGroup(
+  arn: string,
+  deps: ElbDeps,
+  budget: DescribeBudget,
+  now: string,
+): Promise<{ record: TargetGroupRecord; note?: string } | { ignored: string }> {
+  const known = await deps.targets.getTargetGroup(arn);
+  if (known?.ignoredReason) return { ignored: `target group ${arn}: ${known.ignoredReason}` };
+  if (known?.deleted) return { ignored: `target group ${arn} was deleted` };
+  if (known?.name) return { record: known };
+  if (!budget.take()) {
+    return { ignored: `target group ${arn} not in the ledger (one describe per event spent)` };
+  }
+  const found = await deps.elbv2.describeTargetGroup(arn);
+  if (!found) {
+    return {
+      ignored: `unknown target group ${arn}: not in the ledger and DescribeTargetGroups says not found`,
+    };
+  }
+  const why = outOfScope(deps.scope, found.vpcId, undefined);
+  if (why) return { ignored: `target group ${arn}: ${why}` };
+  // What a describe returns is true now, not at the event's time.
+  await deps.targets.putTargetGroup(found, { eventTime: now, eventId: `describe:${now}` });
+  const record = await deps.targets.getTargetGroup(arn);
+  if (!record) return { ignored: `target group ${arn} vanished from the ledger` };
+  return { record, note: `TG ${arn} read from ELBv2 (tags follow in the sweep)` };
+}
+
+/** Before checking drift after a registration, learn the delay once if the ledger lacks it. */
+async function ensureDelayKnown(tgArn: string, deps: ElbDeps, budget: DescribeBudget, now: string) {
+  const tg = await deps.targets.getTargetGroup(tgArn);
+  if (!tg || tg.deleted || tg.targetType === 'lambda') return;
+  if (tg.attributes[DEREGISTRATION_DELAY_ATTRIBUTE] !== undefined) return;
+  if (!budget.take()) return;
+  // Throttling and other failures throw: a failed read must never be recorded as "unset".
+  const attributes = await deps.elbv2.describeTargetGroupAttributes(tgArn);
+  if (!attributes) return;
+  // A successful read without the key means unset (AWS's 300): recorded as such, explicitly.
+  const changes: KeyChanges = { [DEREGISTRATION_DELAY_ATTRIBUTE]: '', ...attributes };
+  await deps.targets.setAttributes(tgArn, changes, { eventTime: now, eventId: `describe:${now}` });
+}
+
+function targetId(t: TargetRef, tg: TargetGroupRecord): TargetId {
+  const id = t.type === 'ip' ? t.ip : t.type === 'instance' ? t.instanceId : t.arn;
+  // Lambda targets have no port; an omitted port means the target group's.
+  return { id, port: t.port ?? tg.port ?? 0 };
+}
+
+async function registrations(
+  targets: readonly TargetRef[],
+  tg: TargetGroupRecord,
+  deps: ElbDeps,
+  registeredAt: string,
+): Promise<TargetRegistrationInput[]> {
+  const out: TargetRegistrationInput[] = [];
+  for (const t of targets) {
+    const { id, port } = targetId(t, tg);
+    const base = {
+      id,
+      port,
+      kind: t.type,
+      ...(t.az ? { az: t.az } : {}),
+      ...(tg.vpcId ? { vpcId: tg.vpcId } : {}),
+    };
+    if (t.type !== 'ip' || tg.targetType !== 'ip' || !tg.vpcId) {
+      out.push(base);
+      continue;
+    }
+    // Who holds the IP now, which is minutes after the call: see registrationBaseline.
+    const holder = await holderOfIp(deps.network, tg.vpcId, t.ip);
+    out.push({ ...base, ...registrationBaseline(holder, registeredAt) });
+  }
+  return out;
+}
+
+function audited(w: WriteOutcome, entity: string, action: string): AuditEntry[] {
+  return w === 'applied' ? [{ entity, action }] : [];
+}

@@ -1,0 +1,319 @@
+import type { AlertCondition } from '#core/alerts/alert.ts';
+import {
+  type AlertSettling,
+  type SettledAlert,
+  settleAlert,
+  throwFailures,
+} from '#core/alerts/settle-alert.ts';
+import type { EventStamp } from '#core/events/event-envelope.ts';
+import type { Scope } from '#core/events/scope.ts';
+import type { NetworkLedger } from '#core/network/network-ports.ts';
+import {
+  checkDeregistrationDelay,
+  DEREGISTRATION_DELAY_ATTRIBUTE,
+  type DeregistrationDelayPolicy,
+  type RemediationPlan,
+  remediationPlan,
+} from '#core/targets/deregistration-delay.ts';
+import type { Elbv2Port } from '#core/targets/elbv2-port.ts';
+import { type IpHolder, staleTargetCondition } from '#core/targets/stale-target.ts';
+import type {
+  KeyChanges,
+  TargetGroupRecord,
+  TargetLedger,
+  TargetRecord,
+} from '#core/targets/target-ports.ts';
+
+export interface TargetSettings {
+  readonly delayPolicy: DeregistrationDelayPolicy;
+  /** DRIFT_REMEDIATE: set the delay back to the desired value instead of only alerting. */
+  readonly remediate: boolean;
+}
+
+export interface TargetReviewDeps {
+  readonly targets: TargetLedger;
+  readonly network: Pick<NetworkLedger, 'holderOf'>;
+  readonly elbv2: Elbv2Port;
+  readonly scope: Scope;
+  readonly settings: TargetSettings;
+  /** Absent when no alert topic is configured (local mode, tests): nothing is alerted. */
+  readonly alerting?: AlertSettling | undefined;
+}
+
+export interface TargetReview {
+  readonly alerts: readonly SettledAlert[];
+  /** Remediation done or, with DRIFT_REMEDIATE off, what would have been done (dry-run lines). */
+  readonly remediations: readonly RemediationPlan[];
+  readonly skipped: readonly { readonly subject: string; readonly reason: string }[];
+}
+
+/** Alerts need a cluster; target groups outside any EKS cluster only get here with CLUSTERS=all. */
+const UNKNOWN_CLUSTER = 'unknown';
+
+/**
+ * Who holds an IP now. With prefix delegation the IP ledger files /28 prefixes, not pod IPs,
+ * and VPC CNI prefixes are always /28-aligned, so the containing /28 is the second place to look.
+ */
+export async function holderOfIp(
+  network: Pick<NetworkLedger, 'holderOf'>,
+  vpcId: string,
+  ip: string,
+): Promise<IpHolder | undefined> {
+  const direct = await network.holderOf(vpcId, ip);
+  const found = direct ?? (await prefixHolder(network, vpcId, ip));
+  if (!found) return undefined;
+  return {
+    eniId: found.eniId,
+    ...(found.instanceId ? { instanceId: found.instanceId } : {}),
+    since: found.stamp,
+  };
+}
+
+async function prefixHolder(network: Pick<NetworkLedger, 'holderOf'>, vpcId: string, ip: string) {
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p))) return undefined;
+  const last = (parts[3] as number) & 0xf0;
+  return network.holderOf(vpcId, `${parts[0]}.${parts[1]}.${parts[2]}.${last}/28`);
+}
+
+/** Why a target group gets no alerts, or undefined when it does. */
+export function alertScopeProblem(tg: TargetGroupRecord, scope: Scope): string | undefined {
+  if (tg.cluster && scope.clusters !== 'all' && !scope.clusters.includes(tg.cluster)) {
+    return `cluster ${tg.cluster} is not configured`;
+  }
+  if (!tg.cluster && scope.clusters !== 'all') {
+    return 'no elbv2.k8s.aws/cluster tag known yet (the sweep reads tags)';
+  }
+  return undefined;
+}
+
+interface Collector {
+  alerts: SettledAlert[];
+  remediations: RemediationPlan[];
+  skipped: { subject: string; reason: string }[];
+  failures: unknown[];
+}
+
+const collector = (): Collector => ({ alerts: [], remediations: [], skipped: [], failures: [] });
+
+function finish(c: Collector): TargetReview {
+  throwFailures(c.failures, 'target alerts could not be settled');
+  return { alerts: c.alerts, remediations: c.remediations, skipped: c.skipped };
+}
+
+async function settle(
+  c: Collector,
+  deps: TargetReviewDeps,
+  condition: AlertCondition,
+  now: string,
+) {
+  if (!deps.alerting) return;
+  try {
+    const settled = await settleAlert(condition, deps.alerting, now);
+    if (settled) c.alerts.push(settled);
+  } catch (error) {
+    c.failures.push(error);
+  }
+}
+
+/** Stale-target alerts for some targets of one target group (all its targets when omitted). */
+async function reviewStale(
+  c: Collector,
+  tg: TargetGroupRecord,
+  targets: readonly TargetRecord[],
+  deps: TargetReviewDeps,
+  now: string,
+) {
+  const cluster = tg.cluster ?? UNKNOWN_CLUSTER;
+  for (const t of targets) {
+    // Instance targets carry node IPs whose ownership does not follow pods: not joined.
+    if (t.kind !== 'ip' || tg.targetType !== 'ip') continue;
+    const registration = {
+      tgArn: tg.arn,
+      ip: t.id,
+      port: t.port,
+      registeredAt: t.registeredAt ?? t.stamp.eventTime,
+      targetType: tg.targetType,
+      ...(t.nodeAtRegistration ? { nodeAtRegistration: t.nodeAtRegistration } : {}),
+      ...(t.eniAtRegistration ? { eniAtRegistration: t.eniAtRegistration } : {}),
+      ...(t.ipReassignedAt ? { ipReassignedAt: t.ipReassignedAt } : {}),
+    };
+    const vpcId = t.vpcId ?? tg.vpcId;
+    const holder =
+      t.registered && !tg.deleted && vpcId
+        ? await holderOfIp(deps.network, vpcId, t.id)
+        : undefined;
+    const condition = staleTargetCondition(registration, holder, {
+      cluster,
+      deregistered: !t.registered || tg.deleted,
+      ...(tg.stack ? { stack: tg.stack } : {}),
+    });
+    await settle(c, deps, condition, now);
+  }
+}
+
+/**
+ * Deregistration-delay drift of one target group, with remediation or its dry-run line. Does
+ * nothing while the actual delay is unknown: a guess of "unset" would raise false drift.
+ */
+async function reviewDelay(
+  c: Collector,
+  tg: TargetGroupRecord,
+  deps: TargetReviewDeps,
+  now: string,
+) {
+  if (tg.attributes[DEREGISTRATION_DELAY_ATTRIBUTE] === undefined && !tg.deleted) {
+    c.skipped.push({ subject: tg.arn, reason: 'deregistration delay not known yet' });
+    return;
+  }
+  const check = checkDeregistrationDelay({
+    tgArn: tg.arn,
+    ...(tg.name ? { tgName: tg.name } : {}),
+    ...(tg.targetType ? { targetType: tg.targetType } : {}),
+    cluster: tg.cluster ?? UNKNOWN_CLUSTER,
+    ...(tg.stack ? { stack: tg.stack } : {}),
+    tags: tg.tags,
+    attributes: tg.attributes,
+    policy: deps.settings.delayPolicy,
+    ...(tg.lastDelayChange ? { lastChange: tg.lastDelayChange } : {}),
+  });
+  if (check.status === 'not-applicable') return;
+  if (check.status === 'invalid-actual') {
+    c.skipped.push({ subject: tg.arn, reason: `invalid delay: ${check.actual.problem}` });
+    return;
+  }
+  if (tg.deleted) {
+    await settle(c, deps, { ...check.condition, active: false }, now);
+    return;
+  }
+  const plan = remediationPlan(check, deps.settings.remediate);
+  if (plan.action === 'none') {
+    await settle(c, deps, check.condition, now);
+    return;
+  }
+  c.remediations.push(plan);
+  if (plan.action === 'dry-run') {
+    await settle(c, deps, check.condition, now);
+    return;
+  }
+  const after = await deps.elbv2.setDeregistrationDelay(plan.tgArn, plan.to);
+  if (!after) {
+    c.skipped.push({ subject: tg.arn, reason: 'target group gone before remediation' });
+    return;
+  }
+  const stamp: EventStamp = { eventTime: now, eventId: `remediation:${now}` };
+  const changes: KeyChanges = { [DEREGISTRATION_DELAY_ATTRIBUTE]: String(plan.to) };
+  await deps.targets.setAttributes(tg.arn, changes, stamp, {
+    by: 'netledger (DRIFT_REMEDIATE)',
+    at: now,
+    seconds: plan.to,
+  });
+  await deps.targets.audit(stamp, 'ModifyTargetGroupAttributes', [
+    { entity: tg.arn, action: 'remediated deregistration delay', detail: plan.description },
+  ]);
+  // Tell what drifted and who did it, then that it is fixed.
+  const drifted = check.condition;
+  await settle(
+    c,
+    deps,
+    { ...drifted, summary: `${drifted.summary}; remediated to ${plan.to} s` },
+    now,
+  );
+  await settle(
+    c,
+    deps,
+    { ...drifted, active: false, summary: `remediated: set back to ${plan.to} s by netledger` },
+    now,
+  );
+}
+
+export interface TargetGroupReviewOptions {
+  /** Only these targets (default: every registered target of the group). */
+  readonly targets?: readonly TargetRecord[];
+  /** Check the deregistration delay too (default true). */
+  readonly delay?: boolean;
+}
+
+/** Stale targets and delay drift of one target group, after an event or in the sweep. */
+export async function reviewTargetGroup(
+  tgArn: string,
+  deps: TargetReviewDeps,
+  now: string,
+  options: TargetGroupReviewOptions = {},
+): Promise<TargetReview> {
+  const c = collector();
+  await reviewGroupInto(c, tgArn, deps, now, options);
+  return finish(c);
+}
+
+async function reviewGroupInto(
+  c: Collector,
+  tgArn: string,
+  deps: TargetReviewDeps,
+  now: string,
+  options: TargetGroupReviewOptions,
+) {
+  const tg = await deps.targets.getTargetGroup(tgArn);
+  if (!tg) {
+    c.skipped.push({ subject: tgArn, reason: 'target group not in the ledger' });
+    return;
+  }
+  const problem = alertScopeProblem(tg, deps.scope);
+  if (problem) {
+    c.skipped.push({ subject: tgArn, reason: problem });
+    return;
+  }
+  const targets =
+    options.targets ?? (await deps.targets.targetsOf(tgArn, { includeDeregistered: tg.deleted }));
+  await reviewStale(c, tg, targets, deps, now);
+  if (options.delay !== false) await reviewDelay(c, tg, deps, now);
+}
+
+/**
+ * The hook for EC2 changes: addresses were released, or assigned to another node, so the
+ * targets registered with those IPs may now be stale. One GSI3 query per IP.
+ */
+export async function reviewTargetsForIps(
+  vpcId: string,
+  ips: readonly string[],
+  deps: TargetReviewDeps,
+  now: string,
+): Promise<TargetReview> {
+  const byGroup = new Map<string, TargetRecord[]>();
+  for (const ip of new Set(ips)) {
+    for (const t of await deps.targets.targetsByIp(vpcId, ip)) {
+      byGroup.set(t.tgArn, [...(byGroup.get(t.tgArn) ?? []), t]);
+    }
+  }
+  return reviewGroups(byGroup, deps, now);
+}
+
+/**
+ * The hook for node changes (terminated, ENI detached or deleted): every target whose IP was on
+ * one of these nodes at registration. One GSI2 query per node.
+ */
+export async function reviewTargetsForNodes(
+  instanceIds: readonly string[],
+  deps: TargetReviewDeps,
+  now: string,
+): Promise<TargetReview> {
+  const byGroup = new Map<string, TargetRecord[]>();
+  for (const id of new Set(instanceIds)) {
+    for (const t of await deps.targets.targetsByNode(id)) {
+      byGroup.set(t.tgArn, [...(byGroup.get(t.tgArn) ?? []), t]);
+    }
+  }
+  return reviewGroups(byGroup, deps, now);
+}
+
+async function reviewGroups(
+  byGroup: Map<string, TargetRecord[]>,
+  deps: TargetReviewDeps,
+  now: string,
+): Promise<TargetReview> {
+  const c = collector();
+  for (const [tgArn, targets] of byGroup) {
+    await reviewGroupInto(c, tgArn, deps, now, { targets, delay: false });
+  }
+  return finish(c);
+}

@@ -1,0 +1,248 @@
+import type { SettledAlert } from '#core/alerts/settle-alert.ts';
+import type { EventStamp } from '#core/events/event-envelope.ts';
+import { outOfScope } from '#core/events/scope.ts';
+import type { AuditEntry } from '#core/network/network-ports.ts';
+import type { RemediationPlan } from '#core/targets/deregistration-delay.ts';
+import { DEREGISTRATION_DELAY_ATTRIBUTE } from '#core/targets/deregistration-delay.ts';
+import {
+  holderOfIp,
+  reviewTargetGroup,
+  type TargetReview,
+  type TargetReviewDeps,
+} from '#core/targets/review-targets.ts';
+import {
+  clusterOf,
+  type LoadBalancer,
+  type Tags,
+  type TargetGroup,
+  type TargetHealthDescription,
+} from '#core/targets/target-group.ts';
+import type {
+  KeyChanges,
+  TargetGroupRecord,
+  TargetId,
+  TargetRecord,
+  TargetRegistrationInput,
+} from '#core/targets/target-ports.ts';
+
+export type LoadBalancerSweepDeps = TargetReviewDeps;
+
+export interface LoadBalancerSweepReport {
+  /** Ledger writes that changed something. */
+  readonly repaired: number;
+  readonly byType: Readonly<Record<string, number>>;
+  /** Target groups reviewed for stale targets and delay drift. */
+  readonly reviewed: number;
+  /** Alerts that changed (opened, reminded, resolved, updated). */
+  readonly alerts: readonly SettledAlert[];
+  readonly remediations: readonly RemediationPlan[];
+  readonly skipped: readonly { readonly subject: string; readonly reason: string }[];
+}
+
+/**
+ * Anti-entropy for the target ledger: re-read load balancers, target groups, their tags,
+ * attributes and targets (all pages) for the configured scope, write only what differs, then
+ * review every target group. Writes carry the sweep's start time as their stamp, so an event
+ * that happened after the sweep began still wins when it arrives later.
+ */
+export async function sweepLoadBalancers(
+  deps: LoadBalancerSweepDeps,
+  startedAt: string,
+): Promise<LoadBalancerSweepReport> {
+  const stamp: EventStamp = { eventId: `sweep:${startedAt}`, eventTime: startedAt };
+  const byType: Record<string, number> = {};
+  const audit: AuditEntry[] = [];
+  const count = (type: string, entity: string, applied: boolean) => {
+    if (!applied) return;
+    byType[type] = (byType[type] ?? 0) + 1;
+    audit.push({ entity, action: `sweep ${type}` });
+  };
+
+  const lbs = await deps.elbv2.describeLoadBalancers();
+  const tgs = (await deps.elbv2.describeTargetGroups()) ?? [];
+  const tags = await deps.elbv2.describeTags([...lbs.map((l) => l.arn), ...tgs.map((t) => t.arn)]);
+  const tagsOf = (arn: string): Tags => tags.get(arn) ?? {};
+  const inScope = (vpcId: string | undefined, arn: string) => {
+    const cluster = clusterOf(tagsOf(arn));
+    if (outOfScope(deps.scope, vpcId, cluster)) return false;
+    return cluster !== undefined || deps.scope.clusters === 'all';
+  };
+
+  // Load balancers.
+  const awsLbs = new Set(lbs.map((l) => l.arn));
+  for (const lb of lbs.filter((l) => inScope(l.vpcId, l.arn))) {
+    const known = await deps.targets.getLoadBalancer(lb.arn);
+    if (!known || known.deleted || lbDiffers(known, lb)) {
+      count('put-lb', lb.arn, (await deps.targets.putLoadBalancer(lb, stamp)) === 'applied');
+    }
+    const changes = tagChanges(known?.tags ?? {}, tagsOf(lb.arn));
+    if (changes) {
+      const w = await deps.targets.setTags('load-balancer', lb.arn, changes, stamp);
+      count('lb-tags', lb.arn, w === 'applied');
+    }
+  }
+  for (const known of await deps.targets.listLoadBalancers()) {
+    if (awsLbs.has(known.arn)) continue;
+    const w = await deps.targets.deleteLoadBalancer(known.arn, stamp);
+    count('delete-lb', known.arn, w === 'applied');
+  }
+
+  // Target groups, their attributes and targets.
+  const awsTgs = new Set(tgs.map((t) => t.arn));
+  const review: string[] = [];
+  for (const tg of tgs.filter((t) => inScope(t.vpcId, t.arn))) {
+    const known = await deps.targets.getTargetGroup(tg.arn);
+    if (!known?.name || known.deleted || tgDiffers(known, tg)) {
+      count('put-tg', tg.arn, (await deps.targets.putTargetGroup(tg, stamp)) === 'applied');
+    }
+    const tagDiff = tagChanges(known?.tags ?? {}, tagsOf(tg.arn));
+    if (tagDiff) {
+      const w = await deps.targets.setTags('target-group', tg.arn, tagDiff, stamp);
+      count('tg-tags', tg.arn, w === 'applied');
+    }
+    if (tg.targetType !== 'lambda') {
+      const attributes = await deps.elbv2.describeTargetGroupAttributes(tg.arn);
+      if (attributes) {
+        // A successful read without the delay key means unset, recorded explicitly as such.
+        const actual = { [DEREGISTRATION_DELAY_ATTRIBUTE]: '', ...attributes };
+        const diff = valueChanges(known?.attributes ?? {}, actual);
+        if (diff) {
+          const w = await deps.targets.setAttributes(tg.arn, diff, stamp);
+          count('tg-attributes', tg.arn, w === 'applied');
+        }
+      }
+    }
+    const health = await deps.elbv2.describeTargetHealth(tg.arn);
+    if (health) {
+      const record = (await deps.targets.getTargetGroup(tg.arn)) ?? known;
+      if (record) await repairTargets(record, health, deps, stamp, count);
+    }
+    review.push(tg.arn);
+  }
+  for (const known of await deps.targets.listTargetGroups()) {
+    if (awsTgs.has(known.arn)) continue;
+    const w = await deps.targets.deleteTargetGroup(known.arn, stamp);
+    count('delete-tg', known.arn, w === 'applied');
+    review.push(known.arn);
+  }
+  if (audit.length > 0) await deps.targets.audit(stamp, 'sweep', audit);
+
+  const reviews: TargetReview[] = [];
+  const failures: unknown[] = [];
+  for (const arn of review) {
+    try {
+      reviews.push(await reviewTargetGroup(arn, deps, startedAt));
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) {
+    throw failures.length === 1
+      ? failures[0]
+      : new AggregateError(failures, `${failures.length} target groups could not be reviewed`);
+  }
+  return {
+    repaired: audit.length,
+    byType,
+    reviewed: review.length,
+    alerts: reviews.flatMap((r) => r.alerts).filter((a) => a.outcome !== 'unchanged'),
+    remediations: reviews.flatMap((r) => r.remediations),
+    skipped: reviews.flatMap((r) => r.skipped),
+  };
+}
+
+async function repairTargets(
+  tg: TargetGroupRecord,
+  health: readonly TargetHealthDescription[],
+  deps: LoadBalancerSweepDeps,
+  stamp: EventStamp,
+  count: (type: string, entity: string, applied: boolean) => void,
+) {
+  // A draining target was deregistered; it only lingers for the deregistration delay.
+  const live = health.filter((h) => h.state !== 'draining' && h.state !== 'unhealthy.draining');
+  const idOf = (h: TargetHealthDescription): TargetId => {
+    const t = h.target;
+    const id = t.type === 'ip' ? t.ip : t.type === 'instance' ? t.instanceId : t.arn;
+    return { id, port: t.port ?? tg.port ?? 0 };
+  };
+  const key = (t: TargetId) => `${t.id}#${t.port}`;
+  const known = new Map<string, TargetRecord>();
+  for (const t of await deps.targets.targetsOf(tg.arn)) known.set(key(t), t);
+  const inAws = new Set<string>();
+
+  const missing: TargetRegistrationInput[] = [];
+  for (const h of live) {
+    const id = idOf(h);
+    inAws.add(key(id));
+    if (known.has(key(id))) continue;
+    const base = {
+      ...id,
+      kind: h.target.type,
+      ...(h.target.az ? { az: h.target.az } : {}),
+      ...(tg.vpcId ? { vpcId: tg.vpcId } : {}),
+    };
+    // The baseline of a registration the events missed is who holds the IP now.
+    const holder =
+      h.target.type === 'ip' && tg.targetType === 'ip' && tg.vpcId
+        ? await holderOfIp(deps.network, tg.vpcId, id.id)
+        : undefined;
+    missing.push({
+      ...base,
+      ...(holder?.instanceId ? { nodeAtRegistration: holder.instanceId } : {}),
+      ...(holder ? { eniAtRegistration: holder.eniId } : {}),
+    });
+  }
+  if (missing.length > 0) {
+    const writes = await deps.targets.registerTargets(tg.arn, missing, stamp);
+    missing.forEach((t, i) => {
+      count('register-target', `${tg.arn}|${t.id}:${t.port}`, writes[i] === 'applied');
+    });
+  }
+  const extra = [...known.values()].filter((t) => !inAws.has(key(t)));
+  if (extra.length > 0) {
+    const writes = await deps.targets.deregisterTargets(tg.arn, extra, stamp);
+    extra.forEach((t, i) => {
+      count('deregister-target', `${tg.arn}|${t.id}:${t.port}`, writes[i] === 'applied');
+    });
+  }
+}
+
+function lbDiffers(known: Parameters<typeof lbFields>[0], lb: LoadBalancer): boolean {
+  return JSON.stringify(lbFields(known)) !== JSON.stringify(lbFields(lb));
+}
+
+function lbFields(lb: {
+  name: string;
+  type: string;
+  dnsName: string;
+  canonicalHostedZoneId: string;
+  vpcId: string;
+  scheme: string;
+}) {
+  const { name, type, dnsName, canonicalHostedZoneId, vpcId, scheme } = lb;
+  return [name, type, dnsName, canonicalHostedZoneId, vpcId, scheme];
+}
+
+function tgDiffers(known: TargetGroupRecord, tg: TargetGroup): boolean {
+  const a = [known.name, known.targetType, known.protocol, known.port, known.vpcId, known.lbArns];
+  const b = [tg.name, tg.targetType, tg.protocol, tg.port, tg.vpcId, tg.loadBalancerArns];
+  return JSON.stringify(a) !== JSON.stringify(b);
+}
+
+/** Keys to set or (null) remove so `known` becomes `actual`; undefined when they agree. */
+function tagChanges(known: Tags, actual: Tags): KeyChanges | undefined {
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(actual)) if (known[k] !== v) out[k] = v;
+  for (const k of Object.keys(known)) if (!(k in actual)) out[k] = null;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Like tagChanges, but never removes: a read that lacks a key says nothing about it. */
+function valueChanges(
+  known: Readonly<Record<string, string>>,
+  actual: Readonly<Record<string, string>>,
+): KeyChanges | undefined {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(actual)) if (known[k] !== v) out[k] = v;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
