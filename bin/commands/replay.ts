@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
+import { CliError } from '#local/cli-error.ts';
 import { EventFileError, loadEventFiles } from '#local/event-files.ts';
 import {
   DEFAULT_INSTANCE_TYPES,
@@ -64,22 +65,23 @@ export function replayCommand(io: Output = stdio): Command {
           events = loadEventFiles(files);
         } catch (error) {
           if (!(error instanceof EventFileError)) throw error;
-          io.err(`netledger replay: ${error.message}; nothing was applied`);
-          process.exitCode = 1;
-          return;
+          throw new CliError(error.message, 'nothing was applied');
         }
         if (events.length === 0) {
-          io.err(`netledger replay: no events found in ${files.join(', ')}; nothing was applied`);
-          process.exitCode = 1;
-          return;
+          throw new CliError(
+            `no events found in ${files.join(', ')}`,
+            'a file holds one event or an array; nothing was applied',
+          );
         }
         // Read before the ledger opens: a bad file must leave it untouched.
         const catalog = await fileInstanceTypeCatalog(opts.instanceTypes);
         const ec2 = await savedSubnetsEc2(opts.subnets);
         const ledger = await openLocalLedger({ reset: opts.reset });
         try {
+          // An alert line follows the line of the event that caused it.
+          const pending: string[] = [];
           const notifier = new PrintingNotifier((line) => {
-            if (!opts.json) io.out(line);
+            if (!opts.json) pending.push(line);
           });
           const routes = localRoutes(ledger, scope, { catalog, notifier, settings }, ec2);
           const counts: Record<string, number> = {};
@@ -95,6 +97,7 @@ export function replayCommand(io: Output = stdio): Command {
                 };
             counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
             io.out(opts.json ? JSON.stringify({ file, ...outcome }) : summaryLine(outcome));
+            for (const line of pending.splice(0)) io.out(line);
           }
           if (!opts.json) {
             io.out(

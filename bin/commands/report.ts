@@ -67,6 +67,7 @@ type Options = SectionOptions & { readonly json: boolean };
 function withOptions(command: Command): Command {
   return command
     .option('--json', 'print JSON instead of a table', false)
+    .option('--wide', 'full ARNs and untruncated columns (tables otherwise fit 100 columns)', false)
     .option(
       '--instance-types <file>',
       'saved `aws ec2 describe-instance-types` response for max pods',

@@ -22,6 +22,8 @@ export interface Rendered {
 
 export interface SectionOptions {
   readonly instanceTypes: string;
+  /** Full ARNs and natural column widths instead of a table that fits 100 columns. */
+  readonly wide?: boolean;
 }
 
 export type ReportSection = (local: LocalLedger, options: SectionOptions) => Promise<Rendered>;
@@ -70,11 +72,12 @@ export const nodesSection: ReportSection = async (local, options) => {
         r.maxPods,
         r.headroom,
       ]),
+      options,
     ),
   };
 };
 
-export const subnetsSection: ReportSection = async (local) => {
+export const subnetsSection: ReportSection = async (local, options) => {
   const ledger = new DynamoNetworkLedger(local.db, local.tableName);
   const rows = await Promise.all(
     (await ledger.listSubnets()).map(async (s) => {
@@ -117,11 +120,12 @@ export const subnetsSection: ReportSection = async (local) => {
         r.total === null ? null : `${r.free}/${r.total}`,
         r.freePrefixBlocks,
       ]),
+      options,
     ),
   };
 };
 
-export const targetsSection: ReportSection = async (local) => {
+export const targetsSection: ReportSection = async (local, options) => {
   const rows = await targetReport({
     targets: new DynamoTargetLedger(local.db, local.tableName),
     network: new DynamoNetworkLedger(local.db, local.tableName),
@@ -142,11 +146,12 @@ export const targetsSection: ReportSection = async (local) => {
         r.targets,
         r.stale.map((s) => `${s.ip}:${s.port} ${s.reason}`).join('\n') || '-',
       ]),
+      options,
     ),
   };
 };
 
-export const alertsSection: ReportSection = async (local) => {
+export const alertsSection: ReportSection = async (local, options) => {
   const rows = await new DynamoAlertStore(local.db, local.tableName).listOpen();
   return {
     rows,
@@ -164,6 +169,7 @@ export const alertsSection: ReportSection = async (local) => {
               a.notifyCount,
               a.summary,
             ]),
+            options,
           ),
   };
 };
