@@ -6,6 +6,7 @@ import { DynamoDbLocalError } from '#local/dynamodb-local.ts';
 import { localDnsDeps } from '#local/local-dns.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { DnsInputError, dnsCommand } from './commands/dns.ts';
+import { ledgerCommand } from './commands/ledger.ts';
 import { maxPodsCommand } from './commands/max-pods.ts';
 import { replayCommand } from './commands/replay.ts';
 import { reportCommand } from './commands/report.ts';
@@ -21,7 +22,8 @@ export function program(): Command {
     .addCommand(replayCommand())
     .addCommand(reportCommand())
     .addCommand(maxPodsCommand())
-    .addCommand(dnsCommand(localDnsDeps()));
+    .addCommand(dnsCommand(localDnsDeps()))
+    .addCommand(ledgerCommand());
 }
 
 /** `report nodes`, `dns plan`: how the operator typed the command, without `netledger`. */
