@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
+import { DynamoUsageHistory } from '#adapters/dynamodb/ledger-usage.ts';
+import { sampleUsage } from '#core/capacity/sample-usage.ts';
 import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
 import { CliError } from '#local/cli-error.ts';
 import { EventFileError, loadEventFiles } from '#local/event-files.ts';
@@ -94,6 +97,8 @@ export function replayCommand(io: Output = stdio): Command {
             if (!opts.json) pending.push(line);
           });
           const routes = localRoutes(ledger, scope, { catalog, notifier, settings }, ec2);
+          const network = new DynamoNetworkLedger(ledger.db, ledger.tableName);
+          const usage = new DynamoUsageHistory(ledger.db, ledger.tableName);
           const counts: Record<string, number> = {};
           for (const { file, event } of events) {
             const source = (event as { source?: unknown } | null)?.source;
@@ -106,6 +111,12 @@ export function replayCommand(io: Output = stdio): Command {
                   audit: [],
                 };
             counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
+            // Local mode has no schedule: a usage sample after each applied event, on the
+            // event's own clock, stands in for the sweep's, so forecasts work in replays too.
+            const at = eventTime(event);
+            if (outcome.status === 'applied' && at) {
+              await sampleUsage({ ledger: network, catalog, settings, usage, now: at });
+            }
             io.out(opts.json ? JSON.stringify({ file, ...outcome }) : summaryLine(outcome));
             for (const line of pending.splice(0)) io.out(line);
           }
@@ -121,6 +132,14 @@ export function replayCommand(io: Output = stdio): Command {
         }
       },
     );
+}
+
+/** When the event happened: CloudTrail's eventTime, else the envelope's time. */
+function eventTime(event: unknown): string | undefined {
+  const e = event as { time?: unknown; detail?: { eventTime?: unknown } } | null;
+  const raw = e?.detail?.eventTime ?? e?.time;
+  if (typeof raw !== 'string' || Number.isNaN(Date.parse(raw))) return undefined;
+  return new Date(raw).toISOString();
 }
 
 function summaryLine(o: EventOutcome): string {

@@ -1,6 +1,7 @@
 import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import { DynamoUsageHistory } from '#adapters/dynamodb/ledger-usage.ts';
 import { unavailableEc2 } from '#adapters/ec2/ec2-unavailable.ts';
 import { unavailableElbv2 } from '#adapters/elbv2/elbv2-unavailable.ts';
 import { ec2EventHandler } from '#app/ec2-handler.ts';
@@ -65,6 +66,7 @@ export function localRoutes(
       notifier: capacity.notifier,
       settings: capacity.settings,
       clock,
+      usage: new DynamoUsageHistory(ledger.db, ledger.tableName),
     },
     targets: capacity && targets,
   });

@@ -12,13 +12,25 @@ export const stdio: Output = {
 
 /** A terminal's classic width; tables are squeezed to it unless `--wide`. */
 export const TABLE_WIDTH = 100;
-/** A column never gets narrower than this, or its header, whichever is less. */
-const MIN_COLUMN = 6;
+/** A wrapping column never gets narrower than this. */
+const MIN_COLUMN = 8;
 
 export interface TableOptions {
   /** Every column at its natural width and full ARNs, however wide that makes the table. */
   readonly wide?: boolean;
   readonly maxWidth?: number;
+  /** Columns (by index) that may wrap to fit; the others keep their width. Default: all. */
+  readonly wrap?: readonly number[];
+}
+
+/** A cell across several columns, e.g. an alert's summary under its row. */
+export interface SpanCell {
+  readonly colSpan: number;
+  readonly content: string;
+}
+
+function isSpan(value: unknown): value is SpanCell {
+  return typeof value === 'object' && value !== null && 'colSpan' in value;
 }
 
 const ELB_ARN =
@@ -39,19 +51,23 @@ export function table(
   rows: ReadonlyArray<ReadonlyArray<unknown>>,
   options: TableOptions = {},
 ): string {
+  const text = (v: unknown) => {
+    const t = v === null || v === undefined ? '-' : String(v);
+    return options.wide ? t : shortArns(t);
+  };
   const cells = rows.map((row) =>
-    row.map((v) => {
-      const text = v === null || v === undefined ? '-' : String(v);
-      return options.wide ? text : shortArns(text);
-    }),
+    row.map((v) => (isSpan(v) ? { colSpan: v.colSpan, content: text(v.content) } : text(v))),
   );
-  const widths = options.wide ? undefined : fitWidths(head, cells, options.maxWidth ?? TABLE_WIDTH);
+  const plain = cells.filter((row) => !row.some(isSpan)) as string[][];
+  const widths = options.wide
+    ? undefined
+    : fitWidths(head, plain, options.maxWidth ?? TABLE_WIDTH, options.wrap);
   const t = new Table({
     head: [...head],
     style: { head: [], border: [] },
-    ...(widths ? { colWidths: widths, wordWrap: true, wrapOnWordBoundary: false } : {}),
+    ...(widths ? { colWidths: widths, wordWrap: true, wrapOnWordBoundary: true } : {}),
   });
-  for (const row of cells) t.push(row);
+  for (const row of cells) t.push(row as never);
   return t.toString();
 }
 
@@ -68,12 +84,16 @@ export function fitWidths(
   head: readonly string[],
   rows: ReadonlyArray<ReadonlyArray<string>>,
   max: number,
+  wrap?: readonly number[],
 ): number[] | undefined {
   const padding = 2;
   const widths = head.map(
     (h, i) => Math.max(lineWidth(h), ...rows.map((r) => lineWidth(r[i] ?? ''))) + padding,
   );
-  const floors = head.map((h) => Math.min(lineWidth(h), MIN_COLUMN) + padding);
+  // Ids and numbers keep their width; only the columns allowed to wrap give way.
+  const floors = head.map((_, i) =>
+    wrap && !wrap.includes(i) ? (widths[i] as number) : MIN_COLUMN + padding,
+  );
   const total = () => widths.reduce((a, b) => a + b, 0) + widths.length + 1;
   if (total() <= max) return undefined;
   while (total() > max) {

@@ -6,6 +6,7 @@ import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
 import { DynamoInstanceTypeCache } from '#adapters/dynamodb/ledger-instance-types.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import { DynamoUsageHistory } from '#adapters/dynamodb/ledger-usage.ts';
 import { Ec2InstanceTypeReader } from '#adapters/ec2/ec2-instance-types.ts';
 import { SdkEc2Reader } from '#adapters/ec2/ec2-reader.ts';
 import { createElbv2Reader } from '#adapters/elbv2/elbv2-reader.ts';
@@ -57,6 +58,7 @@ export function ec2HandlerDeps(config: Config, clients: AwsClients): Ec2HandlerD
       notifier: new SnsNotifier(clients.sns(), config.alertTopicArn),
       settings: config.capacity,
       clock: () => clock().toISOString(),
+      usage: new DynamoUsageHistory(clients.db, config.tableName),
     },
   };
 }
