@@ -166,7 +166,7 @@ function failureLine(error: unknown, failures: ParseFailure[], active: string): 
     }
     return usageLine(error, failures.at(-1));
   }
-  if (error instanceof CliError) return errorLine(active, error.what, error.hint);
+  if (error instanceof CliError) return errorLine(error.command ?? active, error.what, error.hint);
   if (KNOWN_ERRORS.some((known) => error instanceof known)) {
     return errorLine(active, (error as Error).message, hintFor(error as Error));
   }

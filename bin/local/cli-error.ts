@@ -9,6 +9,8 @@ export class CliError extends Error {
   constructor(
     readonly what: string,
     readonly hint: string,
+    /** The command as the line names it, when not the one that ran (`report bogus`). */
+    readonly command?: string,
   ) {
     super(`${what} (${hint})`);
   }
