@@ -1,5 +1,5 @@
 import type { EventStamp } from '#core/events/event-envelope.ts';
-import { outOfScope } from '#core/events/scope.ts';
+import { outOfScope, scopeProblem } from '#core/events/scope.ts';
 import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
 import type { AuditEntry, WriteOutcome } from '#core/network/network-ports.ts';
 import {
@@ -24,7 +24,11 @@ import type {
 
 export type ElbDeps = TargetReviewDeps;
 
-export type ElbEventOutcome = EventOutcome & { readonly review?: TargetReview };
+export type ElbEventOutcome = EventOutcome & {
+  readonly review?: TargetReview;
+  /** The parsed change, so what follows (DNS sync) never parses the event again. */
+  readonly change?: ElbChange;
+};
 
 const EVENT_NAME: Record<ElbChangeKind, string> = {
   'targets-registered': 'RegisterTargets',
@@ -73,7 +77,7 @@ export async function applyElbEvent(
 ): Promise<ElbEventOutcome> {
   const name = EVENT_NAME[change.kind];
   const stamp: EventStamp = { eventId: change.eventId, eventTime: change.eventTime };
-  const base = { eventId: change.eventId, name };
+  const base = { eventId: change.eventId, name, change };
   if (await deps.targets.hasProcessed(change.eventId)) {
     return { ...base, status: 'duplicate', reason: 'already applied', audit: [] };
   }
@@ -125,7 +129,7 @@ async function applyChange(
 ): Promise<Step> {
   switch (change.kind) {
     case 'load-balancer-created': {
-      const why = scopeProblem(deps, change.vpcId, change.tags);
+      const why = tagScopeProblem(deps, change.vpcId, change.tags);
       if (why) return { ignored: `load balancer ${change.arn}: ${why}` };
       const w = await deps.targets.putLoadBalancer(
         {
@@ -155,7 +159,7 @@ async function applyChange(
       };
     }
     case 'target-group-created': {
-      const why = scopeProblem(deps, change.vpcId, change.tags);
+      const why = tagScopeProblem(deps, change.vpcId, change.tags);
       if (why) {
         // Remembered, so later events for it are dropped without asking ELBv2 again.
         await deps.targets.ignoreTargetGroup(change.arn, why, stamp);
@@ -282,14 +286,13 @@ async function applyChange(
   }
 }
 
-function scopeProblem(deps: ElbDeps, vpcId: string | undefined, tags: Tags): string | undefined {
-  const cluster = clusterOf(tags);
-  const why = outOfScope(deps.scope, vpcId, cluster);
-  if (why) return why;
-  if (!cluster && deps.scope.clusters !== 'all') {
-    return 'belongs to no configured EKS cluster (no elbv2.k8s.aws/cluster tag)';
-  }
-  return undefined;
+function tagScopeProblem(deps: ElbDeps, vpcId: string | undefined, tags: Tags): string | undefined {
+  return scopeProblem(
+    deps.scope,
+    vpcId,
+    clusterOf(tags),
+    'belongs to no configured EKS cluster (no elbv2.k8s.aws/cluster tag)',
+  );
 }
 
 function resourceOf(arn: string): 'load-balancer' | 'target-group' | undefined {
