@@ -115,3 +115,22 @@ describe('netledger report --html', () => {
     expect(statSync(join(home, 'report.png')).size).toBeGreaterThan(10_000);
   }, 120_000);
 });
+
+describe('netledger report all on the same ledger', () => {
+  test('every table fits 100 columns, ARNs shortened to names; --wide keeps the full ARNs', async () => {
+    // Act
+    const narrow = await runCli(['report', 'all'], env);
+    const wide = await runCli(['report', 'all', '--wide'], env);
+
+    // Assess
+    expect(narrow.code).toBe(0);
+    const longest = Math.max(...narrow.stdout.split('\n').map((line) => line.length));
+    expect(longest).toBeLessThanOrEqual(100);
+    expect(narrow.stdout).toContain('k8s-default-echo-');
+    expect(narrow.stdout).not.toContain('arn:aws:elasticloadbalancing');
+    expect(narrow.stdout).toMatch(/~\d+ (hours|days)/); // the subnet forecast column
+    expect(wide.stdout).toContain(
+      'arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/k8s-default-echo-8d2e5f1a7c/6b1d3f5a7c9e2b40',
+    );
+  }, 120_000);
+});

@@ -6,8 +6,10 @@ import { readServerInfo, stopLedgerServer } from '#local/ledger-server.ts';
 import { runCli } from '#test/helpers/run-cli.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'netledger-server-'));
-// Long enough for the next command to start on a busy 2-core machine, short enough to wait out.
-const IDLE = 15;
+/** Long enough never to expire while a test runs its commands. */
+const IDLE = 600;
+/** Short enough to wait out, long enough to see the server right after the command. */
+const SHORT_IDLE = 5;
 const env = {
   NETLEDGER_HOME: home,
   NETLEDGER_LEDGER_IDLE_SECONDS: String(IDLE),
@@ -46,12 +48,14 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
 }
 
 describe('the local ledger server (kept between commands, stopped after idle)', () => {
-  test('commands share one server; it stops by itself after the idle timeout, Java included', async () => {
+  test('commands share one server, and `ledger stop` stops it, Java included', async () => {
     // Act
     const replay = await runCli(['replay', '--reset', 'events/samples/ec2/node-lifecycle'], env);
     const first = readServerInfo(home);
     const report = await runCli(['report', 'nodes', '--json'], env);
     const second = readServerInfo(home);
+    const running = processesOf(home).length;
+    const stop = await runCli(['ledger', 'stop'], env);
 
     // Assess
     expect(replay.code).toBe(0);
@@ -59,24 +63,32 @@ describe('the local ledger server (kept between commands, stopped after idle)', 
     expect(JSON.parse(report.stdout)).toHaveLength(2);
     expect(first?.pid).toBeGreaterThan(0);
     expect(second?.pid).toBe(first?.pid);
-    expect(processesOf(home).length).toBeGreaterThanOrEqual(2); // supervisor and Java
-    // Idle timeout plus the once-a-second check plus the stop itself.
-    expect(await until(() => processesOf(home).length === 0, (IDLE + 8) * 1000)).toBe(true);
+    expect(running).toBeGreaterThanOrEqual(2); // supervisor and Java
+    expect(stop.stdout.trim()).toBe('stopped');
+    expect(await until(() => processesOf(home).length === 0, 10_000)).toBe(true);
     expect(readServerInfo(home)).toBeUndefined();
   }, 120_000);
 
-  test('the data outlives the server: the next command starts a new one on the same ledger', async () => {
+  test('left alone, it stops by itself after the idle timeout; the data stays', async () => {
     // Act
-    const report = await runCli(['report', 'nodes', '--json'], env);
+    const report = await runCli(['report', 'nodes', '--json'], {
+      ...env,
+      NETLEDGER_LEDGER_IDLE_SECONDS: String(SHORT_IDLE),
+    });
+    const runningAfterCommand = processesOf(home).length;
 
     // Assess
     expect(report.code).toBe(0);
     expect(JSON.parse(report.stdout)).toHaveLength(2);
+    expect(runningAfterCommand).toBeGreaterThan(0);
+    // The idle timeout, the once-a-second check and the stop itself.
+    expect(await until(() => processesOf(home).length === 0, (SHORT_IDLE + 8) * 1000)).toBe(true);
+    expect(readServerInfo(home)).toBeUndefined();
   }, 60_000);
 
   test('a supervisor killed with SIGKILL takes Java with it', async () => {
     // Prepare
-    await runCli(['report', 'alerts'], { ...env, NETLEDGER_LEDGER_IDLE_SECONDS: '600' });
+    await runCli(['report', 'alerts'], env);
     const info = readServerInfo(home);
     expect(info).toBeDefined();
 
@@ -84,19 +96,6 @@ describe('the local ledger server (kept between commands, stopped after idle)', 
     process.kill(info?.pid as number, 'SIGKILL');
 
     // Assess
-    expect(await until(() => processesOf(home).length === 0, 10_000)).toBe(true);
-  }, 60_000);
-
-  test('`ledger stop` stops it at once', async () => {
-    // Prepare
-    await runCli(['report', 'alerts'], { ...env, NETLEDGER_LEDGER_IDLE_SECONDS: '600' });
-    expect(processesOf(home).length).toBeGreaterThan(0);
-
-    // Act
-    const stop = await runCli(['ledger', 'stop'], env);
-
-    // Assess
-    expect(stop.stdout.trim()).toBe('stopped');
     expect(await until(() => processesOf(home).length === 0, 10_000)).toBe(true);
   }, 60_000);
 });

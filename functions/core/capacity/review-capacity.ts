@@ -17,7 +17,7 @@ import {
 import type { ExhaustionForecast } from '#core/capacity/exhaustion-forecast.ts';
 import { InstanceTypeDataError } from '#core/capacity/instance-type.ts';
 import { evaluateNodeCapacity } from '#core/capacity/node-capacity.ts';
-import { forecastFor } from '#core/capacity/sample-usage.ts';
+import { forecastFor, GONE_STATES } from '#core/capacity/sample-usage.ts';
 import {
   evaluateSubnetExhaustion,
   evaluateSubnetFragmentation,
@@ -46,9 +46,6 @@ export interface CapacityReview {
   readonly alerts: readonly SettledAlert[];
   readonly skipped: readonly SkippedSubject[];
 }
-
-/** States in which a node runs no pods any more: its capacity alert has nothing left to say. */
-const GONE_STATES = new Set(['shutting-down', 'terminated']);
 
 /**
  * Re-evaluates the capacity alerts of the nodes and subnets an event touched: node pod

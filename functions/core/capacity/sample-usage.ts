@@ -13,6 +13,7 @@ import {
   type UsageSample,
 } from '#core/capacity/exhaustion-forecast.ts';
 import { InstanceTypeDataError } from '#core/capacity/instance-type.ts';
+import { UNKNOWN_CLUSTER } from '#core/events/scope.ts';
 import type { NetworkLedger } from '#core/network/network-ports.ts';
 
 /** One subject's usage now and where its trend leads: what the sweep publishes as metrics. */
@@ -33,7 +34,8 @@ export interface SampleUsageDeps {
   readonly now: string;
 }
 
-const GONE_STATES = new Set(['shutting-down', 'terminated']);
+/** States in which a node runs no pods any more. */
+export const GONE_STATES: ReadonlySet<string> = new Set(['shutting-down', 'terminated']);
 
 /** Since when samples count for the trend. */
 export function forecastSince(now: string): string {
@@ -93,7 +95,7 @@ export async function sampleUsage(deps: SampleUsageDeps): Promise<UsageGauge[]> 
       limits,
       clusterSettings(deps.settings.clusters, node.cluster),
     );
-    const key = `${node.cluster ?? 'unknown'}/${node.instanceType}`;
+    const key = `${node.cluster ?? UNKNOWN_CLUSTER}/${node.instanceType}`;
     const group = groups.get(key) ?? { used: 0, capacity: 0 };
     groups.set(key, {
       used: group.used + capacity.slotsInUse,
