@@ -1,3 +1,4 @@
+import type { InstanceTypeReader } from '#core/capacity/capacity-ports.ts';
 import type { EniFacts, InstanceFacts, SubnetFacts } from '#core/network/network.ts';
 import type { Ec2Reader, VpcScope } from '#core/network/network-ports.ts';
 
@@ -7,10 +8,12 @@ import type { Ec2Reader, VpcScope } from '#core/network/network-ports.ts';
  * describe per event", and `failNext` fails the next call as the SDK does once its retries
  * run out.
  */
-export class MemoryEc2 implements Ec2Reader {
+export class MemoryEc2 implements Ec2Reader, InstanceTypeReader {
   readonly instances = new Map<string, InstanceFacts>();
   readonly enis = new Map<string, EniFacts>();
   readonly subnets = new Map<string, SubnetFacts>();
+  /** Raw `InstanceTypeInfo` documents by type, as DescribeInstanceTypes returns them. */
+  readonly instanceTypes = new Map<string, unknown>();
   readonly calls: string[] = [];
   failNext: Error | undefined;
 
@@ -21,6 +24,10 @@ export class MemoryEc2 implements Ec2Reader {
   async describeNetworkInterface(id: string) {
     this.record(`DescribeNetworkInterfaces ${id}`);
     return this.enis.get(id);
+  }
+  async describe(instanceType: string) {
+    this.record(`DescribeInstanceTypes ${instanceType}`);
+    return this.instanceTypes.get(instanceType);
   }
   async describeSubnet(id: string) {
     this.record(`DescribeSubnets ${id}`);
