@@ -1,5 +1,7 @@
 import { compareText, MemoryEventLog, notNewerThan } from '#adapters/memory/memory-event-log.ts';
-import { compareStamps, type EventStamp } from '#core/events/event-envelope.ts';
+import type { EventStamp } from '#core/events/event-envelope.ts';
+import { type AddressClaim, holderOf } from '#core/network/address-holder.ts';
+import { eniFiling, keepsNodeAfterDetach } from '#core/network/eni-filing.ts';
 import type {
   AddressFacts,
   EniAttachment,
@@ -144,13 +146,12 @@ export class MemoryNetworkLedger implements NetworkLedger {
         primaryIp: facts.primaryIp,
       }),
     });
-    const attachment = facts.attachment?.instanceId ? facts.attachment : undefined;
-    const owner = attachment?.instanceId ?? entry.instanceId;
-    if (attachment) {
-      await this.setEniAttachment(facts.eniId, attachment, stamp);
-    } else if (owner && !eni.attachment) {
-      // Not attached yet: file it under the node it was made for.
-      eni.instanceId = owner;
+    const filing = eniFiling(facts.attachment, entry.instanceId);
+    if (filing.by === 'attachment') {
+      await this.setEniAttachment(facts.eniId, filing.attachment, stamp);
+    } else if (filing.by === 'made-for' && !eni.attachment) {
+      // Unless an attachment is already known: a newer attach event won.
+      eni.instanceId = filing.instanceId;
     }
     await this.assignAddresses(toEni(eni), entry.addresses, stamp);
     return 'applied';
@@ -172,8 +173,7 @@ export class MemoryNetworkLedger implements NetworkLedger {
     } else {
       delete eni.attachment;
       delete eni.findableBy;
-      // A CNI ENI stays filed under the node it was made for.
-      if ((eni.kind ?? 'other') !== 'vpc-cni') delete eni.instanceId;
+      if (!keepsNodeAfterDetach(eni.kind ?? 'other')) delete eni.instanceId;
     }
     // Addresses follow their ENI's node.
     for (const a of this.#addressesOf(eniId)) {
@@ -276,22 +276,15 @@ export class MemoryNetworkLedger implements NetworkLedger {
   }
 
   async holderOf(vpcId: string, address: string): Promise<AddressRecord | undefined> {
-    // Two live ENIs can claim one address while the older release is still in CloudTrail's
-    // pipeline: the newest assignment is the one that holds it.
-    let holder: { record: AddressRecord; eni: EniItem } | undefined;
+    const claims: AddressClaim[] = [];
     for (const [eniId, byAddress] of this.#addresses) {
       const item = byAddress.get(address);
+      // Like the ledger's lookup index: only assigned addresses are found by VPC and address.
       if (!item?.assigned || item.vpcId !== vpcId) continue;
       const eni = this.#enis.get(eniId);
-      if (!eni || eni.deleted) continue;
-      const record = toAddress(item);
-      if (!holder || compareStamps(record.stamp, holder.record.stamp) > 0) holder = { record, eni };
+      claims.push({ address: toAddress(item), assigned: true, eni: eni ? toEni(eni) : undefined });
     }
-    if (!holder) return undefined;
-    // A detached ENI still files under the node it was made for; nobody holds its addresses.
-    const { instanceId: _filedUnder, ...rest } = holder.record;
-    const attachedTo = holder.eni.attachment?.instanceId;
-    return attachedTo ? { ...rest, instanceId: attachedTo } : rest;
+    return holderOf(claims);
   }
 
   #node(instanceId: string): Mutable<NodeRecord> {

@@ -32,7 +32,7 @@ interface Case {
   readonly status: 'applied' | 'duplicate' | 'stale' | 'ignored';
   readonly reason?: RegExp;
   /** What the ledger holds afterwards, read back by `read`. */
-  readonly then?: (w: World) => Promise<unknown>;
+  readonly read?: (w: World) => Promise<unknown>;
   readonly expected?: unknown;
 }
 
@@ -47,7 +47,7 @@ const cases: Case[] = [
     when: lbCreated(1),
     status: 'applied',
     reason: /created network LB/,
-    then: async (w) => {
+    read: async (w) => {
       const lb = await w.targets.getLoadBalancer(LB);
       return [lb?.name, lb?.cluster, lb?.stack];
     },
@@ -58,7 +58,7 @@ const cases: Case[] = [
     when: lbCreated(1, { tags: { 'elbv2.k8s.aws/cluster': 'other' } }),
     status: 'ignored',
     reason: /cluster other is not configured/,
-    then: (w) => w.targets.listLoadBalancers(),
+    read: (w) => w.targets.listLoadBalancers(),
     expected: [],
   },
   {
@@ -78,7 +78,7 @@ const cases: Case[] = [
     when: { ...meta(2), kind: 'load-balancer-deleted', arn: LB },
     status: 'applied',
     reason: /tombstone kept/,
-    then: async (w) =>
+    read: async (w) =>
       w.targets.putLoadBalancer({ ...lbCreatedFacts() }, { eventTime: time(1), eventId: 'late' }),
     expected: 'stale',
   },
@@ -87,7 +87,7 @@ const cases: Case[] = [
     when: tgCreated(1, { tags: { 'elbv2.k8s.aws/cluster': 'other' } }),
     status: 'ignored',
     reason: /target group .*cluster other is not configured/,
-    then: async (w) => (await w.targets.getTargetGroup(TG))?.ignoredReason,
+    read: async (w) => (await w.targets.getTargetGroup(TG))?.ignoredReason,
     expected: 'cluster other is not configured (CLUSTERS=c1)',
   },
   {
@@ -95,7 +95,7 @@ const cases: Case[] = [
     given: [tgCreated(1, { tags: { 'elbv2.k8s.aws/cluster': 'other' } })],
     when: registered(2, '10.0.0.20'),
     status: 'ignored',
-    then: async (w) => w.elbv2.calls,
+    read: async (w) => w.elbv2.calls,
     expected: [],
   },
   {
@@ -105,7 +105,7 @@ const cases: Case[] = [
     when: registered(3, '10.0.0.20'),
     status: 'applied',
     reason: /registered 1 /,
-    then: targetLines,
+    read: targetLines,
     expected: [`10.0.0.20:80 ${NODE} eni-a`],
   },
   {
@@ -116,7 +116,7 @@ const cases: Case[] = [
     when: registered(3, '10.0.0.20'),
     status: 'applied',
     reason: /read from ELBv2/,
-    then: async (w) => [await targetLines(w), w.elbv2.describeCalls()],
+    read: async (w) => [await targetLines(w), w.elbv2.describeCalls()],
     expected: [['10.0.0.20:80 - -'], [`DescribeTargetGroups ${TG}`]],
   },
   {
@@ -130,7 +130,7 @@ const cases: Case[] = [
     given: [tgCreated(1), delaySet(2, 60), registered(5, '10.0.0.20')],
     when: deregistered(4, '10.0.0.20'),
     status: 'stale',
-    then: targetLines,
+    read: targetLines,
     expected: ['10.0.0.20:80 - -'],
   },
   {
@@ -139,7 +139,7 @@ const cases: Case[] = [
     when: deregistered(4, '10.0.0.20'),
     status: 'applied',
     reason: /deregistered 1 /,
-    then: targetLines,
+    read: targetLines,
     expected: ['10.0.0.21:80 - -'],
   },
   {
@@ -148,7 +148,7 @@ const cases: Case[] = [
     when: delaySet(2, 120),
     status: 'applied',
     reason: /attributes set \(delay 120 s by alice/,
-    then: async (w) => {
+    read: async (w) => {
       const tg = await w.targets.getTargetGroup(TG);
       return [tg?.attributes[DELAY], tg?.lastDelayChange?.by];
     },
@@ -159,7 +159,7 @@ const cases: Case[] = [
     given: [tgCreated(1)],
     when: delaySet(2, 300),
     status: 'applied',
-    then: async (w) => w.notifier.sent.map((n) => [n.kind, n.type]),
+    read: async (w) => w.notifier.sent.map((n) => [n.kind, n.type]),
     expected: [['deregistration-delay-drift', 'open']],
   },
   {
@@ -167,7 +167,7 @@ const cases: Case[] = [
     given: [tgCreated(1)],
     when: { ...meta(2), kind: 'tags-removed', arns: [TG], keys: ['service.k8s.aws/stack'] },
     status: 'applied',
-    then: async (w) => {
+    read: async (w) => {
       const tg = await w.targets.getTargetGroup(TG);
       return [tg?.tags, tg?.stack];
     },
@@ -185,7 +185,7 @@ const cases: Case[] = [
     when: { ...meta(4), kind: 'target-group-deleted', arn: TG },
     status: 'applied',
     reason: /deleted TG/,
-    then: async (w) => [await targetLines(w), (await w.targets.getTargetGroup(TG))?.deleted],
+    read: async (w) => [await targetLines(w), (await w.targets.getTargetGroup(TG))?.deleted],
     expected: [[], true],
   },
 ];
@@ -217,7 +217,7 @@ describe('applyElbEvent', () => {
     // Assess
     expect(outcome.status).toBe(c.status);
     if (c.reason) expect(outcome.reason).toMatch(c.reason);
-    if (c.then) expect(await c.then(w)).toEqual(c.expected);
+    if (c.read) expect(await c.read(w)).toEqual(c.expected);
   });
 
   test('registering an IP that no ENI holds opens a stale-target alert at once', async () => {

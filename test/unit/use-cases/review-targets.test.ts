@@ -52,24 +52,24 @@ async function registeredOnNodeA(w: World, attributes: Record<string, string> = 
 interface Case {
   readonly name: string;
   /** What happens in the IP ledger after the registration. */
-  readonly then: (w: World) => Promise<unknown>;
+  readonly ipLedger: (w: World) => Promise<unknown>;
   readonly sent: readonly (readonly string[])[];
 }
 
 const cases: Case[] = [
   {
     name: 'a target whose IP is still on the node it was registered on is not stale',
-    then: async () => undefined,
+    ipLedger: async () => undefined,
     sent: [],
   },
   {
     name: 'a target whose IP moved to another node is stale, critical',
-    then: (w) => w.holdIps(NODE_B, 'eni-b', [IP], 5),
+    ipLedger: (w) => w.holdIps(NODE_B, 'eni-b', [IP], 5),
     sent: [['stale-target', 'open', 'critical']],
   },
   {
     name: 'a target whose IP is on no ENI any more is stale, warning',
-    then: async (w) => {
+    ipLedger: async (w) => {
       const eni = await w.network.getEni('eni-a');
       if (eni) await w.network.unassignAddresses(eni, [IP], at(5));
     },
@@ -77,17 +77,17 @@ const cases: Case[] = [
   },
   {
     name: 'a target whose ENI was deleted is stale',
-    then: (w) => w.network.deleteEni('eni-a', at(5)),
+    ipLedger: (w) => w.network.deleteEni('eni-a', at(5)),
     sent: [['stale-target', 'open', 'warning']],
   },
   {
     name: 'a target whose ENI was detached from the node is stale',
-    then: (w) => w.network.setEniAttachment('eni-a', undefined, at(5)),
+    ipLedger: (w) => w.network.setEniAttachment('eni-a', undefined, at(5)),
     sent: [['stale-target', 'open', 'warning']],
   },
   {
     name: 'a release older than the registration-time holder changes nothing',
-    then: async (w) => {
+    ipLedger: async (w) => {
       const eni = await w.network.getEni('eni-a');
       if (eni) await w.network.unassignAddresses(eni, [IP], at(0));
     },
@@ -100,7 +100,7 @@ describe('reviewTargetGroup: stale targets', () => {
     // Prepare
     const w = targetWorld();
     await registeredOnNodeA(w);
-    await c.then(w);
+    await c.ipLedger(w);
 
     // Act
     const review = await reviewTargetGroup(TG, w.deps, time(10));
