@@ -9,12 +9,13 @@
  */
 import { parseArgs } from 'node:util';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { runBundleBench } from './bundles.ts';
 import { runDnsBench } from './dns-plan.ts';
 import { runEventCost } from './event-cost.ts';
 import { atLeast, atMost, type Metric, medianOf, printTable, writeResults } from './metrics.ts';
 import { runSweepScale, type SweepScaleResult } from './sweep-scale.ts';
 
-const PARTS = ['events', 'sweep', 'dns'] as const;
+const PARTS = ['events', 'sweep', 'bundles', 'dns'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -97,6 +98,27 @@ if (only.has('events') || only.has('sweep')) {
     }
   } finally {
     await db.stop();
+  }
+}
+
+if (only.has('bundles')) {
+  log(`function bundles, import timed ${runs} time(s) each`);
+  for (const b of await runBundleBench(runs)) {
+    metrics.push(
+      {
+        name: `bundle ${b.name}: size unzipped`,
+        unit: 'MB',
+        value: round(b.bytes / 1e6),
+        goal: atMost(1.2),
+      },
+      {
+        name: `bundle ${b.name}: import in a fresh Node`,
+        unit: 'ms',
+        value: round(median(b.importMs)),
+        goal: atMost(150),
+      },
+    );
+    log(`bundle ${b.name}: ${b.top.map(([p, n]) => `${p} ${Math.round(n / 1000)} KB`).join(', ')}`);
   }
 }
 

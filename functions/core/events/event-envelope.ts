@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Why an input was not applied; one line, fit for a log and the CLI. */
 export interface Ignored {
