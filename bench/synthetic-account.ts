@@ -47,6 +47,12 @@ export interface SyntheticAccount {
   readonly elbv2: ElasticLoadBalancingV2Client;
   readonly sns: SNSClient;
   readonly size: AccountSize;
+  /** What the fakes serve, as the SDK shapes them. */
+  readonly raw: {
+    readonly instances: readonly Instance[];
+    readonly enis: readonly NetworkInterface[];
+    readonly subnets: readonly Subnet[];
+  };
   /** Calls made so far, by command name. */
   calls(): Record<string, number>;
   /** The least calls that read this account: pages at the APIs' maximum page sizes. */
@@ -336,6 +342,7 @@ export function syntheticAccount(nodes: number): SyntheticAccount {
     elbv2,
     sns,
     size,
+    raw: { instances, enis, subnets },
     calls: () => ({ ...counts }),
     pagingMinimum: () => ({
       DescribeInstances: pages(instances.length, EC2_PAGE),
