@@ -9,7 +9,6 @@ import { loadConfig } from '#shared/config.ts';
 import {
   type CfnResource,
   type CfnTemplate,
-  evaluateCondition,
   type PackagedService,
   PROJECT_ROOT,
   packageOnce,
@@ -104,6 +103,12 @@ function allStatements(template: CfnTemplate): Json[] {
     ([, r]) => (r.Properties as Json).PolicyDocument.Statement as Json[],
   );
   return [...own, ...attached];
+}
+
+/** The statements infra/optional-permissions.cjs adds while DNS sync and remediation are on. */
+async function optionalStatements(): Promise<Json[]> {
+  const optional = (await readJson('infra/optional-permissions.json')).Resources as Json;
+  return Object.values(optional).flatMap((r: Json) => r.Properties.PolicyDocument.Statement);
 }
 
 const actionsOf = (statements: readonly Json[]): string[] =>
@@ -551,16 +556,10 @@ describe('the function environments', () => {
     ])('$policy exists once its feature is on, and not by default', ({ policy, action }) => {
       // Prepare
       const resource = printed.resources.Resources[policy];
-      const packaged = template.Resources[policy] as Json;
-      // Act
-      const onByParams = evaluateCondition(conditions, { Condition: resource.Condition });
-      const onByDefault = evaluateCondition(template.Conditions ?? {}, {
-        Condition: packaged.Condition,
-      });
-      // Assess
+      // Assess: decided at package time, so no condition ships with it.
       expect(actionsOf(resource.Properties.PolicyDocument.Statement)).toContain(action);
-      expect(onByParams).toBe(true);
-      expect(onByDefault).toBe(false);
+      expect(resource.Condition).toBeUndefined();
+      expect(template.Resources[policy]).toBeUndefined();
     });
   });
 });
@@ -569,8 +568,8 @@ describe('the permissions', () => {
   test('every AWS SDK command under functions/ is allowed to the functions', async () => {
     // Prepare
     const called = await actionsCalledByFunctions();
-    // Act
-    const allowed = actionsOf(allStatements(template));
+    // Act: with DNS sync and remediation on (package-deploy.test.ts packages that too)
+    const allowed = actionsOf([...allStatements(template), ...(await optionalStatements())]);
     // Assess
     expect(called.size).toBeGreaterThan(0);
     for (const [action, file] of called) expect(allowed, `${action} (${file})`).toContain(action);
@@ -582,7 +581,11 @@ describe('the permissions', () => {
     const services = /^(ec2|elasticloadbalancing|route53|sns):/;
     const called = [...(await actionsCalledByFunctions()).keys()].filter((a) => services.test(a));
     // Act
-    const granted = new Set(actionsOf(allStatements(template)).filter((a) => services.test(a)));
+    const granted = new Set(
+      actionsOf([...allStatements(template), ...(await optionalStatements())]).filter((a) =>
+        services.test(a),
+      ),
+    );
     // Assess
     expect([...granted].sort()).toEqual([...new Set([...called, ...announced])].sort());
   });
@@ -594,21 +597,16 @@ describe('the permissions', () => {
         (p) => p.PolicyDocument.Statement as Json[],
       ),
     );
-    const conditionOf = Object.fromEntries(
-      attachedPolicies(template).map(([id, r]) => [id, (r as Json).Condition]),
-    );
     // Assess
     expect(own.filter((a) => a.startsWith('route53:'))).toEqual([]);
     expect(own).not.toContain('elasticloadbalancing:ModifyTargetGroupAttributes');
-    expect(conditionOf).toEqual({
-      DnsSyncPolicy: 'DnsSyncEnabled',
-      DriftRemediationPolicy: 'DriftRemediationEnabled',
-    });
+    expect(attachedPolicies(template)).toEqual([]);
   });
 
-  test('Route53 access is limited to hosted zones and changes, and writes to the record types netledger owns', () => {
+  test('Route53 access is limited to hosted zones and changes, and writes to the record types netledger owns', async () => {
     // Act
-    const statements = (props(template, 'DnsSyncPolicy').PolicyDocument.Statement as Json[]).map(
+    const optional = (await readJson('infra/optional-permissions.json')).Resources;
+    const statements = (optional.DnsSyncPolicy.Properties.PolicyDocument.Statement as Json[]).map(
       (s) => ({ ...s, arn: JSON.stringify(s.Resource) }),
     );
     const change = statements.find((s) => s.Action === 'route53:ChangeResourceRecordSets');
@@ -627,9 +625,10 @@ describe('the permissions', () => {
     ).toEqual([...DNS_RECORD_TYPES, 'TXT'].sort());
   });
 
-  test('remediation may modify only target groups the AWS Load Balancer Controller tags', () => {
+  test('remediation may modify only target groups the AWS Load Balancer Controller tags', async () => {
     // Act
-    const [statement, ...others] = props(template, 'DriftRemediationPolicy').PolicyDocument
+    const optional = (await readJson('infra/optional-permissions.json')).Resources;
+    const [statement, ...others] = optional.DriftRemediationPolicy.Properties.PolicyDocument
       .Statement as Json[];
     // Assess
     expect(others).toEqual([]);
