@@ -2,10 +2,13 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DNS_RECORD_TYPES } from '#core/dns/dns-record.ts';
+import { actionsCalledBy } from '#test/helpers/bundle-calls.ts';
 import {
   type PackagedService,
   PROJECT_ROOT,
   packageService,
+  TEST_PARAMS,
   TEST_STAGE,
 } from '#test/helpers/package-once.ts';
 
@@ -167,5 +170,166 @@ describe("the packaged stack deployed into moto's CloudFormation", () => {
       expect(f.handler).toMatch(/^functions\/[a-z-]+\.handler$/);
       expect(Object.keys(account.roles)).toContain(f.role);
     }
+    const roles = Object.values(functions).map((f) => f.role);
+    expect(new Set(roles).size).toBe(roles.length);
   });
+});
+
+const FUNCTIONS = [
+  { key: 'instanceState', id: 'InstanceState', entry: 'functions/instance-state.ts' },
+  { key: 'eniActivity', id: 'EniActivity', entry: 'functions/eni-activity.ts' },
+  { key: 'elbActivity', id: 'ElbActivity', entry: 'functions/elb-activity.ts' },
+  { key: 'sweep', id: 'Sweep', entry: 'functions/sweep.ts' },
+  { key: 'notify', id: 'Notify', entry: 'functions/notify.ts' },
+] as const;
+
+/** What any function needs to run: its log stream, X-Ray, its on-failure queue. */
+const RUNTIME_ACTIONS = [
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'sqs:SendMessage',
+];
+
+/** Actions a call implies: the AWS managed keys behind the encrypted topic and parameter. */
+const IMPLIED: Readonly<Record<string, readonly string[]>> = {
+  'sns:Publish': ['kms:GenerateDataKey', 'kms:Decrypt'],
+  'ssm:GetParameter': ['kms:Decrypt'],
+};
+
+/** Actions granted only while their feature is on. */
+const OPTIONAL = /^(route53:|elasticloadbalancing:ModifyTargetGroupAttributes$)/;
+
+async function updateTemplate(pkg: PackagedService | undefined): Promise<Json> {
+  return JSON.parse(await readFile(join(pkg?.dir ?? '', TEMPLATES[1] ?? ''), 'utf8'));
+}
+
+function roleOf(template: Json, id: string): { roleId: string; statements: Json[] } {
+  const role = template.Resources[`${id}LambdaFunction`].Properties.Role;
+  const roleId = /^\$\{(\w+)\.Arn\}$/.exec(role?.['Fn::Sub'] ?? '')?.[1] ?? '';
+  const resource = template.Resources[roleId];
+  expect(resource?.Type, `${id}'s role ${JSON.stringify(role)}`).toBe('AWS::IAM::Role');
+  const statements = resource.Properties.Policies.flatMap((p: Json) => p.PolicyDocument.Statement);
+  return { roleId, statements };
+}
+
+const actionsIn = (statements: readonly Json[]): string[] =>
+  statements.flatMap((s) => [s.Action].flat() as string[]);
+
+function expectedActions(called: readonly string[]): string[] {
+  const implied = called.flatMap((a) => IMPLIED[a] ?? []);
+  return [...new Set([...called, ...implied, ...RUNTIME_ACTIONS])].sort();
+}
+
+describe('least privilege: one role per function, only the calls its bundle makes', () => {
+  const templates: Record<'defaults' | 'featuresOn', Json> = { defaults: {}, featuresOn: {} };
+  const called = new Map<string, string[]>();
+
+  beforeAll(async () => {
+    templates.defaults = await updateTemplate(packages.defaults);
+    templates.featuresOn = await updateTemplate(packages.featuresOn);
+    for (const f of FUNCTIONS) called.set(f.key, await actionsCalledBy(f.entry));
+  }, 60_000);
+
+  test.each(['defaults', 'featuresOn'] as const)(
+    'with the %s params every function has a role of its own and there is no other',
+    (which) => {
+      const template = templates[which];
+      const roleIds = FUNCTIONS.map((f) => roleOf(template, f.id).roleId);
+      const iam = Object.entries(template.Resources as Record<string, Json>)
+        .filter(([, r]) => r.Type.startsWith('AWS::IAM::'))
+        .map(([id]) => id);
+      expect(new Set(roleIds).size).toBe(FUNCTIONS.length);
+      expect(iam.sort()).toEqual([...roleIds].sort());
+    },
+  );
+
+  test.each(
+    FUNCTIONS.flatMap((f) => [
+      { ...f, which: 'featuresOn' as const },
+      { ...f, which: 'defaults' as const },
+    ]),
+  )('$key ($which): granted actions are exactly what its bundle calls', ({ key, id, which }) => {
+    // Prepare: with a feature off, its optional actions must not be granted at all.
+    const calls = (called.get(key) ?? []).filter(
+      (a) => which === 'featuresOn' || !OPTIONAL.test(a),
+    );
+    // Act
+    const granted = [...new Set(actionsIn(roleOf(templates[which], id).statements))].sort();
+    // Assess
+    expect(calls.length).toBeGreaterThan(0);
+    expect(granted).toEqual(expectedActions(calls));
+  });
+
+  test("the bundles differ: no function is granted another function's calls", () => {
+    expect(called.get('notify')).toEqual(['ssm:GetParameter']);
+    expect(called.get('instanceState')?.some((a) => a.startsWith('route53:'))).toBe(false);
+    expect(called.get('elbActivity')?.some((a) => a.startsWith('ec2:'))).toBe(false);
+    expect(called.get('sweep')).toContain('route53:ChangeResourceRecordSets');
+  });
+
+  test('no action anywhere is a wildcard', () => {
+    for (const template of Object.values(templates)) {
+      for (const f of FUNCTIONS) {
+        for (const action of actionsIn(roleOf(template, f.id).statements)) {
+          expect(action, f.key).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+        }
+      }
+    }
+  });
+
+  test('Route53 is granted on the configured zones only, for the record types netledger owns', () => {
+    for (const f of FUNCTIONS) {
+      const route53 = roleOf(templates.featuresOn, f.id).statements.filter((s: Json) =>
+        actionsIn([s]).some((a) => a.startsWith('route53:')),
+      );
+      for (const s of route53) {
+        expect(
+          (s.Resource as Json[]).map((r) =>
+            JSON.stringify(r).replace(/.*hostedzone\/(\w+).*/, '$1'),
+          ),
+        ).toEqual(['Z0123456789ABC', 'Z0987654321XYZ']);
+        if (s.Action === 'route53:ChangeResourceRecordSets') {
+          const types =
+            s.Condition['ForAllValues:StringEquals']['route53:ChangeResourceRecordSetsRecordTypes'];
+          expect([...types].sort()).toEqual([...DNS_RECORD_TYPES, 'TXT'].sort());
+        }
+      }
+    }
+  });
+
+  test('ModifyTargetGroupAttributes only on target groups the controller tagged for a cluster in scope', () => {
+    const statements = FUNCTIONS.flatMap(
+      (f) => roleOf(templates.featuresOn, f.id).statements,
+    ).filter((s: Json) => s.Action === 'elasticloadbalancing:ModifyTargetGroupAttributes');
+    expect(statements.length).toBeGreaterThan(0);
+    for (const s of statements) {
+      expect(JSON.stringify(s.Resource)).toContain(':targetgroup/*/*');
+      expect(s.Condition).toEqual({
+        StringEquals: { 'aws:ResourceTag/elbv2.k8s.aws/cluster': TEST_PARAMS.clusters.split(',') },
+      });
+    }
+  });
+
+  test.each(FUNCTIONS)(
+    '$key writes only to its own logs and dead-letter queue, the table and the topic',
+    ({ id }) => {
+      const resourceOf = (action: string) =>
+        roleOf(templates.featuresOn, id)
+          .statements.filter((s: Json) => actionsIn([s]).includes(action))
+          .map((s: Json) => s.Resource);
+      expect(resourceOf('logs:PutLogEvents')).toEqual([{ 'Fn::GetAtt': [`${id}LogGroup`, 'Arn'] }]);
+      expect(resourceOf('sqs:SendMessage')).toEqual([
+        { 'Fn::GetAtt': [`${id}DeadLetterQueue`, 'Arn'] },
+      ]);
+      for (const r of resourceOf('dynamodb:PutItem')) {
+        expect(r[0]).toEqual({ 'Fn::GetAtt': ['LedgerTable', 'Arn'] });
+      }
+      for (const r of resourceOf('sns:Publish')) expect(r).toEqual({ Ref: 'AlertTopic' });
+      for (const r of resourceOf('ssm:GetParameter')) {
+        expect(JSON.stringify(r)).toContain(':parameter/netledger/slack-webhook-url');
+      }
+    },
+  );
 });
