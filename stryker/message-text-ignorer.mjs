@@ -4,7 +4,8 @@
 // about a decision, and asserting every message verbatim would make the tests brittle.
 // So a string or template literal is left unmutated (reported as Ignored, outside the
 // score) when it is message text:
-// - an argument of `new SomethingError(...)` (any literal there is message text), or
+// - an argument of `new SomethingError(...)` or of a log call such as `deps.log?.('...')`
+//   or `logger.warn('...')` (any literal there is message text), or
 // - prose (a template literal, or a string with a space in it) that flows into the
 //   argument of `ignored(...)` or a `message` / `reason` / `detail` / `note` /
 //   `description` / `ignored` property, through `+`, `${}`, `?:`, `||`, `??`, arrays
@@ -16,6 +17,7 @@ import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 const MESSAGE_KEYS = new Set(['message', 'reason', 'detail', 'note', 'description', 'ignored']);
 const MESSAGE_CALLS = new Set(['ignored']);
 const TEXT_METHODS = new Set(['join', 'filter', 'replace', 'slice', 'trim']);
+const LOG_METHODS = new Set(['log', 'debug', 'info', 'warn', 'error']);
 
 function isProse(node) {
   if (node.type === 'TemplateLiteral') return true;
@@ -38,13 +40,18 @@ function sinkOf(path) {
     const node = parent.node;
     if (isErrorConstructor(node))
       return node.arguments.includes(current.node) ? 'error' : undefined;
-    if (node.type === 'CallExpression') {
+    if (node.type === 'CallExpression' || node.type === 'OptionalCallExpression') {
       if (node.callee.type === 'Identifier' && MESSAGE_CALLS.has(node.callee.name)) return 'log';
-      const isTextMethod =
-        node.callee.type === 'MemberExpression' &&
-        node.callee.property.type === 'Identifier' &&
-        TEXT_METHODS.has(node.callee.property.name);
-      if (!isTextMethod) return undefined;
+      const method =
+        (node.callee.type === 'MemberExpression' ||
+          node.callee.type === 'OptionalMemberExpression') &&
+        node.callee.property.type === 'Identifier'
+          ? node.callee.property.name
+          : undefined;
+      if (method !== undefined && LOG_METHODS.has(method)) {
+        return node.arguments.includes(current.node) ? 'error' : undefined;
+      }
+      if (method === undefined || !TEXT_METHODS.has(method)) return undefined;
     } else if (node.type === 'ObjectProperty') {
       const key = node.key.type === 'Identifier' ? node.key.name : node.key.value;
       return node.value === current.node && MESSAGE_KEYS.has(key) ? 'log' : undefined;
@@ -72,7 +79,7 @@ export const strykerPlugins = [
       if (!path.isStringLiteral() && !path.isTemplateLiteral()) return undefined;
       // Inside a template literal the outer literal decides; do not re-judge its parts.
       const sink = sinkOf(path);
-      if (sink === 'error') return 'text of an error message';
+      if (sink === 'error') return 'text of an error or log message';
       if (sink === 'log' && isProse(path.node)) return 'text of a log or skip message';
       return undefined;
     },

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 const file = process.argv[2] ?? 'reports/mutation/mutation.json';
 const report = JSON.parse(readFileSync(file, 'utf8'));
 const DETECTED = new Set(['Killed', 'Timeout']);
-const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
 const rows = new Map();
 const count = (key, status) => {

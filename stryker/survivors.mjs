@@ -12,6 +12,8 @@ for (const [path, { source, mutants }] of Object.entries(report.files)) {
     const line = m.location.start.line;
     const replacement = JSON.stringify(m.replacement ?? '').slice(0, 70);
     const code = (lines[line - 1] ?? '').trim().slice(0, 90);
-    console.log(`${path.split('/').pop()}:${line} ${m.status} ${m.mutatorName} ${replacement} | ${code}`);
+    console.log(
+      `${path.split('/').pop()}:${line} ${m.status} ${m.mutatorName} ${replacement} | ${code}`,
+    );
   }
 }
