@@ -16,6 +16,10 @@ export default {
   tsconfigFile: 'stryker-skips-tsconfig-rewriting.json',
   // The machine has 2 cores shared with others; override with --concurrency.
   concurrency: 1,
+  // A static mutant (a module-level constant such as a lookup table) is active from import
+  // on, so per-test coverage cannot narrow it: each one reruns the whole unit suite (~40 s
+  // here), 435 of them about 5 hours. They are reported as Ignored, outside the score.
+  ignoreStatic: true,
   incremental: true,
   incrementalFile: 'reports/mutation/stryker-incremental.json',
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],

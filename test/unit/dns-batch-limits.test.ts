@@ -121,10 +121,11 @@ describe('zones', () => {
       group('b2', [aliasCreate('b2')], 'ZB'),
     ];
     const result = batchChangeGroups(groups, limits);
+    // Which requests go first is the packer's business; what each holds is the decision.
     expect(
-      result.batches.map((b) => `${b.zoneId}:${b.groups.map((g) => g.hostname)}`),
+      result.batches.map((b) => `${b.zoneId}:${b.groups.map((g) => g.hostname)}`).sort(),
     ).toStrictEqual(['ZA:a1,a2', 'ZA:a3', 'ZB:b1,b2']);
-    expect(sizes(groups, limits)).toStrictEqual([2, 1, 2]);
+    expect(sizes(groups, limits).sort()).toStrictEqual([1, 2, 2]);
   });
 });
 
