@@ -99,6 +99,7 @@ export function replayCommand(io: Output = stdio): Command {
           const routes = localRoutes(ledger, scope, { catalog, notifier, settings }, ec2);
           const network = new DynamoNetworkLedger(ledger.db, ledger.tableName);
           const usage = new DynamoUsageHistory(ledger.db, ledger.tableName);
+          let lastSample = Number.NEGATIVE_INFINITY;
           const counts: Record<string, number> = {};
           for (const { file, event } of events) {
             const source = (event as { source?: unknown } | null)?.source;
@@ -111,10 +112,16 @@ export function replayCommand(io: Output = stdio): Command {
                   audit: [],
                 };
             counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
-            // Local mode has no schedule: a usage sample after each applied event, on the
-            // event's own clock, stands in for the sweep's, so forecasts work in replays too.
+            // Local mode has no schedule: a usage sample after an applied event, on the
+            // event's own clock and at most one per SAMPLE_EVERY_MS, stands in for the sweep's,
+            // so forecasts work in replays too.
             const at = eventTime(event);
-            if (outcome.status === 'applied' && at) {
+            if (
+              outcome.status === 'applied' &&
+              at &&
+              Date.parse(at) - lastSample >= SAMPLE_EVERY_MS
+            ) {
+              lastSample = Date.parse(at);
               await sampleUsage({ ledger: network, catalog, settings, usage, now: at });
             }
             io.out(opts.json ? JSON.stringify({ file, ...outcome }) : summaryLine(outcome));
@@ -133,6 +140,9 @@ export function replayCommand(io: Output = stdio): Command {
       },
     );
 }
+
+/** Replays sample usage as a sweep would: the deployed default schedule is every 10 minutes. */
+const SAMPLE_EVERY_MS = 5 * 60_000;
 
 /** When the event happened: CloudTrail's eventTime, else the envelope's time. */
 function eventTime(event: unknown): string | undefined {

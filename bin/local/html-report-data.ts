@@ -1,4 +1,4 @@
-import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
+import { listAllAlerts } from '#adapters/dynamodb/ledger-alert-history.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
 import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
@@ -120,7 +120,7 @@ export async function collectReportData(
     }),
   );
   const targets = (await targetsSection(local, options)).rows as TargetGroupReportRow[];
-  const alerts = await new DynamoAlertStore(local.db, local.tableName).listAll();
+  const alerts = await listAllAlerts(local.db, local.tableName);
   const network = new DynamoNetworkLedger(local.db, local.tableName);
   const stamps = [
     ...alerts.flatMap((a) => [a.openedAt, a.lastNotifiedAt, a.resolvedAt ?? '']),

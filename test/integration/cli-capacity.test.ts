@@ -72,7 +72,7 @@ describe('local mode: capacity alerts and reports', () => {
         cluster: 'myeks',
       }),
     ]);
-  }, 60_000);
+  }, 180_000);
 
   test('a missing --instance-types file is one line naming it, exit 1, nothing replayed', async () => {
     // Act

@@ -24,7 +24,7 @@ describe('every CLI failure is one stderr line, `netledger <command>: <what> (<h
       ['max-pods', '--instance-types', '/nope.json'],
       /^netledger max-pods: --instance-types \/nope\.json: no such file \(/,
     ],
-    [['report'], /^netledger report: .*subcommand is needed \(one of: nodes/],
+    [['report'], /^netledger report: .*a subcommand or --html FILE is needed \(one of: nodes/],
     [['report', 'nodes', '--frob'], /^netledger report nodes: unknown option --frob \(/],
     [
       ['replay', '--clusters', 'Not A Cluster!', 'events/samples/ec2/node-lifecycle'],

@@ -17,10 +17,15 @@ describe('netledger replay and report (one local ledger, commands in sequence)',
     const run = await runCli(['replay', '--reset', LIFECYCLE], env);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines).toHaveLength(11);
+    expect(lines).toHaveLength(12);
     expect(lines[0]).toMatch(/^applied\s+RunInstances\s+/);
     expect(lines[5]).toMatch(/^ignored\s+AssignPrivateIpAddresses .*could not be read back/);
-    expect(lines[10]).toBe('10 events: 9 applied, 1 ignored');
+    // The subnet fills fast in this story: its forecast warns, right after the event that showed it.
+    expect(lines[6]).toMatch(/^applied\s+UnassignPrivateIpAddresses/);
+    expect(lines[7]).toMatch(
+      /^alert open\s+subnet-exhaustion subnet-0aa1111111111111a \[warning, myeks\] .*runs out in about \d+ hours at the current rate/,
+    );
+    expect(lines[11]).toBe('10 events: 9 applied, 1 ignored');
   }, 60_000);
 
   test('report nodes --json is the ledger view, and persists between commands', async () => {

@@ -62,7 +62,13 @@ let browser: Browser;
 
 beforeAll(async () => {
   expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
-  const replay = await runCli(['replay', '--reset', ...STORY, hostnameTagEvent()], env);
+  // 21 events through the real handlers, each starting its own DynamoDB Local: slow on a busy machine.
+  const replay = await runCli(
+    ['replay', '--reset', ...STORY, hostnameTagEvent()],
+    env,
+    undefined,
+    200_000,
+  );
   expect(replay.code, replay.stderr).toBe(0);
   const apply = await runCli(['dns', 'apply'], env);
   expect(apply.code, apply.stderr).toBe(0);
