@@ -7,6 +7,7 @@ import type { DnsWiring } from '#app/dns-wiring.ts';
 import type { Ec2HandlerDeps } from '#app/ec2-handler.ts';
 import type { ElbHandlerDeps } from '#app/elb-handler.ts';
 import { reviewCapacity } from '#core/capacity/review-capacity.ts';
+import { sampleUsage, type UsageGauge } from '#core/capacity/sample-usage.ts';
 import { refreshZonesAndSync } from '#core/dns/sync-dns.ts';
 import { sweepNetwork } from '#core/network/sweep-network.ts';
 import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
@@ -16,6 +17,31 @@ export interface SweepHandlerDeps {
   readonly network: Ec2HandlerDeps;
   readonly elb?: ElbHandlerDeps;
   readonly dns?: DnsWiring;
+}
+
+/**
+ * One EMF metric set per subnet and node group, so teams can graph free addresses and the
+ * forecast next to the rest: SubnetAddressesUsed/Free and SubnetHoursToExhaustion (only
+ * while usage is rising) by SubnetId; NodeGroupSlotsUsed/Free by NodeGroup.
+ */
+function publishUsageGauges(gauges: readonly UsageGauge[]): void {
+  // A single metric publishes on addMetric and then forgets its dimension: one per value.
+  const gauge = (dimension: string, subject: string, name: string, value: number) => {
+    const single = metrics.singleMetric();
+    single.addDimension(dimension, subject);
+    single.addMetric(name, MetricUnit.Count, value);
+  };
+  for (const g of gauges) {
+    const subnet = g.kind === 'subnet';
+    const dimension = subnet ? 'SubnetId' : 'NodeGroup';
+    const prefix = subnet ? 'SubnetAddresses' : 'NodeGroupSlots';
+    gauge(dimension, g.subject, `${prefix}Used`, g.used);
+    gauge(dimension, g.subject, `${prefix}Free`, Math.max(0, g.capacity - g.used));
+    if (subnet && g.forecast.trend === 'rising') {
+      const hours = Math.round(g.forecast.hoursToExhaustion * 10) / 10;
+      gauge(dimension, g.subject, 'SubnetHoursToExhaustion', hours);
+    }
+  }
 }
 
 export class SweepFailedError extends Error {
@@ -47,6 +73,13 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
     if (network) metrics.addMetric('SweepNetworkRepairs', MetricUnit.Count, network.repairs);
     const capacity = deps.network.capacity;
     if (network && capacity) {
+      const usage = capacity.usage;
+      if (usage) {
+        const gauges = await part('usage', () =>
+          sampleUsage({ ledger: deps.network.ledger, ...capacity, usage, now: capacity.clock() }),
+        );
+        publishUsageGauges(gauges ?? []);
+      }
       // Re-evaluate every node and subnet, not only repaired ones, so reminders and
       // resolutions happen even when no event arrives.
       const nodes = (await deps.network.ledger.listNodes()).map((n) => n.instanceId);
