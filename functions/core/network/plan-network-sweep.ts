@@ -1,4 +1,4 @@
-import { outOfScope, type Scope } from '#core/events/scope.ts';
+import { lacksRequiredCluster, outOfScope, type Scope } from '#core/events/scope.ts';
 import {
   classifyEni,
   clusterOf,
@@ -168,7 +168,7 @@ function inScope(
   isNode: boolean,
 ) {
   if (outOfScope(scope, vpcId, cluster)) return false;
-  return !(isNode && !cluster && scope.clusters !== 'all');
+  return !(isNode && lacksRequiredCluster(scope, cluster));
 }
 
 function sameAttachment(a: EniAttachment | undefined, b: EniAttachment | undefined): boolean {
