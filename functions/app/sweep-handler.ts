@@ -6,9 +6,11 @@ import middy from '@middy/core';
 import type { DnsWiring } from '#app/dns-wiring.ts';
 import type { Ec2HandlerDeps } from '#app/ec2-handler.ts';
 import type { ElbHandlerDeps } from '#app/elb-handler.ts';
+import { snapshotCapacityLedger } from '#core/capacity/ledger-snapshot.ts';
 import { reviewCapacity } from '#core/capacity/review-capacity.ts';
 import { refreshZonesAndSync } from '#core/dns/sync-dns.ts';
-import { sweepNetwork } from '#core/network/sweep-network.ts';
+import type { LedgerState } from '#core/network/plan-network-sweep.ts';
+import { readLedger, sweepNetwork } from '#core/network/sweep-network.ts';
 import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
 
@@ -43,20 +45,27 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
         return undefined;
       }
     };
-    const network = await part('network', () => sweepNetwork(deps.network, startedAt));
+    let read: LedgerState | undefined;
+    const network = await part('network', async () => {
+      read = await readLedger(deps.network.ledger);
+      return sweepNetwork(deps.network, startedAt, read);
+    });
     if (network) metrics.addMetric('SweepNetworkRepairs', MetricUnit.Count, network.repairs);
     const capacity = deps.network.capacity;
     if (network && capacity) {
       // Re-evaluate every node and subnet, not only repaired ones, so reminders and
-      // resolutions happen even when no event arrives.
-      const nodes = (await deps.network.ledger.listNodes()).map((n) => n.instanceId);
-      const subnets = (await deps.network.ledger.listSubnets()).map((s) => s.subnetId);
-      await part('capacity', () =>
-        reviewCapacity(
-          { nodes, subnets },
-          { ledger: deps.network.ledger, ...capacity, now: capacity.clock() },
-        ),
-      );
+      // resolutions happen even when no event arrives. The review reads the ledger as the
+      // sweep read it when the sweep changed nothing, else as read once more after the repairs.
+      await part('capacity', async () => {
+        const view = network.repairs === 0 && read ? read : await readLedger(deps.network.ledger);
+        return reviewCapacity(
+          {
+            nodes: view.nodes.map((n) => n.instanceId),
+            subnets: view.subnets.map((s) => s.subnetId),
+          },
+          { ledger: snapshotCapacityLedger(view), ...capacity, now: capacity.clock() },
+        );
+      });
     }
     const elb = deps.elb;
     const loadBalancers = elb
