@@ -9,6 +9,7 @@ import type { ElbHandlerDeps } from '#app/elb-handler.ts';
 import { snapshotCapacityLedger } from '#core/capacity/ledger-snapshot.ts';
 import { reviewCapacity } from '#core/capacity/review-capacity.ts';
 import { refreshZonesAndSync } from '#core/dns/sync-dns.ts';
+import { snapshotHolders } from '#core/network/address-holder.ts';
 import type { LedgerState } from '#core/network/plan-network-sweep.ts';
 import { readLedger, sweepNetwork } from '#core/network/sweep-network.ts';
 import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
@@ -51,13 +52,20 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
       return sweepNetwork(deps.network, startedAt, read);
     });
     if (network) metrics.addMetric('SweepNetworkRepairs', MetricUnit.Count, network.repairs);
+    // The ledger after the network sweep: the sweep's own read when it changed nothing, else
+    // read once more; the capacity and target reviews both work from it.
+    let after: Promise<LedgerState> | undefined;
+    const ledgerAfter = () => {
+      after ??=
+        network?.repairs === 0 && read ? Promise.resolve(read) : readLedger(deps.network.ledger);
+      return after;
+    };
     const capacity = deps.network.capacity;
     if (network && capacity) {
       // Re-evaluate every node and subnet, not only repaired ones, so reminders and
-      // resolutions happen even when no event arrives. The review reads the ledger as the
-      // sweep read it when the sweep changed nothing, else as read once more after the repairs.
+      // resolutions happen even when no event arrives.
       await part('capacity', async () => {
-        const view = network.repairs === 0 && read ? read : await readLedger(deps.network.ledger);
+        const view = await ledgerAfter();
         return reviewCapacity(
           {
             nodes: view.nodes.map((n) => n.instanceId),
@@ -69,7 +77,11 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
     }
     const elb = deps.elb;
     const loadBalancers = elb
-      ? await part('load balancers', () => sweepLoadBalancers(elb, elb.clock()))
+      ? await part('load balancers', async () => {
+          // Without a network sweep (it failed) the holders come from the ledger itself.
+          const network = read ? snapshotHolders(await ledgerAfter()) : elb.network;
+          return sweepLoadBalancers({ ...elb, network }, elb.clock());
+        })
       : undefined;
     const dns = deps.dns;
     const records = dns
