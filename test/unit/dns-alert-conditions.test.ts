@@ -189,9 +189,9 @@ describe('settleDnsAlerts', () => {
     facts: { name, reason: 'foreign-owner' },
   });
 
-  function world(stored: AlertRecord[] = []) {
+  async function world(stored: AlertRecord[] = []) {
     const alerts = new InMemoryAlertStore();
-    for (const r of stored) alerts.records.set(`${r.kind}#${r.subject}`, r);
+    for (const r of stored) await alerts.put(r);
     const notifier = new RecordingNotifier();
     return {
       alerts,
@@ -201,7 +201,7 @@ describe('settleDnsAlerts', () => {
   }
 
   test('a condition named twice opens one alert, with the first wording', async () => {
-    const { notifier, deps } = world();
+    const { notifier, deps } = await world();
     const results = await settleDnsAlerts(
       [conflict('web.example.com', 'first'), conflict('web.example.com', 'second')],
       [],
@@ -227,7 +227,7 @@ describe('settleDnsAlerts', () => {
       status: 'resolved',
       resolvedAt: T,
     });
-    const { notifier, deps } = world([stays, goes, alreadyResolved]);
+    const { notifier, deps } = await world([stays, goes, alreadyResolved]);
 
     const results = await settleDnsAlerts(
       [conflict('web.example.com')],
@@ -245,12 +245,12 @@ describe('settleDnsAlerts', () => {
   });
 
   test('nothing stored and nothing active settles nothing', async () => {
-    const { deps } = world();
+    const { deps } = await world();
     expect(await settleDnsAlerts([], [], deps)).toStrictEqual([]);
   });
 
   test('a failed delivery is rethrown after the other alerts were settled', async () => {
-    const { notifier, deps } = world();
+    const { notifier, deps } = await world();
     notifier.failNext = new Error('SNS down');
     await expect(
       settleDnsAlerts([conflict('a.example.com'), conflict('b.example.com')], [], deps),
