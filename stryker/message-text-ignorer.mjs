@@ -7,7 +7,7 @@
 // - an argument of `new SomethingError(...)` or of a log call such as `deps.log?.('...')`
 //   or `logger.warn('...')` (any literal there is message text), or
 // - prose (a template literal, or a string with a space in it) that flows into the
-//   argument of `ignored(...)` or a `message` / `reason` / `detail` / `note` /
+//   argument of `ignored(...)` or `throwFailures(...)` or a `message` / `reason` / `detail` / `note` /
 //   `description` / `ignored` property, through `+`, `${}`, `?:`, `||`, `??`, arrays
 //   and `.join()` / `.filter()`.
 // Codes such as 'ip-on-detached-eni' or 'malformed' have no space and stay mutated:
@@ -15,7 +15,7 @@
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 
 const MESSAGE_KEYS = new Set(['message', 'reason', 'detail', 'note', 'description', 'ignored']);
-const MESSAGE_CALLS = new Set(['ignored']);
+const MESSAGE_CALLS = new Set(['ignored', 'throwFailures']);
 const TEXT_METHODS = new Set(['join', 'filter', 'replace', 'slice', 'trim']);
 const LOG_METHODS = new Set(['log', 'debug', 'info', 'warn', 'error']);
 
