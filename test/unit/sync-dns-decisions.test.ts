@@ -354,3 +354,129 @@ describe('which open alerts a sync may resolve', () => {
     ]);
   });
 });
+
+describe('event syncs stay within their load balancers', () => {
+  test("another LB's names are neither planned nor reported by an event", async () => {
+    const w = world();
+    await w.seed([
+      ...theirs('taken.example.com'),
+      ...ours('b.example.com', 'old.elb.amazonaws.com'),
+    ]);
+    const a = lb('a', 'a.example.com');
+    w.lbs.push(a, lb('b', 'b.example.com,taken.example.com'));
+    const result = await syncDns({ loadBalancerArns: [a.arn] }, w.deps);
+    expect(result.plan.changes.map((g) => g.hostname)).toStrictEqual(['a.example.com']);
+    expect(result.plan.conflicts).toStrictEqual([]);
+  });
+
+  test('each zone is asked only for the names that belong in it', async () => {
+    const w = world({ zones: [ZONE, { id: 'Z9', name: 'example.net' }] });
+    await w.seed([]);
+    await w.cache.replaceZone('Z9', [], NOW);
+    const asked: string[] = [];
+    const readNames = w.cache.readNames.bind(w.cache);
+    w.cache.readNames = async (zoneId, names) => {
+      asked.push(`${zoneId}: ${names.join(' ')}`);
+      return readNames(zoneId, names);
+    };
+    const web = lb('web', 'a.example.com,b.example.net');
+    w.lbs.push(web);
+    await syncDns({ loadBalancerArns: [web.arn] }, w.deps);
+    // The first reads are the sync's; the memory Route53 reads the same store to check changes.
+    expect(asked.slice(0, 2)).toStrictEqual([
+      'Z1: a.example.com a-a.example.com aaaa-a.example.com cname-a.example.com',
+      'Z9: b.example.net a-b.example.net aaaa-b.example.net cname-b.example.net',
+    ]);
+  });
+
+  test('a gone LB keeps its names in a zone that waits for a sweep, and drops the rest', async () => {
+    const w = world({ zones: [ZONE, { id: 'Z9', name: 'example.net' }] });
+    await w.seed(ours('a.example.com', 'gone.elb.amazonaws.com'));
+    await w.cache.setClaimedHostnames(ARN('gone'), ['a.example.com', 'x.example.net'], NOW);
+    const result = await syncDns({ loadBalancerArns: [ARN('gone')] }, w.deps);
+    expect(result.plan.delete.map((r) => r.name)).toStrictEqual(['a.example.com']);
+    expect(result.deferredZones).toStrictEqual(['Z9']);
+    expect((await w.cache.claimedHostnames([ARN('gone')])).get(ARN('gone'))).toStrictEqual([
+      'x.example.net',
+    ]);
+  });
+
+  test('a retagged LB remembers its new names', async () => {
+    const w = world();
+    await w.seed([]);
+    await w.cache.setClaimedHostnames(ARN('web'), ['a.example.com', 'b.example.com'], NOW);
+    w.lbs.push(lb('web', 'a.example.com,c.example.com'));
+    await syncDns({ loadBalancerArns: [ARN('web')] }, w.deps);
+    expect((await w.cache.claimedHostnames([ARN('web')])).get(ARN('web'))).toStrictEqual([
+      'a.example.com',
+      'c.example.com',
+    ]);
+  });
+});
+
+describe('what a sync tells the operator', () => {
+  test('a dry run logs each change it would make', async () => {
+    const w = world({ dryRun: true });
+    await w.seed([]);
+    w.lbs.push(lb('web', 'web.example.com'));
+    const log: [string, unknown][] = [];
+    await syncDns('all', { ...w.deps, log: (message, data) => log.push([message, data]) });
+    expect(log).toStrictEqual([
+      [
+        expect.any(String),
+        {
+          scope: 'all',
+          create: 1,
+          update: 0,
+          delete: 0,
+          conflicts: 0,
+          changes: ['CREATE A web.example.com (Z1)', 'CREATE TXT a-web.example.com (Z1)'],
+        },
+      ],
+    ]);
+  });
+
+  test('the sweep logs a zone it could not read, and a stale copy of it is not used', async () => {
+    const w = world({ zones: [ZONE, { id: 'Z9', name: 'example.net' }] });
+    await w.cache.replaceZone('Z9', [], '2026-11-20T00:00:00.000Z');
+    w.lbs.push(lb('web', 'web.example.net'));
+    const log: [string, unknown][] = [];
+    const error: DnsZoneRefreshError = await refreshZonesAndSync({
+      ...w.deps,
+      log: (message, data) => log.push([message, data]),
+      reader: {
+        readZone: async (id) => {
+          if (id === 'Z9') throw new Error('AccessDenied');
+          return [];
+        },
+      },
+    }).then(
+      () => {
+        throw new Error('expected the refresh to fail');
+      },
+      (e: unknown) => e as DnsZoneRefreshError,
+    );
+    expect(log).toStrictEqual([[expect.any(String), { zoneId: 'Z9', error: 'AccessDenied' }]]);
+    expect(error.result.scope).toBe('all');
+    expect(error.result.deferredZones).toStrictEqual(['Z9']);
+    expect(error.result.plan.changes).toStrictEqual([]);
+  });
+
+  test('zones that wait are listed in id order', async () => {
+    const w = world({
+      zones: [
+        { id: 'Z9', name: 'example.net' },
+        { id: 'Z5', name: 'example.io' },
+      ],
+    });
+    const result = await syncDns('all', w.deps);
+    expect(result.deferredZones).toStrictEqual(['Z5', 'Z9']);
+  });
+});
+
+// Equivalent mutants in syncDns and its helpers: uniqueZones keeping the last of two refs to
+// one zone id (both name the same zone); a full sync remembering claims too, or seeding its
+// `arns` with a bogus entry (a full sync has no load balancers of its own to remember, and
+// rememberClaims runs only for events); `claims.get(arn) ?? []`'s fallback (the cache answers
+// every ARN it is asked about); and settleDnsAlerts' `if (settled)` (every condition it
+// settles is active or clears an open alert, so there is always a record).
