@@ -10,6 +10,8 @@
 //   argument of `ignored(...)` or `throwFailures(...)` or a `message` / `reason` / `detail` / `note` /
 //   `description` / `ignored` property, through `+`, `${}`, `?:`, `||`, `??`, arrays
 //   and `.join()` / `.filter()`.
+// - the `name` of an Error subclass (`override readonly name = 'AlertPolicyError'`), which
+//   only prefixes the error's message line: nothing branches on it.
 // Codes such as 'ip-on-detached-eni' or 'malformed' have no space and stay mutated:
 // they are decisions callers branch on.
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
@@ -30,6 +32,14 @@ function isErrorConstructor(node) {
     node.callee.type === 'Identifier' &&
     /Error$/.test(node.callee.name)
   );
+}
+
+function isErrorName(path) {
+  const property = path.parentPath;
+  if (!property?.isClassProperty() || property.node.value !== path.node) return false;
+  if (property.node.key.type !== 'Identifier' || property.node.key.name !== 'name') return false;
+  const klass = property.parentPath?.parentPath?.node;
+  return klass?.superClass?.type === 'Identifier' && /Error$/.test(klass.superClass.name);
 }
 
 /** Walks from a literal up through text-building expressions to the sink it feeds. */
@@ -77,6 +87,7 @@ export const strykerPlugins = [
   declareValuePlugin(PluginKind.Ignore, 'message-text', {
     shouldIgnore(path) {
       if (!path.isStringLiteral() && !path.isTemplateLiteral()) return undefined;
+      if (isErrorName(path)) return 'name of an error class';
       // Inside a template literal the outer literal decides; do not re-judge its parts.
       const sink = sinkOf(path);
       if (sink === 'error') return 'text of an error or log message';
