@@ -20,15 +20,21 @@ export interface LocalLedger {
 }
 
 /**
- * Starts DynamoDB Local on the persisted data under `.netledger/` (cleared
- * first with `reset`), makes sure the ledger table exists, and stops it again
- * on close.
+ * The ledger local mode uses. With `AWS_ENDPOINT_URL_DYNAMODB` set, that DynamoDB (DynamoDB
+ * Local started by hand, a shared one, or a real table) and the table `NETLEDGER_TABLE`
+ * (default netledger-local), created if missing and, with `reset`, dropped and created anew.
+ * Otherwise the kept ledger server (see `openServedLedger`), or, with the idle timeout at 0, it
+ * starts DynamoDB Local on the persisted data under `.netledger/` (cleared first
+ * with `reset`), makes sure the ledger table exists, and stops it again on close.
  */
 export async function openLocalLedger(
-  options: { reset?: boolean; home?: string } = {},
+  options: { reset?: boolean; home?: string; env?: Record<string, string | undefined> } = {},
 ): Promise<LocalLedger> {
-  const home = options.home ?? localHome();
-  const idle = idleSeconds();
+  const env = options.env ?? process.env;
+  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB;
+  if (endpoint) return openExternalLedger(endpoint, env, options.reset ?? false);
+  const home = options.home ?? localHome(env);
+  const idle = idleSeconds(env);
   if (idle > 0) return openServedLedger(home, idle, options.reset === true);
   const dataDir = join(home, 'dynamodb');
   if (options.reset) rmSync(dataDir, { recursive: true, force: true });
@@ -48,6 +54,37 @@ export async function openLocalLedger(
     close: async () => {
       raw.destroy();
       await server.stop();
+    },
+  };
+}
+
+async function openExternalLedger(
+  endpoint: string,
+  env: Record<string, string | undefined>,
+  reset: boolean,
+): Promise<LocalLedger> {
+  const tableName = env.NETLEDGER_TABLE || LOCAL_TABLE;
+  // Real credentials when the environment has them (a real table); otherwise the dummy ones
+  // every DynamoDB Local accepts.
+  const hasCredentials = Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE);
+  const raw = new DynamoDBClient({
+    endpoint,
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'local',
+    ...(hasCredentials ? {} : { credentials: localClientConfig(endpoint).credentials }),
+  });
+  try {
+    if (reset) await dropLedgerTable(raw, tableName);
+    await createLedgerTable(raw, tableName);
+  } catch (error) {
+    raw.destroy();
+    throw error;
+  }
+  const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    db,
+    tableName,
+    close: async () => {
+      raw.destroy();
     },
   };
 }
