@@ -2,13 +2,23 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { stopLedgerServer } from '#local/ledger-server.ts';
 import { runCli } from '#test/helpers/run-cli.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'netledger-cli-'));
-const env = { NETLEDGER_HOME: home, CLUSTERS: 'myeks', VPC_IDS: 'vpc-0a1b2c3d4e5f60718' };
+// One kept ledger server for the file's commands (stopped after them, or by itself when idle).
+const env = {
+  NETLEDGER_HOME: home,
+  NETLEDGER_LEDGER_IDLE_SECONDS: '60',
+  CLUSTERS: 'myeks',
+  VPC_IDS: 'vpc-0a1b2c3d4e5f60718',
+};
 const LIFECYCLE = 'events/samples/ec2/node-lifecycle';
 
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+afterAll(async () => {
+  await stopLedgerServer(home);
+  rmSync(home, { recursive: true, force: true });
+});
 
 describe('netledger replay and report (one local ledger, commands in sequence)', () => {
   let firstReport = '';
