@@ -1,6 +1,5 @@
-import { DynamoDnsRecordCache } from '#adapters/dynamodb/ledger-dns.ts';
-import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
 import { MemoryRoute53 } from '#adapters/memory/memory-route53.ts';
+import { dynamoLedger } from '#app/composition.ts';
 import { batchChangeGroups, ROUTE53_LIMITS } from '#core/dns/dns-batch.ts';
 import { desiredFromLoadBalancers } from '#core/dns/dns-desired.ts';
 import { TargetLedgerLoadBalancers } from '#core/dns/dns-load-balancers.ts';
@@ -30,10 +29,11 @@ export function localDnsDeps(options: LocalDnsOptions = {}): DnsCommandDeps {
     session ??= open();
     return session;
   };
-  const cache = async () => {
+  const ports = async () => {
     const local = await ledger();
-    return new DynamoDnsRecordCache(local.db, local.tableName);
+    return dynamoLedger(local.db, local.tableName);
   };
+  const cache = async () => (await ports()).dnsRecords;
   // Only the option defaults matter here; zones and owner are checked when planning.
   const settings = () => loadDnsSettings({ ...env, DNS_OWNER_ID: env.DNS_OWNER_ID ?? 'netledger' });
   const envDefaults = safeDefaults(env);
@@ -46,12 +46,12 @@ export function localDnsDeps(options: LocalDnsOptions = {}): DnsCommandDeps {
         const zones: readonly HostedZoneRef[] =
           flagZones.length > 0 ? flagZones : dns.enabled ? dns.zones : [];
         if (zones.length === 0) {
-          throw new DnsInputError('no hosted zone: pass --zone ID=NAME or set DNS_ZONES');
+          throw new DnsInputError(
+            'no hosted zone to plan for',
+            'pass --zone ID=NAME or set DNS_ZONES',
+          );
         }
-        const local = await ledger();
-        const lbs = new TargetLedgerLoadBalancers(
-          new DynamoTargetLedger(local.db, local.tableName),
-        );
+        const lbs = new TargetLedgerLoadBalancers((await ports()).targets);
         const records = await cache();
         const desired = desiredFromLoadBalancers(
           await lbs.listLoadBalancers(),
