@@ -222,3 +222,14 @@ describe('failures are not swallowed', () => {
     ).toThrow(/^resolvedAt is not an ISO timestamp: garbage$/);
   });
 });
+
+// Surviving mutants that cannot change behaviour:
+// - alert-lifecycle toNotification's `type === 'resolve' && resolvedAt !== undefined` loosened:
+//   only a resolve's record carries resolvedAt (a re-open starts a fresh record).
+// - canonical's key comparator with '<=' / '>=' or a constant 'greater' branch: object keys
+//   are unique, and V8 sorts short arrays by insertion, which only asks 'less'.
+// - settleAlert's `b !== undefined &&` dropped (canonical(undefined) is undefined, never equal
+//   to a record's text) and throwFailures' `> 1` as `>= 1` (one failure was thrown above).
+// - parseAlertMessage's "(+N more)" count and issue list, and truncate's entity regex without
+//   its '$': the text of an error message, and an entity cut at the very end in every case
+//   where one is cut at all.
