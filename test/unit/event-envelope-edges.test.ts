@@ -183,6 +183,7 @@ describe('setItems', () => {
     [{ item: [1] }, [1]],
     [{ items: [2] }, [2]],
     [{ item: [1], items: [2] }, [1]],
+    [{ items: [2], item: [1] }, [1]],
     [{ item: 'x', items: [2] }, [2]],
     [{ assignedPrivateIpAddressSetType: [3] }, [3]],
     [{ other: 'x' }, []],
@@ -198,6 +199,13 @@ describe('scope', () => {
   test.each<[string, Scope, string | undefined, string | undefined, string | undefined]>([
     ['in scope', named, 'vpc-1', 'blue', undefined],
     ['another VPC', named, 'vpc-2', 'blue', 'VPC vpc-2 is not configured (VPC_IDS=vpc-1)'],
+    [
+      'another VPC of several',
+      { ...named, vpcIds: ['vpc-1', 'vpc-3'] },
+      'vpc-2',
+      'blue',
+      'VPC vpc-2 is not configured (VPC_IDS=vpc-1,vpc-3)',
+    ],
     [
       'another cluster',
       named,
@@ -238,3 +246,7 @@ describe('scope', () => {
     expect(scopeProblem(all, 'vpc-2', undefined, 'no cluster tag')).toBeUndefined();
   });
 });
+
+// Equivalent mutants: compareStamps' '<' as '<=' (reached only when the two differ);
+// setItems' primitive guard (Object.values of a primitive has no array either); scope's
+// "clusters !== 'all'" checks, which clusterConfigured repeats.
