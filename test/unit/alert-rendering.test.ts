@@ -108,6 +108,12 @@ describe('Slack payload, whole', () => {
     const text = section?.type === 'section' ? section.text?.text : undefined;
     expect(text).toBe(`${'x'.repeat(2996)}…`);
 
+    const early = renderSlackPayload({ ...open, summary: `a & b ${'z'.repeat(3000)}` });
+    const head = early.attachments[0].blocks[0];
+    expect(head?.type === 'section' ? head.text?.text.slice(0, 12) : undefined).toBe(
+      'a &amp; b zz',
+    );
+
     const exact = renderSlackPayload({ ...open, summary: 'y'.repeat(3000) });
     const first = exact.attachments[0].blocks[0];
     expect(first?.type === 'section' ? first.text?.text : undefined).toBe('y'.repeat(3000));
@@ -222,3 +228,12 @@ describe('failures are not swallowed', () => {
     ).toThrow(/^resolvedAt is not an ISO timestamp: garbage$/);
   });
 });
+
+// Surviving mutants that cannot change behaviour:
+// - alert-lifecycle toNotification's `type === 'resolve' && resolvedAt !== undefined` loosened:
+//   only a resolve's record carries resolvedAt (a re-open starts a fresh record).
+// - canonical's key comparator with '<=' / '>=' or a constant 'greater' branch: object keys
+//   are unique, and V8 sorts short arrays by insertion, which only asks 'less'.
+// - settleAlert's `b !== undefined &&` dropped (canonical(undefined) is undefined, never equal
+//   to a record's text) and throwFailures' `> 1` as `>= 1` (one failure was thrown above).
+// - parseAlertMessage's "(+N more)" count and issue list: the text of an error message.
