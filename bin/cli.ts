@@ -60,7 +60,11 @@ function captureParseErrors(root: Command, failures: ParseFailure[]): void {
 }
 
 function subcommandNames(command: Command): string {
-  return command.commands.map((c) => c.name()).join(', ');
+  // Hidden commands (the ledger server's own `ledger serve`) are not offered.
+  return command.commands
+    .filter((c) => !(c as unknown as { _hidden?: boolean })._hidden)
+    .map((c) => c.name())
+    .join(', ');
 }
 
 /** Turns one commander usage error into `netledger <command>: <what> (<hint>)`. */

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ConfigError } from '#shared/errors.ts';
 import {
   DynamoDbLocalError,
   freeLoopbackPort,
@@ -33,6 +34,7 @@ import {
  */
 export const IDLE_VARIABLE = 'NETLEDGER_LEDGER_IDLE_SECONDS';
 export const DEFAULT_IDLE_SECONDS = 120;
+const READY_TIMEOUT_MS = 90_000;
 
 export interface ServerInfo {
   readonly pid: number;
@@ -54,7 +56,7 @@ export function idleSeconds(env: Record<string, string | undefined> = process.en
   if (raw === undefined || raw === '') return DEFAULT_IDLE_SECONDS;
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n > 86_400) {
-    throw new DynamoDbLocalError(`${IDLE_VARIABLE}=${raw}: must be 0 to 86400 seconds`);
+    throw new ConfigError(`${IDLE_VARIABLE}: must be 0 to 86400 seconds, got ${raw}`);
   }
   return n;
 }
@@ -123,7 +125,8 @@ export async function ensureLedgerServer(home: string, idle: number): Promise<st
   );
   child.unref();
   // Another command may have started one at the same time: whichever holds the lock serves.
-  const deadline = Date.now() + 60_000;
+  // Java is ready in 2-4 s alone; a busy 2-core machine can take many times that.
+  const deadline = Date.now() + READY_TIMEOUT_MS + 30_000;
   while (Date.now() < deadline) {
     const info = readServerInfo(home);
     if (info && alive(info.pid) && (await answers(info.endpoint))) {
@@ -137,7 +140,9 @@ export async function ensureLedgerServer(home: string, idle: number): Promise<st
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new DynamoDbLocalError('the local ledger server did not answer within 60 s');
+  throw new DynamoDbLocalError(
+    `the local ledger server did not answer within ${(READY_TIMEOUT_MS + 30_000) / 1000} s`,
+  );
 }
 
 function lockHolder(home: string): number | undefined {
@@ -237,7 +242,7 @@ export async function serveLedger(home: string, idle: number): Promise<boolean> 
   java.once('exit', () => stop(1));
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilReady(endpoint, java, 30_000, () => '');
+    await waitUntilReady(endpoint, java, READY_TIMEOUT_MS, () => '');
   } catch {
     stop(1);
     return false;

@@ -65,7 +65,7 @@ describe('local mode: capacity alerts and reports', () => {
     const alerts = await runCli(['report', 'alerts', '--json'], env);
 
     // Assess
-    expect(replay.code).toBe(0);
+    expect(replay.code, replay.stderr).toBe(0);
     const alertLines = replay.stdout.split('\n').filter((l) => l.startsWith('alert '));
     expect(alertLines).toEqual([
       expect.stringMatching(
