@@ -608,6 +608,32 @@ describe('more edges of ownership', () => {
     ]);
   });
 
+  test('a legacy TXT stays while a routed record or a newly created one remains at the name', () => {
+    const routedBeside = planZone(
+      [
+        { ...aliasRecord('web.example.com', 'A', OLD_LB), SetIdentifier: 'blue' },
+        aliasRecord('web.example.com', 'AAAA', OLD_LB),
+        txtRecord('web.example.com', [heritage('me')]),
+      ],
+      [],
+    );
+    const createdBeside = planZone(
+      [aliasRecord('web.example.com', 'A', OLD_LB), txtRecord('web.example.com', [heritage('me')])],
+      [wantAlias('web.example.com', NEW_LB, 'AAAA')],
+    );
+    const names = (plan: ReturnType<typeof planZone>) =>
+      allChanges(plan).map(
+        (c) => `${c.Action} ${c.ResourceRecordSet.Type} ${c.ResourceRecordSet.Name}`,
+      );
+
+    expect(names(routedBeside)).toStrictEqual(['DELETE AAAA web.example.com.']);
+    expect(names(createdBeside)).toStrictEqual([
+      'DELETE A web.example.com.',
+      'CREATE AAAA web.example.com',
+      'CREATE TXT aaaa-web.example.com',
+    ]);
+  });
+
   test('two plain values wanted for one name: the lower wins and the clash is reported', () => {
     const plan = planZone(
       [],
@@ -644,3 +670,7 @@ describe('more edges of ownership', () => {
 //   that cannot occur: each TXT name is edited once per host, and a TXT the plan empties existed.
 // - `targetKey(existing) < targetKey(d)` as `<=`: the branch runs only when the keys differ.
 // - planDns' `if (!snapshot) continue`: the ids come from the same map.
+// - `if (state.edits.length > 0)` before txtChanges (no edits give no changes); editFor's
+//   lookup never finding an existing edit (no TXT name is edited twice for one host); and the
+//   TXT-name comparator's '<=' / '>=' / constant branches (names are unique, and V8 sorts
+//   short arrays by insertion, which only asks 'less').
