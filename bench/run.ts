@@ -38,7 +38,8 @@ const metrics: Metric[] = [];
 const log = (message: string) => console.error(`[bench ${new Date().toISOString()}] ${message}`);
 
 if (only.has('events') || only.has('sweep')) {
-  const db = await startDynamoDbLocal();
+  // A busy machine can take more than the default 30 s to start Java.
+  const db = await startDynamoDbLocal({ readyTimeoutMs: 180_000 });
   try {
     if (only.has('events')) {
       log('per-event DynamoDB cost over the samples (story order)');
