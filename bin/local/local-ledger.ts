@@ -48,3 +48,24 @@ export async function openLocalLedger(
     },
   };
 }
+
+/** A throw-away ledger on an in-memory DynamoDB Local (simulations and tests). */
+export async function openMemoryLedger(): Promise<LocalLedger> {
+  const server = await startDynamoDbLocal();
+  const raw = new DynamoDBClient(localClientConfig(server.endpoint));
+  try {
+    await createLedgerTable(raw, LOCAL_TABLE);
+  } catch (error) {
+    raw.destroy();
+    await server.stop();
+    throw error;
+  }
+  return {
+    db: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName: LOCAL_TABLE,
+    close: async () => {
+      raw.destroy();
+      await server.stop();
+    },
+  };
+}

@@ -57,7 +57,7 @@ export async function startMoto(
   });
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilReady(endpoint, options.readyTimeoutMs ?? 30_000, () => {
+    await waitUntilReady(endpoint, options.readyTimeoutMs ?? 60_000, () => {
       if (child.exitCode !== null)
         throw new MotoUnavailableError(
           `moto server exited with code ${child.exitCode} before it was ready: ${stderr.trim().split('\n').at(-1) ?? ''}`,

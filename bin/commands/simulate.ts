@@ -1,0 +1,129 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_INSTANCE_TYPES } from '#local/local-capacity.ts';
+import { type LocalLedger, openLocalLedger, openMemoryLedger } from '#local/local-ledger.ts';
+import { MOTO_INSTALL, type MotoServer, motoMissingReason, startMoto } from '#local/moto-server.ts';
+import { type Output, stdio } from '#local/output.ts';
+import {
+  alertsSection,
+  nodesSection,
+  subnetsSection,
+  targetsSection,
+} from '#local/report-sections.ts';
+import { truthLine } from '../sim/account-truth.ts';
+import { copyLedger } from '../sim/copy-ledger.ts';
+import { runScenario } from '../sim/run-scenario.ts';
+import { DEFAULT_SCENARIO, loadScenario } from '../sim/scenario.ts';
+
+export interface SimulateOptions {
+  readonly scenario: string;
+  readonly nodes?: number;
+  readonly seed: number;
+  readonly chaos: boolean;
+  readonly verbose: boolean;
+  /** Without moto (and outside CI): replay the recorded story instead of failing. */
+  readonly orReplay: boolean;
+}
+
+/** What `simulate` does when moto is missing and --or-replay is given: `npm start`'s old story. */
+export type ReplayFallback = () => Promise<void>;
+
+export function simulateCommand(io: Output = stdio, fallback?: ReplayFallback): Command {
+  return new Command('simulate')
+    .description(
+      'Play a scenario against an emulated AWS account (moto server) and the real handlers:\n' +
+        'the VPC CNI, the LB controller, a node group and people in the console make real API calls,\n' +
+        'their CloudTrail events travel through EventBridge rules and SQS to the handlers, alerts\n' +
+        'print as they open and resolve, and a final sweep checks the ledger against the account.\n' +
+        `Needs Python 3 with moto (${MOTO_INSTALL}). The ledger is left under .netledger/ for \`report\`.`,
+    )
+    .option('--scenario <file>', 'scenario file (see events/scenarios/)', DEFAULT_SCENARIO)
+    .option('--nodes <n>', 'nodes in the first node group (overrides the scenario)', positiveInt)
+    .option('--seed <n>', 'chaos seed: the same seed delivers the same way', positiveInt, 1)
+    .option('--no-chaos', 'deliver every event once, in order, without CloudTrail delay')
+    .option('--verbose', 'one line per delivered event too', false)
+    .option('--or-replay', 'without moto, replay the recorded sample story instead', false)
+    .action(async (opts: SimulateOptions) => {
+      const scenario = loadScenario(opts.scenario);
+      const missing = motoMissingReason();
+      if (missing) {
+        if (process.env.CI === 'true' || !opts.orReplay || !fallback) {
+          io.err(`netledger simulate: ${missing}`);
+          process.exitCode = 1;
+          return;
+        }
+        io.err(`netledger: ${missing}; replaying the recorded story instead`);
+        await fallback();
+        return;
+      }
+      // The reports read the same variables as the handlers; the scenario's are the defaults.
+      for (const [k, v] of Object.entries(scenario.env)) process.env[k] ??= v;
+      const started = Date.now();
+      let moto: MotoServer | undefined;
+      let ledger: LocalLedger | undefined;
+      let saved: Promise<LocalLedger> | undefined;
+      try {
+        const [m, l] = await Promise.allSettled([startMoto(), openMemoryLedger()]);
+        if (m.status === 'fulfilled') moto = m.value;
+        if (l.status === 'fulfilled') ledger = l.value;
+        if (m.status === 'rejected') throw m.reason;
+        if (l.status === 'rejected') throw l.reason;
+        // The ledger under .netledger/ only receives the result: it starts while the story runs.
+        saved = openLocalLedger({ reset: true });
+        saved.catch(() => undefined);
+        io.out(
+          `netledger simulate: scenario ${scenario.name}, seed ${opts.seed}, chaos ${opts.chaos ? 'on (CloudTrail delay, duplicates, reordering)' : 'off'}`,
+        );
+        const running = moto as MotoServer;
+        const memory = ledger as LocalLedger;
+        const result = await runScenario({
+          scenario,
+          endpoint: running.endpoint,
+          resetAccount: () => running.reset(),
+          ledger: memory,
+          chaos: { enabled: opts.chaos, seed: opts.seed },
+          nodes: opts.nodes,
+          out: io.out,
+          verbose: opts.verbose,
+        });
+        const counts = Object.entries(result.counts)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ');
+        io.out(
+          `events delivered: ${counts}; ${result.published.length} alert messages on the SNS topic`,
+        );
+        for (const failure of result.failures)
+          io.out(`event left on its queue after retries: ${failure}`);
+        io.out('');
+        for (const [name, section] of [
+          ['nodes', nodesSection],
+          ['subnets', subnetsSection],
+          ['targets', targetsSection],
+          ['alerts', alertsSection],
+        ] as const) {
+          io.out(
+            `${name}\n${(await section(memory, { instanceTypes: DEFAULT_INSTANCE_TYPES })).text}\n`,
+          );
+        }
+        if (result.truth.matches) {
+          io.out(`ledger matches the account: ${truthLine(result.truth.account)}`);
+        } else {
+          io.out(`ledger differs from the account (${truthLine(result.truth.account)}):`);
+          for (const line of result.truth.diff) io.out(`  ${line}`);
+          process.exitCode = 1;
+        }
+        await copyLedger(memory, await saved);
+        io.out(
+          `(${((Date.now() - started) / 1000).toFixed(1)} s; the ledger is kept for \`netledger report\`)`,
+        );
+      } finally {
+        await Promise.allSettled([ledger?.close(), saved?.then((l) => l.close()), moto?.stop()]);
+      }
+    });
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1)
+    throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
