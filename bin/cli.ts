@@ -8,6 +8,7 @@ import { dnsCommand } from './commands/dns.ts';
 import { maxPodsCommand } from './commands/max-pods.ts';
 import { replayCommand } from './commands/replay.ts';
 import { reportCommand } from './commands/report.ts';
+import { scanCommand } from './commands/scan.ts';
 import { simulateCommand } from './commands/simulate.ts';
 
 export function program(): Command {
@@ -23,7 +24,8 @@ export function program(): Command {
     .addCommand(reportCommand())
     .addCommand(maxPodsCommand())
     .addCommand(dnsCommand(localDnsDeps()))
-    .addCommand(simulateCommand());
+    .addCommand(simulateCommand())
+    .addCommand(scanCommand());
 }
 
 /** Runs the CLI and returns its exit code; expected failures print one line, not a stack. */

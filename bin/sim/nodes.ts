@@ -39,6 +39,8 @@ export interface SimNode {
   /** Pod name -> pod IP. */
   readonly pods: Map<string, string>;
   terminated: boolean;
+  /** The last assign failed for want of addresses (said once, not on every retry). */
+  starved?: boolean;
 }
 
 /** How the VPC CNI keeps its warm pool (the aws-node DaemonSet's variables). */
@@ -314,6 +316,7 @@ async function assign(ctx: SimContext, node: SimNode, eni: SimEni, count: number
     },
   );
   eni.ips.push(...ips);
+  node.starved = false;
   return true;
 }
 
