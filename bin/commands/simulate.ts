@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_INSTANCE_TYPES } from '#local/local-capacity.ts';
 import { type LocalLedger, openLocalLedger, openMemoryLedger } from '#local/local-ledger.ts';
@@ -13,6 +14,8 @@ import { truthLine } from '../sim/account-truth.ts';
 import { copyLedger } from '../sim/copy-ledger.ts';
 import { runScenario } from '../sim/run-scenario.ts';
 import { DEFAULT_SCENARIO, loadScenario } from '../sim/scenario.ts';
+import { replayCommand } from './replay.ts';
+import { reportCommand } from './report.ts';
 
 export interface SimulateOptions {
   readonly scenario: string;
@@ -27,7 +30,31 @@ export interface SimulateOptions {
 /** What `simulate` does when moto is missing and --or-replay is given: `npm start`'s old story. */
 export type ReplayFallback = () => Promise<void>;
 
-export function simulateCommand(io: Output = stdio, fallback?: ReplayFallback): Command {
+/** The recorded sample story (`npm run start:replay`), for machines without moto. */
+const RECORDED_STORY = [
+  'events/samples/ec2/node-lifecycle',
+  'events/samples/elb/create-load-balancer.json',
+  'events/samples/elb/create-target-group.json',
+  'events/samples/elb/modify-target-group-attributes.json',
+  'events/samples/elb/register-targets.json',
+  'events/samples/elb/add-tags.json',
+  'events/samples/elb/modify-target-group-attributes-console-300.json',
+  'events/samples/ec2/node-termination',
+].map((path) => fileURLToPath(new URL(`../../${path}`, import.meta.url)));
+
+async function replayRecordedStory(io: Output): Promise<void> {
+  process.env.DEREGISTRATION_DELAY_DEFAULT ??= '60';
+  await replayCommand(io).parseAsync(['--reset', '--clusters', 'myeks', ...RECORDED_STORY], {
+    from: 'user',
+  });
+  if (process.exitCode) return;
+  await reportCommand(io).parseAsync(['all'], { from: 'user' });
+}
+
+export function simulateCommand(
+  io: Output = stdio,
+  fallback: ReplayFallback = () => replayRecordedStory(io),
+): Command {
   return new Command('simulate')
     .description(
       'Play a scenario against an emulated AWS account (moto server) and the real handlers:\n' +
@@ -46,7 +73,7 @@ export function simulateCommand(io: Output = stdio, fallback?: ReplayFallback): 
       const scenario = loadScenario(opts.scenario);
       const missing = motoMissingReason();
       if (missing) {
-        if (process.env.CI === 'true' || !opts.orReplay || !fallback) {
+        if (process.env.CI === 'true' || !opts.orReplay) {
           io.err(`netledger simulate: ${missing}`);
           process.exitCode = 1;
           return;
