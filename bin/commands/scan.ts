@@ -2,15 +2,12 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Command } from 'commander';
-import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
-import { DynamoDnsRecordCache } from '#adapters/dynamodb/ledger-dns.ts';
 import { DynamoInstanceTypeCache } from '#adapters/dynamodb/ledger-instance-types.ts';
-import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
-import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
 import { Ec2InstanceTypeReader } from '#adapters/ec2/ec2-instance-types.ts';
 import { SdkEc2Reader } from '#adapters/ec2/ec2-reader.ts';
 import { createElbv2Reader, elbv2ClientConfig } from '#adapters/elbv2/elbv2-reader.ts';
 import { Route53ZoneReader } from '#adapters/route53/route53-zone-reader.ts';
+import { composeEc2, composeElb, dynamoLedger } from '#app/composition.ts';
 import { sweepHandler } from '#app/sweep-handler.ts';
 import { CachedInstanceTypeCatalog } from '#core/capacity/instance-type-catalog.ts';
 import { TargetLedgerLoadBalancers } from '#core/dns/dns-load-balancers.ts';
@@ -96,26 +93,35 @@ export function scanCommand(io: Output = stdio): Command {
       const ledger = await openLocalLedger({ reset: true });
       try {
         const print = new PrintingNotifier((line) => io.out(`would ${line}`));
-        const network = new DynamoNetworkLedger(ledger.db, ledger.tableName);
-        const alerts = new DynamoAlertStore(ledger.db, ledger.tableName);
+        const ports = dynamoLedger(ledger.db, ledger.tableName);
         const now = () => new Date().toISOString();
-        const elb = {
-          targets: new DynamoTargetLedger(ledger.db, ledger.tableName),
-          network,
+        // The composition root with read-only adapters: nothing here can write to AWS.
+        const adapters = {
+          ledger: ports,
+          ec2: new SdkEc2Reader(ec2Client),
           elbv2: readOnlyElbv2(createElbv2Reader(elbv2Client)),
-          scope: config.scope,
-          settings: { ...config.targets, remediate: false },
+          alerting: {
+            notifier: print,
+            catalog: new CachedInstanceTypeCatalog(
+              new DynamoInstanceTypeCache(ledger.db, ledger.tableName),
+              new Ec2InstanceTypeReader(ec2Client),
+            ),
+          },
           clock: now,
-          alerting: { alerts, notifier: print, policy: config.capacity.alertPolicy },
+        };
+        const settings = {
+          scope: config.scope,
+          capacity: config.capacity,
+          targets: { ...config.targets, remediate: false },
         };
         const dnsSettings = config.dns;
         const dns = dnsSettings.enabled
           ? (at: string) => ({
-              lbs: new TargetLedgerLoadBalancers(elb.targets),
-              cache: new DynamoDnsRecordCache(ledger.db, ledger.tableName),
+              lbs: new TargetLedgerLoadBalancers(ports.targets),
+              cache: ports.dnsRecords,
               applier: new PlanOnlyApplier(),
               reader: new Route53ZoneReader(route53Client),
-              alerts,
+              alerts: ports.alerts,
               notifier: print,
               config: {
                 ownerId: dnsSettings.ownerId,
@@ -131,22 +137,8 @@ export function scanCommand(io: Output = stdio): Command {
             })
           : undefined;
         const sweep = sweepHandler({
-          network: {
-            ledger: network,
-            ec2: new SdkEc2Reader(ec2Client),
-            scope: config.scope,
-            capacity: {
-              alerts,
-              catalog: new CachedInstanceTypeCatalog(
-                new DynamoInstanceTypeCache(ledger.db, ledger.tableName),
-                new Ec2InstanceTypeReader(ec2Client),
-              ),
-              notifier: print,
-              settings: config.capacity,
-              clock: now,
-            },
-          },
-          elb,
+          network: composeEc2(settings, adapters),
+          elb: composeElb(settings, adapters),
           ...(dns ? { dns } : {}),
         });
         io.out(

@@ -4,14 +4,14 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { elbv2ClientConfig } from '#adapters/elbv2/elbv2-reader.ts';
+import { createElbv2Reader, elbv2ClientConfig } from '#adapters/elbv2/elbv2-reader.ts';
+import { composeEc2, composeElb } from '#app/composition.ts';
 import { dnsWiring } from '#app/dns-wiring.ts';
 import { ec2EventHandler } from '#app/ec2-handler.ts';
 import { elbEventHandler } from '#app/elb-handler.ts';
 import { sweepHandler } from '#app/sweep-handler.ts';
-import { ec2HandlerDeps, elbHandlerDeps } from '#app/wiring.ts';
+import { awsAdapters } from '#app/wiring.ts';
 import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
-import type { Notifier } from '#core/alerts/notifier.ts';
 import { motoClientConfig } from '#local/moto-server.ts';
 import { loadConfig } from '#shared/config.ts';
 
@@ -61,28 +61,25 @@ export function simHandlers(o: SimHandlerOptions) {
   });
   const sns = new SNSClient({ ...moto, maxAttempts: 5 });
   const clients = { db: o.db, ec2, elbv2, sns: () => sns, clock: o.clock };
-  const tell = (n: Notifier): Notifier => ({
-    notify: async (notification) => {
-      await n.notify(notification);
-      o.onAlert(notification);
+  // Lambda's adapters from the SDK clients; the alert notifier also tells the story.
+  const adapters = awsAdapters(config, clients);
+  const notifier = adapters.alerting?.notifier;
+  const told = notifier && {
+    notify: async (n: AlertNotification) => {
+      await notifier.notify(n);
+      o.onAlert(n);
     },
-  });
-  const ec2Base = ec2HandlerDeps(config, clients);
-  const elbBase = elbHandlerDeps(config, clients);
-  const dns = dnsWiring(config, { db: o.db, route53, sns: () => sns });
-  const elbDeps = {
-    ...elbBase,
-    ...(elbBase.alerting
-      ? { alerting: { ...elbBase.alerting, notifier: tell(elbBase.alerting.notifier) } }
-      : {}),
-    ...(dns ? { dns } : {}),
   };
-  const ec2Deps = {
-    ...ec2Base,
-    ...(ec2Base.capacity
-      ? { capacity: { ...ec2Base.capacity, notifier: tell(ec2Base.capacity.notifier) } }
-      : {}),
-    ...(ec2Base.targets ? { targets: { ...elbDeps, clock: elbDeps.clock } } : {}),
+  const composed = {
+    ...adapters,
+    ...(adapters.alerting && told ? { alerting: { ...adapters.alerting, notifier: told } } : {}),
+  };
+  const settings = { scope: config.scope, capacity: config.capacity, targets: config.targets };
+  const dns = dnsWiring(config, { db: o.db, route53, sns: () => sns });
+  const ec2Deps = composeEc2(settings, composed);
+  const elbDeps = {
+    ...composeElb(settings, { ...composed, elbv2: createElbv2Reader(elbv2) }),
+    ...(dns ? { dns } : {}),
   };
   const ec2Handler = ec2EventHandler(ec2Deps);
   const elbHandler = elbEventHandler(elbDeps);
