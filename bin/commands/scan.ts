@@ -40,8 +40,8 @@ interface ScanOptions {
 export function scanCommand(io: Output = stdio): Command {
   return new Command('scan')
     .description(
-      'Sweep a real AWS account read-only into the local ledger, then print the reports and the\n' +
-        'alerts netledger would raise (never published). Uses the standard AWS credential chain.\n' +
+      'Sweep a real AWS account read-only into the local ledger, then print the reports and the ' +
+        'alerts netledger would raise (never published). Uses the standard AWS credential chain. ' +
         'Needs only Describe*/List*/Get* permissions: see docs/scan.md for the IAM policy.',
     )
     .option('--profile <name>', 'AWS profile (else AWS_PROFILE or the default chain)')

@@ -57,9 +57,9 @@ export function simulateCommand(
 ): Command {
   return new Command('simulate')
     .description(
-      'Play a scenario against an emulated AWS account (moto server) and the real handlers:\n' +
-        'the VPC CNI, the LB controller, a node group and people in the console make real API calls,\n' +
-        'their CloudTrail events travel through EventBridge rules and SQS to the handlers, alerts\n' +
+      'Play a scenario against an emulated AWS account (moto server) and the real handlers: ' +
+        'the VPC CNI, the LB controller, a node group and people in the console make real API calls, ' +
+        'their CloudTrail events travel through EventBridge rules and SQS to the handlers, alerts ' +
         'print as they open and resolve, and a final sweep checks the ledger against the account.\n' +
         `Needs Python 3 with moto (${MOTO_INSTALL}). The ledger is left under .netledger/ for \`report\`.`,
     )

@@ -5,6 +5,9 @@ import type { EventBus, Delivery as Message } from './event-bus.ts';
 import { SeededRandom } from './seeded-random.ts';
 import type { RuleHandler } from './sim-handlers.ts';
 
+/** The part of the bus delivery uses (moto's EventBridge and SQS, or a stand-in in unit tests). */
+export type DeliveryBus = Pick<EventBus, 'put' | 'receiveAll' | 'ack' | 'retryLater'>;
+
 export interface ChaosSettings {
   /** CloudTrail's delay, at-least-once duplicates and reordering; off with --no-chaos. */
   readonly enabled: boolean;
@@ -34,7 +37,7 @@ export class EventDelivery {
   readonly failures: string[] = [];
 
   constructor(
-    private readonly bus: EventBus,
+    private readonly bus: DeliveryBus,
     private readonly rules: Record<string, RuleHandler>,
     private readonly chaos: ChaosSettings,
     private readonly setClock: (iso: string) => void,

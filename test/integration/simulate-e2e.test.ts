@@ -49,7 +49,7 @@ describe.skipIf(skip)('the seeds story against moto', () => {
       chaos: { enabled: true, seed: 7 },
       out: () => undefined,
     });
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     await moto?.stop();
