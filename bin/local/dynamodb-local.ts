@@ -41,7 +41,7 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   });
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilReady(endpoint, child, options.readyTimeoutMs ?? 60_000, () => stderr);
+    await waitUntilReady(endpoint, child, options.readyTimeoutMs ?? 120_000, () => stderr);
   } catch (error) {
     await stopProcess(child, 0);
     throw error;
