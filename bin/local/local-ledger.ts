@@ -118,3 +118,24 @@ async function openServedLedger(home: string, idle: number, reset: boolean): Pro
     },
   };
 }
+
+/** A throw-away ledger on an in-memory DynamoDB Local (simulations and tests). */
+export async function openMemoryLedger(): Promise<LocalLedger> {
+  const server = await startDynamoDbLocal();
+  const raw = new DynamoDBClient(localClientConfig(server.endpoint));
+  try {
+    await createLedgerTable(raw, LOCAL_TABLE);
+  } catch (error) {
+    raw.destroy();
+    await server.stop();
+    throw error;
+  }
+  return {
+    db: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName: LOCAL_TABLE,
+    close: async () => {
+      raw.destroy();
+      await server.stop();
+    },
+  };
+}
