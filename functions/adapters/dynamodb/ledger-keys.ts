@@ -9,6 +9,7 @@
  * | address  | ENI#<id>         | ADDR#<ip or cidr>  | NODE#<inst> / ADDR#<eni>#<a>| SUBNET#<id> / ADDR#<a>     | IP#<vpc>#<a>          |
  * | subnet   | SUBNET#<id>      | #SUBNET            | SUBNETS / <id>              | SUBNET#<id> / #SUBNET      |                       |
  * | event    | EVENT#<id>       | #EVENT             |                             |                            |                       |
+ * | parked   | PARKED#<subject> | <time>#<eventId>   | PARKED / <subject>#<time>#<eventId> |                    |                       |
  * | audit    | AUDIT#<entity>   | <time>#<eventId>#n |                             |                            |                       |
  * | alert    | ALERT#<kind>#<s> | #ALERT             | ALERTS#open / <kind>#<s>    |                            |                       |
  * | itype    | ITYPE#<type>     | #ITYPE             |                             |                            |                       |
@@ -23,6 +24,10 @@
  * ENIs and addresses, GSI2 SUBNET#<id> a subnet with everything in it, GSI3
  * IP#<vpc>#<ip> who holds an address. Released items lose their index keys
  * (sparse indexes) and linger as tombstones until their TTL.
+ *
+ * Parked: a change whose subject (eni:<id>, attachment:<id>, instance:<id>,
+ * target-group:<arn>, load-balancer:<arn>) is not filed yet waits under PK
+ * PARKED#<subject> in stamp order, expiring after a day; GSI1 PARKED lists all.
  *
  * Alerts: <s> is the subject; GSI1 ALERTS#open lists the open ones, and a
  * resolve drops the GSI1 keys. itype caches one raw DescribeInstanceTypes entry.
@@ -60,6 +65,16 @@ export const keys = {
     GSI2SK: META.subnet,
   }),
   event: (eventId: string) => ({ PK: `EVENT#${eventId}`, SK: META.event }),
+  parked: (subject: string, eventTime: string, eventId: string) => ({
+    PK: `PARKED#${subject}`,
+    SK: `${eventTime}#${eventId}`,
+  }),
+  parkedPartition: (subject: string) => `PARKED#${subject}`,
+  parkedIndex: (subject: string, eventTime: string, eventId: string) => ({
+    GSI1PK: 'PARKED',
+    GSI1SK: `${subject}#${eventTime}#${eventId}`,
+  }),
+  allParked: 'PARKED',
   audit: (entity: string, eventTime: string, eventId: string, n: number) => ({
     PK: `AUDIT#${entity}`,
     SK: `${eventTime}#${eventId}#${n}`,
@@ -145,8 +160,14 @@ export const keys = {
 export const INDEX = { byNode: 'GSI1', bySubnet: 'GSI2', lookup: 'GSI3' } as const;
 
 const DAY = 86_400;
-/** Tombstones outlive any CloudTrail delivery delay; audit entries are kept a month. */
-export const RETENTION_SECONDS = { tombstone: 14 * DAY, processedEvent: 14 * DAY, audit: 30 * DAY };
+/** Parked changes wait a day; tombstones outlive any CloudTrail delivery delay; audit entries are kept a month. */
+export const RETENTION_SECONDS = {
+  tombstone: 14 * DAY,
+  processedEvent: 14 * DAY,
+  audit: 30 * DAY,
+  /** CloudTrail delivers within minutes; what waits longer is the sweep's to repair. */
+  parked: DAY,
+};
 
 export function expiresAt(eventTime: string, seconds: number): number {
   return Math.floor(Date.parse(eventTime) / 1000) + seconds;

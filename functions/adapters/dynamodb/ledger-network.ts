@@ -3,6 +3,7 @@ import { expiresAt, INDEX, keys, RETENTION_SECONDS } from '#adapters/dynamodb/le
 import { compact, type Item, newerThan as NEWER, pick } from '#adapters/dynamodb/ledger-table.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import { type AddressClaim, holderOf } from '#core/network/address-holder.ts';
+import type { Ec2Change } from '#core/network/ec2-event.ts';
 import { eniFiling, keepsNodeAfterDetach } from '#core/network/eni-filing.ts';
 import type {
   AddressFacts,
@@ -23,7 +24,7 @@ import type {
   WriteOutcome,
 } from '#core/network/network-ports.ts';
 
-export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
+export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements NetworkLedger {
   async getNode(instanceId: string): Promise<NodeRecord | undefined> {
     const item = await this.table.get(keys.node(instanceId));
     return item ? toNode(item) : undefined;

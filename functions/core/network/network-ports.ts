@@ -1,5 +1,7 @@
 import type { EventStamp } from '#core/events/event-envelope.ts';
+import type { ParkingLot } from '#core/events/parking.ts';
 import type { VpcScope } from '#core/events/scope.ts';
+import type { Ec2Change } from '#core/network/ec2-event.ts';
 import type {
   AddressFacts,
   ConsumerKind,
@@ -104,7 +106,7 @@ export interface AuditEntry {
  * the event that caused it, so an older event never overwrites newer state and
  * the same event applied twice changes nothing.
  */
-export interface NetworkLedger {
+export interface NetworkLedger extends ParkingLot<Ec2Change> {
   hasProcessed(eventId: string): Promise<boolean>;
   markProcessed(stamp: EventStamp, name: string, audit: readonly AuditEntry[]): Promise<void>;
 
