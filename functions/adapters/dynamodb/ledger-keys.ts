@@ -9,6 +9,7 @@
  * | address  | ENI#<id>         | ADDR#<ip or cidr>  | NODE#<inst> / ADDR#<eni>#<a>| SUBNET#<id> / ADDR#<a>     | IP#<vpc>#<a>          |
  * | subnet   | SUBNET#<id>      | #SUBNET            | SUBNETS / <id>              | SUBNET#<id> / #SUBNET      |                       |
  * | event    | EVENT#<id>       | #EVENT             |                             |                            |                       |
+ * | past att | ATTACH#<attachId>| #ATTACH            |                             |                            |                       |
  * | parked   | PARKED#<subject> | <time>#<eventId>   | PARKED / <subject>#<time>#<eventId> |                    |                       |
  * | audit    | AUDIT#<entity>   | <time>#<eventId>#n |                             |                            |                       |
  * | alert    | ALERT#<kind>#<s> | #ALERT             | ALERTS#open / <kind>#<s>    |                            |                       |
@@ -103,6 +104,7 @@ export const keys = {
   byNode: (instanceId: string) => `NODE#${instanceId}`,
   bySubnet: (subnetId: string) => `SUBNET#${subnetId}`,
   byAttachment: (attachmentId: string) => `ATTACH#${attachmentId}`,
+  pastAttachment: (attachmentId: string) => ({ PK: `ATTACH#${attachmentId}`, SK: '#ATTACH' }),
   byIp: (vpcId: string, address: string) => `IP#${vpcId}#${address}`,
   allNodes: 'NODES',
   allSubnets: 'SUBNETS',

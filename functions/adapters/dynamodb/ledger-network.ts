@@ -42,7 +42,18 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
       ExpressionAttributeValues: { ':pk': keys.byAttachment(attachmentId) },
     });
     const item = items.find((i) => i.entity === 'eni');
-    return item ? toEni(item) : undefined;
+    if (item) return toEni(item);
+    const past = await this.table.get(keys.pastAttachment(attachmentId));
+    return past ? this.getEni(String(past.eniId)) : undefined;
+  }
+
+  async recordPastAttachment(attachmentId: string, eniId: string): Promise<void> {
+    await this.table.put({
+      ...keys.pastAttachment(attachmentId),
+      entity: 'past-attachment',
+      attachmentId,
+      eniId,
+    });
   }
 
   async getSubnet(subnetId: string): Promise<SubnetRecord | undefined> {

@@ -204,6 +204,7 @@ async function applyChange(change: Ec2Change, stamp: EventStamp, deps: Ec2Deps):
     }
     case 'eni-deleted': {
       const known = await deps.ledger.getEni(change.eniId);
+      await rememberEnded(known, deps);
       const w = await deps.ledger.deleteEni(change.eniId, stamp);
       return {
         writes: [w],
@@ -269,6 +270,7 @@ async function instanceState(
     // Terminating an instance deletes the ENIs attached to it (the CNI sets DeleteOnTermination).
     const view = await deps.ledger.nodeView(instanceId);
     for (const eni of view.enis) {
+      // AWS sends no detach for these, so there is no attachment to remember.
       if (eni.attachment?.instanceId !== instanceId) continue;
       const d = await deps.ledger.deleteEni(eni.eniId, stamp);
       writes.push(d);
@@ -346,6 +348,14 @@ async function putEniFacts(
  * already knows. Termination deletes attached ENIs, so release it with the
  * termination's own stamp, exactly as the in-order termination would have.
  */
+/** A deleted ENI's attachment ends with it: remember it for a detach still on its way. */
+async function rememberEnded(eni: EniRecord | undefined, deps: Ec2Deps): Promise<void> {
+  const attachmentId = eni?.attachment?.attachmentId;
+  if (eni && !eni.deleted && attachmentId) {
+    await deps.ledger.recordPastAttachment(attachmentId, eni.eniId);
+  }
+}
+
 async function releaseIfNodeGone(
   eniId: string,
   instanceId: string,
@@ -394,7 +404,8 @@ async function attached(
   const eni = await deps.ledger.getEni(change.eniId);
   if (!eni) {
     const step = await readBack(change.eniId, stamp, deps);
-    if (!('ignored' in step)) return step;
+    if ('writes' in step) return readBackAttached(change, step, deps);
+    if ('park' in step) return step;
     return {
       park: subject.eni(change.eniId),
       reason: `${step.ignored}; parked until it is filed`,
@@ -404,9 +415,11 @@ async function attached(
   if (why) return { ignored: why };
   const attachment = change.attachmentId ? subject.attachment(change.attachmentId) : undefined;
   if (eni.deleted) {
-    // The ENI is gone: a detach waiting for this attachment never applies.
+    // The ENI is gone: a detach of this attachment never applies, now or when it comes.
+    if (change.attachmentId) await deps.ledger.recordPastAttachment(change.attachmentId, eni.eniId);
     return { writes: ['stale'], audit: [], ...(attachment ? { ended: [attachment] } : {}) };
   }
+  const previous = eni.attachment?.attachmentId;
   const w = await deps.ledger.setEniAttachment(
     change.eniId,
     {
@@ -419,6 +432,13 @@ async function attached(
     },
     stamp,
   );
+  // An attachment replaced before its detach was applied (or this one, if it lost to a newer
+  // attach) has ended: remember it, so its late detach finds the ENI and loses by stamp.
+  // In order, an attach follows a detach and none of this writes anything.
+  const ended = w === 'applied' ? previous : change.attachmentId;
+  if (ended && ended !== (w === 'applied' ? change.attachmentId : previous)) {
+    await deps.ledger.recordPastAttachment(ended, eni.eniId);
+  }
   const released =
     w === 'applied' ? await releaseIfNodeGone(change.eniId, change.instanceId, stamp, deps) : [];
   return {
@@ -428,6 +448,27 @@ async function attached(
     ...(attachment && change.attachmentId
       ? { filed: [attachment], attached: { attachmentId: change.attachmentId, eniId: eni.eniId } }
       : {}),
+  };
+}
+
+/**
+ * The ENI read back now may already be attached anew: then this event's attachment has ended,
+ * and its detach (waiting or still to come) must find the ENI and lose by stamp.
+ */
+async function readBackAttached(
+  change: Extract<Ec2Change, { type: 'eni-attached' }>,
+  step: Extract<Step, { writes: WriteOutcome[] }>,
+  deps: Ec2Deps,
+): Promise<Step> {
+  const { attachmentId } = change;
+  if (!attachmentId) return step;
+  const eni = await deps.ledger.getEni(change.eniId);
+  if (!eni || eni.attachment?.attachmentId === attachmentId) return step;
+  await deps.ledger.recordPastAttachment(attachmentId, eni.eniId);
+  return {
+    ...step,
+    filed: [...(step.filed ?? []), subject.attachment(attachmentId)],
+    attached: { attachmentId, eniId: eni.eniId },
   };
 }
 

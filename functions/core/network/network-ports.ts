@@ -112,7 +112,13 @@ export interface NetworkLedger extends ParkingLot<Ec2Change> {
 
   getNode(instanceId: string): Promise<NodeRecord | undefined>;
   getEni(eniId: string): Promise<EniRecord | undefined>;
+  /** The ENI an attachment is (or, once recorded as past, was) of. */
   findEniByAttachment(attachmentId: string): Promise<EniRecord | undefined>;
+  /**
+   * Remembers an attachment that ended without its detach being applied (its ENI was deleted
+   * or attached anew first), so its late detach still finds the ENI and loses by stamp.
+   */
+  recordPastAttachment(attachmentId: string, eniId: string): Promise<void>;
   getSubnet(subnetId: string): Promise<SubnetRecord | undefined>;
 
   /** Instance facts never change for an instance id, so they are written as they come. */
