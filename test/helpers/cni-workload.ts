@@ -54,6 +54,20 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** One of the items, each as likely as its weight. */
+export function weighted<T extends { readonly weight: number }>(
+  items: readonly T[],
+  rnd: () => number,
+): T {
+  const total = items.reduce((sum, item) => sum + item.weight, 0);
+  let left = rnd() * total;
+  for (const item of items) {
+    left -= item.weight;
+    if (left < 0) return item;
+  }
+  return items[items.length - 1] as T;
+}
+
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
 /** Generates a workload of at least `minEvents` events from `seed`. */
@@ -244,10 +258,7 @@ export function cniWorkload(seed: number, minEvents: number): CniWorkload {
 
   while (events.length < minEvents) {
     const feasible = Object.values(actions).filter((a) => a.can());
-    const total = feasible.reduce((s, a) => s + a.weight, 0);
-    let r = rnd() * total;
-    const action = feasible.find((a) => (r -= a.weight) < 0) ?? feasible[0];
-    action?.run();
+    weighted(feasible, rnd).run();
   }
   return { events, nodes, enis };
 }

@@ -1,7 +1,7 @@
 import { unavailableElbv2 } from '#adapters/elbv2/elbv2-unavailable.ts';
 import type { Elbv2Port } from '#core/targets/elbv2-port.ts';
 import type { TargetLedger } from '#core/targets/target-ports.ts';
-import { prng } from '#test/helpers/cni-workload.ts';
+import { prng, weighted } from '#test/helpers/cni-workload.ts';
 import { type SampleEvent, sample } from '#test/helpers/samples.ts';
 
 /**
@@ -134,9 +134,7 @@ export function lbWorkload(seed: number, minEvents: number): LbWorkload {
   ];
   while (events.length < minEvents) {
     const feasible = actions.filter((a) => a.can());
-    const total = feasible.reduce((s, a) => s + a.weight, 0);
-    let r = rnd() * total;
-    (feasible.find((a) => (r -= a.weight) < 0) ?? feasible[0])?.run();
+    weighted(feasible, rnd).run();
   }
   return { events, groups, end: new Date(ms + 60_000).toISOString() };
 }
