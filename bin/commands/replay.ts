@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { dynamoLedger } from '#app/composition.ts';
 import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
 import { EventFileError, loadEventFiles } from '#local/event-files.ts';
 import {
@@ -83,6 +84,8 @@ export function replayCommand(io: Output = stdio): Command {
           });
           const routes = localRoutes(ledger, scope, { catalog, notifier, settings }, ec2);
           const counts: Record<string, number> = {};
+          const parked = new Set<string>();
+          let appliedLater = 0;
           for (const { file, event } of events) {
             const source = (event as { source?: unknown } | null)?.source;
             const route = typeof source === 'string' ? routes[source] : undefined;
@@ -94,13 +97,25 @@ export function replayCommand(io: Output = stdio): Command {
                   audit: [],
                 };
             counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
-            io.out(opts.json ? JSON.stringify({ file, ...outcome }) : summaryLine(outcome));
+            if (outcome.status === 'parked' && outcome.eventId) parked.add(outcome.eventId);
+            const later = laterOutcomes(outcome);
+            appliedLater += later.filter((o) => o.status !== 'parked').length;
+            if (opts.json) io.out(JSON.stringify({ file, ...outcome }));
+            else {
+              io.out(summaryLine(outcome));
+              for (const o of later) io.out(summaryLine(o, 'parked earlier, applied now: '));
+            }
           }
+          const stillParked = (await dynamoLedger(ledger.db, ledger.tableName).network.listParked())
+            .length;
           if (!opts.json) {
             io.out(
               `${events.length} events: ${Object.entries(counts)
                 .map(([k, v]) => `${v} ${k}`)
                 .join(', ')}`,
+            );
+            io.out(
+              `parked ${parked.size}, applied later ${appliedLater}, still parked ${stillParked}`,
             );
           }
         } finally {
@@ -110,11 +125,18 @@ export function replayCommand(io: Output = stdio): Command {
     );
 }
 
-function summaryLine(o: EventOutcome): string {
+/** Parked events an outcome's filing let through, and theirs in turn, in the order applied. */
+function laterOutcomes(o: EventOutcome): EventOutcome[] {
+  return (o.later ?? []).flatMap((l) => [{ ...l, later: undefined }, ...laterOutcomes(l)]);
+}
+
+function summaryLine(o: EventOutcome, prefix = ''): string {
+  const reason =
+    o.status === 'parked' && o.parkedOn ? `waits for ${o.parkedOn}: ${o.reason}` : o.reason;
   return [
     o.status.padEnd(9),
     (o.name ?? '-').padEnd(28),
     (o.eventId ?? '-').padEnd(38),
-    o.reason,
+    `${prefix}${reason}`,
   ].join(' ');
 }

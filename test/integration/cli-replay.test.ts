@@ -87,7 +87,7 @@ describe('netledger replay and report (one local ledger, commands in sequence)',
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/ignored .*PrivateIpAddressLimitExceeded/);
     expect(run.stdout).toMatch(/ignored .*cluster othercluster is not configured/);
-    expect(run.stdout).toMatch(/ignored .*unknown ENI eni-0dead0dead0dead01/);
+    expect(run.stdout).toMatch(/parked .*waits for eni:eni-0dead0dead0dead01: unknown ENI/);
     expect(run.stdout).toMatch(/ignored .*unexpected detail-type "Something Else"/);
     expect((await runCli(['report', 'nodes', '--json'], env)).stdout).toBe(firstReport);
   }, 60_000);
@@ -96,7 +96,7 @@ describe('netledger replay and report (one local ledger, commands in sequence)',
     const run = await runCli(['report', 'all', '--json'], env);
     expect(run.code).toBe(0);
     const all = JSON.parse(run.stdout);
-    expect(Object.keys(all)).toEqual(['nodes', 'subnets', 'targets', 'alerts']);
+    expect(Object.keys(all)).toEqual(['nodes', 'subnets', 'targets', 'alerts', 'parked']);
     expect(all.nodes).toEqual(JSON.parse(firstReport));
   }, 60_000);
 
