@@ -1,50 +1,14 @@
+import { MemoryRoute53 } from '#adapters/memory/memory-route53.ts';
 import { dynamoLedger } from '#app/composition.ts';
 import { batchChangeGroups, ROUTE53_LIMITS } from '#core/dns/dns-batch.ts';
 import { desiredFromLoadBalancers } from '#core/dns/dns-desired.ts';
 import { TargetLedgerLoadBalancers } from '#core/dns/dns-load-balancers.ts';
-import type { DnsApplyReport, DnsChangeApplier, DnsRecordCache } from '#core/dns/dns-ports.ts';
-import type { DnsChangeGroup, HostedZoneRef } from '#core/dns/dns-record.ts';
+import type { HostedZoneRef } from '#core/dns/dns-record.ts';
 import { bareZoneId } from '#core/dns/dns-zone.ts';
 import { loadDnsSettings } from '#shared/dns-config.ts';
 import type { DnsCommandDeps } from '../commands/dns.ts';
 import { DnsInputError } from '../commands/dns.ts';
 import { type LocalLedger, openLocalLedger } from './local-ledger.ts';
-
-/**
- * Local mode has no Route53: the ledger's record cache stands for it. Applying writes the
- * changes there, so the next `dns plan` starts from them, as it would after a real apply.
- */
-export class CacheOnlyApplier implements DnsChangeApplier {
-  constructor(
-    private readonly cache: DnsRecordCache,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
-
-  async apply(groups: readonly DnsChangeGroup[]): Promise<DnsApplyReport> {
-    const { batches, oversized } = batchChangeGroups(groups, ROUTE53_LIMITS);
-    const at = this.clock().toISOString();
-    const applied: DnsChangeGroup[] = [];
-    for (const batch of batches) {
-      for (const group of batch.groups) {
-        await this.cache.applyChanges(group.zoneId, group.changes, at);
-        applied.push(group);
-      }
-    }
-    return {
-      dryRun: false,
-      batches,
-      applied,
-      failed: oversized.map((group) => ({
-        group,
-        reason: 'oversized',
-        messages: [`changes for ${group.hostname} exceed one ChangeResourceRecordSets request`],
-      })),
-      alerts: [],
-      writeCalls: 0,
-      complete: true,
-    };
-  }
-}
 
 export interface LocalDnsOptions {
   readonly env?: Record<string, string | undefined>;
@@ -103,8 +67,13 @@ export function localDnsDeps(options: LocalDnsOptions = {}): DnsCommandDeps {
       },
     },
     async apply(plan, { dryRun }) {
-      const applier = new CacheOnlyApplier(await cache(), options.clock);
-      if (!dryRun) return applier.apply(plan.changes);
+      // Local mode has no Route53: the ledger's record cache stands for it, so the next
+      // `dns plan` starts from what was applied, as it would after a real apply.
+      const route53 = new MemoryRoute53(
+        await cache(),
+        options.clock ? { clock: options.clock } : {},
+      );
+      if (!dryRun) return route53.apply(plan.changes);
       const { batches } = batchChangeGroups(plan.changes, ROUTE53_LIMITS);
       return {
         dryRun: true,

@@ -55,6 +55,12 @@ export interface Adapters {
   readonly clock: () => string;
 }
 
+/** What the ELB handler uses: no EC2 and no instance types, so its bundle and role carry neither. */
+export type ElbAdapters = Pick<Adapters, 'ledger' | 'clock'> & {
+  readonly elbv2: Elbv2Port;
+  readonly alerting?: Pick<Alerting, 'notifier'> | undefined;
+};
+
 export interface Alerting {
   readonly notifier: Notifier;
   readonly catalog: InstanceTypeCatalog;
@@ -92,10 +98,7 @@ export function composeEc2(settings: Settings, adapters: Adapters): Ec2HandlerDe
  * Deps of the elb-activity handler. Target alerts (stale targets, delay drift) are settled only
  * while alerting; remediation follows DRIFT_REMEDIATE either way.
  */
-export function composeElb(
-  settings: Settings,
-  adapters: Adapters & { readonly elbv2: Elbv2Port },
-): ElbHandlerDeps {
+export function composeElb(settings: Settings, adapters: ElbAdapters): ElbHandlerDeps {
   const notifier = adapters.alerting?.notifier;
   return {
     targets: adapters.ledger.targets,

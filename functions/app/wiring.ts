@@ -83,16 +83,20 @@ export function awsEc2Deps(config: Config): Ec2HandlerDeps {
   });
 }
 
-/** Ports for the elb-activity handler from the given clients. */
+/** Ports for the elb-activity handler from the given clients: ELBv2, the ledger and SNS, no EC2. */
 export function elbHandlerDeps(
   config: Config,
-  clients: Omit<AwsClients, 'ec2'> & {
-    readonly ec2?: EC2Client;
-    readonly elbv2: ElasticLoadBalancingV2Client;
-  },
+  clients: Omit<AwsClients, 'ec2' | 'elbv2'> & { readonly elbv2: ElasticLoadBalancingV2Client },
 ): ElbHandlerDeps {
-  const adapters = awsAdapters(config, { ...clients, ec2: clients.ec2 ?? ec2Client() });
-  return composeElb(settingsOf(config), { ...adapters, elbv2: createElbv2Reader(clients.elbv2) });
+  const clock = clients.clock ?? (() => new Date());
+  return composeElb(settingsOf(config), {
+    ledger: dynamoLedger(clients.db, config.tableName),
+    elbv2: createElbv2Reader(clients.elbv2),
+    alerting: config.alertTopicArn
+      ? { notifier: new SnsNotifier(clients.sns(), config.alertTopicArn) }
+      : undefined,
+    clock: () => clock().toISOString(),
+  });
 }
 
 /** Ports backed by real AWS, for the elb-activity function (with DNS sync while DNS_ZONES is set). */

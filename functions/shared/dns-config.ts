@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StaticDnsEntry } from '#core/dns/dns-desired.ts';
 import { DNS_POLICIES, type DnsPolicy, type HostedZoneRef } from '#core/dns/dns-record.ts';
 import { bareZoneId, normalizeDnsName } from '#core/dns/dns-zone.ts';
@@ -107,7 +107,12 @@ function staticShortEntries(value: string): StaticDnsEntry[] | Problem {
 
 const DnsEnvSchema = z.object({
   DNS_ZONES: zoneList,
-  DNS_OWNER_ID: z.string().trim().regex(OWNER_ID, 'is not a valid owner id').optional(),
+  // Empty reads as unset: the deploy param's default is '' (serverless.yml has no way to leave a
+  // variable out without a CloudFormation condition on a constant).
+  DNS_OWNER_ID: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().regex(OWNER_ID, 'is not a valid owner id').optional(),
+  ),
   DNS_POLICY: z
     .enum(DNS_POLICIES as [DnsPolicy, ...DnsPolicy[]], {
       error: `must be one of ${DNS_POLICIES.join(', ')}`,

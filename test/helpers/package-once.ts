@@ -81,10 +81,13 @@ export function packageOnce(): Promise<PackagedService> {
   return packaged;
 }
 
-async function packageService(): Promise<PackagedService> {
+/** `osls package` with TEST_PARAMS and `extra` params on top, into a fresh temporary directory. */
+export async function packageService(
+  extra: Readonly<Record<string, string>> = {},
+): Promise<PackagedService> {
   const dir = await mkdtemp(join(tmpdir(), 'netledger-package-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
-  const params = Object.entries(TEST_PARAMS).map(([k, v]) => `--param=${k}=${v}`);
+  const params = Object.entries({ ...TEST_PARAMS, ...extra }).map(([k, v]) => `--param=${k}=${v}`);
   const run = await runOsls(['package', '--stage', TEST_STAGE, '--package', dir, ...params]);
   if (run.code !== 0) {
     await cleanup();

@@ -1,15 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readNotifyConfig } from '#app/notify-handler.ts';
-import { DNS_RECORD_TYPES } from '#core/dns/dns-record.ts';
 import { loadConfig } from '#shared/config.ts';
 import {
   type CfnResource,
   type CfnTemplate,
-  evaluateCondition,
   type PackagedService,
   PROJECT_ROOT,
   packageOnce,
@@ -80,34 +78,6 @@ function queueOf(template: CfnTemplate, arn: Json): string {
   expect(arn['Fn::GetAtt'][1]).toBe('Arn');
   return id;
 }
-
-function statementsWith(template: CfnTemplate, action: string): Json[] {
-  const policies = props(template, 'IamRoleLambdaExecution').Policies as Json[];
-  return policies
-    .flatMap((p) => p.PolicyDocument.Statement as Json[])
-    .filter((s) => [s.Action].flat().includes(action));
-}
-
-/** AWS::IAM::Policy resources attached to the functions' role, with their logical ids. */
-function attachedPolicies(template: CfnTemplate): Array<[string, CfnResource]> {
-  return ofType(template, 'AWS::IAM::Policy').filter(([, r]) =>
-    ((r.Properties as Json).Roles as Json[]).some((role) => role.Ref === 'IamRoleLambdaExecution'),
-  );
-}
-
-/** Every statement the functions may act under: the role's own and the attached policies'. */
-function allStatements(template: CfnTemplate): Json[] {
-  const own = (props(template, 'IamRoleLambdaExecution').Policies as Json[]).flatMap(
-    (p) => p.PolicyDocument.Statement as Json[],
-  );
-  const attached = attachedPolicies(template).flatMap(
-    ([, r]) => (r.Properties as Json).PolicyDocument.Statement as Json[],
-  );
-  return [...own, ...attached];
-}
-
-const actionsOf = (statements: readonly Json[]): string[] =>
-  statements.flatMap((s) => [s.Action].flat() as string[]);
 
 /** What CloudFormation would put behind the Refs the environment uses. */
 const REFS = {
@@ -226,52 +196,6 @@ const OVERRIDES = [
   },
   { param: 'dnsDryRun', variable: 'DNS_DRY_RUN', value: 'true' },
 ] as const;
-
-/** SDK packages whose commands map one to one onto IAM actions of this prefix. */
-const IAM_PREFIX: Readonly<Record<string, string>> = {
-  '@aws-sdk/client-ec2': 'ec2',
-  '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
-  '@aws-sdk/client-route-53': 'route53',
-  '@aws-sdk/client-sns': 'sns',
-  '@aws-sdk/client-dynamodb': 'dynamodb',
-  '@aws-sdk/client-ssm': 'ssm',
-};
-
-/** The document client's commands are named after the item, not the IAM action. */
-const DOCUMENT_CLIENT_ACTIONS: Readonly<Record<string, string>> = {
-  Get: 'dynamodb:GetItem',
-  Put: 'dynamodb:PutItem',
-  Update: 'dynamodb:UpdateItem',
-  Delete: 'dynamodb:DeleteItem',
-  Query: 'dynamodb:Query',
-  BatchGet: 'dynamodb:BatchGetItem',
-  BatchWrite: 'dynamodb:BatchWriteItem',
-};
-
-/** IAM actions of every SDK command imported (as a value) anywhere under functions/. */
-async function actionsCalledByFunctions(): Promise<Map<string, string>> {
-  const root = join(PROJECT_ROOT, 'functions');
-  const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts'));
-  const actions = new Map<string, string>();
-  for (const file of files) {
-    const source = await readFile(join(root, file), 'utf8');
-    for (const m of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/[^']+)'/g)) {
-      const [, names = '', pkg = ''] = m;
-      for (const raw of names.split(',')) {
-        const name = raw.trim().split(/\s+as\s+/)[0] ?? '';
-        if (name.startsWith('type ') || !name.endsWith('Command')) continue;
-        const command = name.slice(0, -'Command'.length);
-        const action =
-          pkg === '@aws-sdk/lib-dynamodb'
-            ? DOCUMENT_CLIENT_ACTIONS[command]
-            : IAM_PREFIX[pkg] && `${IAM_PREFIX[pkg]}:${command}`;
-        expect(action, `IAM action of ${name} from ${pkg} (functions/${file})`).toBeDefined();
-        actions.set(action ?? '', `functions/${file}`);
-      }
-    }
-  }
-  return actions;
-}
 
 let pkg: PackagedService;
 let template: CfnTemplate;
@@ -437,27 +361,6 @@ describe('the packaged CloudFormation template', () => {
       expect(sweep).toBeGreaterThan(props(template, id).Timeout);
     }
   });
-
-  test('the role grants table, topic and parameter access on those resources only', () => {
-    // Act
-    const table = statementsWith(template, 'dynamodb:UpdateItem');
-    const publish = statementsWith(template, 'sns:Publish');
-    const parameter = statementsWith(template, 'ssm:GetParameter');
-    const all = allStatements(template);
-    // Assess
-    expect(table).toHaveLength(1);
-    expect(table[0].Resource).toContainEqual({ 'Fn::GetAtt': ['LedgerTable', 'Arn'] });
-    expect(JSON.stringify(table[0].Resource)).toContain('/index/*');
-    expect(publish).toHaveLength(1);
-    expect(publish[0].Resource).toEqual({ Ref: 'AlertTopic' });
-    expect(parameter).toHaveLength(1);
-    expect(JSON.stringify(parameter[0].Resource)).toContain(
-      ':parameter/netledger/slack-webhook-url',
-    );
-    for (const s of all) {
-      for (const action of [s.Action].flat()) expect(action).not.toMatch(/(^\*$|:\*$)/);
-    }
-  });
 });
 
 describe('the function environments', () => {
@@ -540,103 +443,6 @@ describe('the function environments', () => {
       expect(config.capacity).not.toEqual(defaults.capacity);
       expect(config.targets.delayPolicy).not.toEqual(defaults.targets.delayPolicy);
       expect(environmentSize(env)).toBeLessThan(LAMBDA_ENVIRONMENT_LIMIT);
-    });
-
-    test.each([
-      { policy: 'DnsSyncPolicy', action: 'route53:ChangeResourceRecordSets' },
-      {
-        policy: 'DriftRemediationPolicy',
-        action: 'elasticloadbalancing:ModifyTargetGroupAttributes',
-      },
-    ])('$policy exists once its feature is on, and not by default', ({ policy, action }) => {
-      // Prepare
-      const resource = printed.resources.Resources[policy];
-      const packaged = template.Resources[policy] as Json;
-      // Act
-      const onByParams = evaluateCondition(conditions, { Condition: resource.Condition });
-      const onByDefault = evaluateCondition(template.Conditions ?? {}, {
-        Condition: packaged.Condition,
-      });
-      // Assess
-      expect(actionsOf(resource.Properties.PolicyDocument.Statement)).toContain(action);
-      expect(onByParams).toBe(true);
-      expect(onByDefault).toBe(false);
-    });
-  });
-});
-
-describe('the permissions', () => {
-  test('every AWS SDK command under functions/ is allowed to the functions', async () => {
-    // Prepare
-    const called = await actionsCalledByFunctions();
-    // Act
-    const allowed = actionsOf(allStatements(template));
-    // Assess
-    expect(called.size).toBeGreaterThan(0);
-    for (const [action, file] of called) expect(allowed, `${action} (${file})`).toContain(action);
-  });
-
-  test('EC2, ELBv2, Route53 and SNS grants are exactly the calls the functions make', async () => {
-    // Prepare: GetChange is for waiting on a Route53 change to be INSYNC, which the sweep will do.
-    const announced = ['route53:GetChange'];
-    const services = /^(ec2|elasticloadbalancing|route53|sns):/;
-    const called = [...(await actionsCalledByFunctions()).keys()].filter((a) => services.test(a));
-    // Act
-    const granted = new Set(actionsOf(allStatements(template)).filter((a) => services.test(a)));
-    // Assess
-    expect([...granted].sort()).toEqual([...new Set([...called, ...announced])].sort());
-  });
-
-  test('Route53 and target-group writes are granted only by the optional policies', () => {
-    // Act
-    const own = actionsOf(
-      (props(template, 'IamRoleLambdaExecution').Policies as Json[]).flatMap(
-        (p) => p.PolicyDocument.Statement as Json[],
-      ),
-    );
-    const conditionOf = Object.fromEntries(
-      attachedPolicies(template).map(([id, r]) => [id, (r as Json).Condition]),
-    );
-    // Assess
-    expect(own.filter((a) => a.startsWith('route53:'))).toEqual([]);
-    expect(own).not.toContain('elasticloadbalancing:ModifyTargetGroupAttributes');
-    expect(conditionOf).toEqual({
-      DnsSyncPolicy: 'DnsSyncEnabled',
-      DriftRemediationPolicy: 'DriftRemediationEnabled',
-    });
-  });
-
-  test('Route53 access is limited to hosted zones and changes, and writes to the record types netledger owns', () => {
-    // Act
-    const statements = (props(template, 'DnsSyncPolicy').PolicyDocument.Statement as Json[]).map(
-      (s) => ({ ...s, arn: JSON.stringify(s.Resource) }),
-    );
-    const change = statements.find((s) => s.Action === 'route53:ChangeResourceRecordSets');
-    // Assess
-    for (const s of statements) {
-      expect(s.arn).toMatch(
-        s.Action === 'route53:GetChange' ? /:route53:::change\/\*/ : /:route53:::hostedzone\/\*/,
-      );
-    }
-    expect(
-      [
-        ...change.Condition['ForAllValues:StringEquals'][
-          'route53:ChangeResourceRecordSetsRecordTypes'
-        ],
-      ].sort(),
-    ).toEqual([...DNS_RECORD_TYPES, 'TXT'].sort());
-  });
-
-  test('remediation may modify only target groups the AWS Load Balancer Controller tags', () => {
-    // Act
-    const [statement, ...others] = props(template, 'DriftRemediationPolicy').PolicyDocument
-      .Statement as Json[];
-    // Assess
-    expect(others).toEqual([]);
-    expect(statement.Action).toBe('elasticloadbalancing:ModifyTargetGroupAttributes');
-    expect(JSON.stringify(statement.Resource)).toContain('targetgroup/*/*');
-    expect(statement.Condition).toEqual({
-      Null: { 'aws:ResourceTag/elbv2.k8s.aws/cluster': 'false' },
     });
   });
 });

@@ -74,6 +74,11 @@ describe('loadDnsSettings', () => {
       /^DNS_ZONES: zone Z0ABC is listed twice/,
     ],
     [{ DNS_ZONES: 'Z0ABC=example.com' }, /^DNS_OWNER_ID: is required when DNS_ZONES is set/],
+    // The deploy param's default is '': it must read as unset, not as an owner id.
+    [
+      { DNS_ZONES: 'Z0ABC=example.com', DNS_OWNER_ID: ' ' },
+      /^DNS_OWNER_ID: is required when DNS_ZONES is set/,
+    ],
     [{ ...ENABLED, DNS_OWNER_ID: 'a,b' }, /^DNS_OWNER_ID: /],
     [
       { ...ENABLED, DNS_POLICY: 'delete-all' },

@@ -24,7 +24,8 @@
  * So one query answers each access pattern: GSI1 NODE#<id> is a node with its
  * ENIs and addresses, GSI2 SUBNET#<id> a subnet with everything in it, GSI3
  * IP#<vpc>#<ip> who holds an address. Released items lose their index keys
- * (sparse indexes) and linger as tombstones until their TTL.
+ * (sparse indexes) and linger as tombstones until their TTL; a deleted ENI keeps
+ * GSI3 ATTACH#<id>, so a late detach finds the tombstone and loses.
  *
  * Parked: a change whose subject (eni:<id>, attachment:<id>, instance:<id>,
  * target-group:<arn>, load-balancer:<arn>) is not filed yet waits under PK

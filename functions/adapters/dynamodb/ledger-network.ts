@@ -196,7 +196,8 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
       'attribute_not_exists(deleted) OR deleted = :false',
       undefined,
       { ':false': false },
-      ['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK'],
+      // The attachment lookup (GSI3) stays: a detach still on its way finds the tombstone and loses.
+      ['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'],
     );
     if (w !== 'applied') return existing?.deleted ? 'unchanged' : w;
     const addresses = await this.eniAddresses(eniId);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The one envelope parser and the one parse-result type for every EventBridge event netledger

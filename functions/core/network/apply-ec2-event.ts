@@ -204,7 +204,6 @@ async function applyChange(change: Ec2Change, stamp: EventStamp, deps: Ec2Deps):
     }
     case 'eni-deleted': {
       const known = await deps.ledger.getEni(change.eniId);
-      await rememberEnded(known, deps);
       const w = await deps.ledger.deleteEni(change.eniId, stamp);
       return {
         writes: [w],
@@ -348,14 +347,6 @@ async function putEniFacts(
  * already knows. Termination deletes attached ENIs, so release it with the
  * termination's own stamp, exactly as the in-order termination would have.
  */
-/** A deleted ENI's attachment ends with it: remember it for a detach still on its way. */
-async function rememberEnded(eni: EniRecord | undefined, deps: Ec2Deps): Promise<void> {
-  const attachmentId = eni?.attachment?.attachmentId;
-  if (eni && !eni.deleted && attachmentId) {
-    await deps.ledger.recordPastAttachment(attachmentId, eni.eniId);
-  }
-}
-
 async function releaseIfNodeGone(
   eniId: string,
   instanceId: string,

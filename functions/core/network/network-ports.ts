@@ -112,7 +112,10 @@ export interface NetworkLedger extends ParkingLot<Ec2Change> {
 
   getNode(instanceId: string): Promise<NodeRecord | undefined>;
   getEni(eniId: string): Promise<EniRecord | undefined>;
-  /** The ENI an attachment is (or, once recorded as past, was) of. */
+  /**
+   * The ENI an attachment is of, until a detach; a deleted ENI (tombstone) stays findable by
+   * the attachment it had, and so does one whose attachment was recorded as past.
+   */
   findEniByAttachment(attachmentId: string): Promise<EniRecord | undefined>;
   /**
    * Remembers an attachment that ended without its detach being applied (its ENI was deleted
