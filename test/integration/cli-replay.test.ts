@@ -17,10 +17,11 @@ describe('netledger replay and report (one local ledger, commands in sequence)',
     const run = await runCli(['replay', '--reset', LIFECYCLE], env);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines).toHaveLength(11);
+    expect(lines).toHaveLength(12);
     expect(lines[0]).toMatch(/^applied\s+RunInstances\s+/);
     expect(lines[5]).toMatch(/^ignored\s+AssignPrivateIpAddresses .*could not be read back/);
     expect(lines[10]).toBe('10 events: 9 applied, 1 ignored');
+    expect(lines[11]).toBe('parked 0, applied later 0, still parked 0');
   }, 60_000);
 
   test('report nodes --json is the ledger view, and persists between commands', async () => {
