@@ -14,13 +14,13 @@ export function runCli(
   args: readonly string[],
   env: Record<string, string>,
   cwd?: string,
-  timeout = 60_000,
+  timeoutMs = 60_000,
 ): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { ...process.env, ...env }, cwd, timeout },
+      { env: { ...process.env, ...env }, cwd, timeout: timeoutMs },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

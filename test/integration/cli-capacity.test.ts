@@ -2,12 +2,22 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { stopLedgerServer } from '#local/ledger-server.ts';
 import { Ec2EventBuilder, ips } from '#test/helpers/ec2-events.ts';
 import { runCli } from '#test/helpers/run-cli.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'netledger-capacity-'));
-const env = { NETLEDGER_HOME: home, CLUSTERS: 'myeks', VPC_IDS: 'vpc-0a1b2c3d4e5f60718' };
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+// One kept ledger server for the file's commands (stopped after them, or by itself when idle).
+const env = {
+  NETLEDGER_HOME: home,
+  NETLEDGER_LEDGER_IDLE_SECONDS: '60',
+  CLUSTERS: 'myeks',
+  VPC_IDS: 'vpc-0a1b2c3d4e5f60718',
+};
+afterAll(async () => {
+  await stopLedgerServer(home);
+  rmSync(home, { recursive: true, force: true });
+});
 
 const NODE = 'i-0a1b2c3d4e5f00001';
 const SUBNET = 'subnet-0aa1111111111111a';
@@ -55,7 +65,7 @@ describe('local mode: capacity alerts and reports', () => {
     const alerts = await runCli(['report', 'alerts', '--json'], env);
 
     // Assess
-    expect(replay.code).toBe(0);
+    expect(replay.code, replay.stderr).toBe(0);
     const alertLines = replay.stdout.split('\n').filter((l) => l.startsWith('alert '));
     expect(alertLines).toEqual([
       expect.stringMatching(
@@ -72,7 +82,7 @@ describe('local mode: capacity alerts and reports', () => {
         cluster: 'myeks',
       }),
     ]);
-  }, 60_000);
+  }, 180_000);
 
   test('a missing --instance-types file is one line naming it, exit 1, nothing replayed', async () => {
     // Act
@@ -85,7 +95,7 @@ describe('local mode: capacity alerts and reports', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim()).toMatch(
-      /^netledger: --instance-types .*nope\.json: cannot read \(ENOENT\)$/,
+      /^netledger replay: --instance-types .*nope\.json: no such file \(pass a saved .*\)$/,
     );
   }, 60_000);
 });

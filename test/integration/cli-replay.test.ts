@@ -2,13 +2,23 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { stopLedgerServer } from '#local/ledger-server.ts';
 import { runCli } from '#test/helpers/run-cli.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'netledger-cli-'));
-const env = { NETLEDGER_HOME: home, CLUSTERS: 'myeks', VPC_IDS: 'vpc-0a1b2c3d4e5f60718' };
+// One kept ledger server for the file's commands (stopped after them, or by itself when idle).
+const env = {
+  NETLEDGER_HOME: home,
+  NETLEDGER_LEDGER_IDLE_SECONDS: '60',
+  CLUSTERS: 'myeks',
+  VPC_IDS: 'vpc-0a1b2c3d4e5f60718',
+};
 const LIFECYCLE = 'events/samples/ec2/node-lifecycle';
 
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+afterAll(async () => {
+  await stopLedgerServer(home);
+  rmSync(home, { recursive: true, force: true });
+});
 
 describe('netledger replay and report (one local ledger, commands in sequence)', () => {
   let firstReport = '';
@@ -17,11 +27,16 @@ describe('netledger replay and report (one local ledger, commands in sequence)',
     const run = await runCli(['replay', '--reset', LIFECYCLE], env);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines).toHaveLength(12);
+    expect(lines).toHaveLength(13);
     expect(lines[0]).toMatch(/^applied\s+RunInstances\s+/);
     expect(lines[5]).toMatch(/^ignored\s+AssignPrivateIpAddresses .*could not be read back/);
-    expect(lines[10]).toBe('10 events: 9 applied, 1 ignored');
-    expect(lines[11]).toBe('parked 0, applied later 0, still parked 0');
+    // The subnet fills fast in this story: its forecast warns, right after the event that showed it.
+    expect(lines[6]).toMatch(/^applied\s+UnassignPrivateIpAddresses/);
+    expect(lines[7]).toMatch(
+      /^alert open\s+subnet-exhaustion subnet-0aa1111111111111a \[warning, myeks\] .*runs out in about \d+ hours at the current rate/,
+    );
+    expect(lines[11]).toBe('10 events: 9 applied, 1 ignored');
+    expect(lines[12]).toBe('parked 0, applied later 0, still parked 0');
   }, 60_000);
 
   test('report nodes --json is the ledger view, and persists between commands', async () => {

@@ -134,3 +134,35 @@ describe('zones', () => {
 //   batch is a no-op, so the extra entry changes nothing.
 // - `current.groups.length > 0` in close() mutated to `true` or `>= 0`: a batch is opened only
 //   to take the group at hand, so an open batch never has zero groups.
+
+describe('packing by value characters', () => {
+  const txtCreate = (name: string, chars: number): RecordChange => ({
+    Action: 'CREATE',
+    ResourceRecordSet: {
+      Name: name,
+      Type: 'TXT',
+      TTL: 300,
+      ResourceRecords: [{ Value: 'x'.repeat(chars) }],
+    },
+  });
+
+  test('TXT groups go largest first into the request they fill best; aliases take the change slots left', () => {
+    // 30 characters a request: 20+10 and 15+5 fill two requests exactly (15+10 and 20+5 would
+    // too, but 20+10 fills the first better); the aliases carry no characters.
+    const g5 = group('g5', [txtCreate('g5', 5)]);
+    const g10 = group('g10', [txtCreate('g10', 10)]);
+    const g15 = group('g15', [txtCreate('g15', 15)]);
+    const g20 = group('g20', [txtCreate('g20', 20)]);
+    const a1 = group('a1', [aliasCreate('a1')]);
+    const a2 = group('a2', [aliasCreate('a2')]);
+    const result = batchChangeGroups([g5, g10, g15, g20, a1, a2], {
+      maxChanges: 100,
+      maxResourceRecords: 100,
+      maxValueChars: 30,
+    });
+    expect(result.batches.map((b) => b.groups.map((g) => g.hostname))).toStrictEqual([
+      ['g5', 'g15'],
+      ['g10', 'g20', 'a1', 'a2'],
+    ]);
+  });
+});

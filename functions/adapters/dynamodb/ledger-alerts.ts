@@ -99,7 +99,7 @@ function storableFacts(facts: AlertRecord['facts']): Record<string, string | num
   );
 }
 
-function toRecord(item: Item): AlertRecord {
+export function toRecord(item: Item): AlertRecord {
   return {
     kind: item.kind as AlertKind,
     subject: String(item.subject),

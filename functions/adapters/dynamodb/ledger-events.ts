@@ -36,12 +36,14 @@ export abstract class EventLedger<C = unknown> {
     await this.audit(stamp, name, audit);
   }
 
-  /** One item per entry, under the audited entity, numbered so one event can audit it twice. */
+  /**
+   * One item per entry, under the audited entity, numbered so one event can audit it twice;
+   * written in BatchWriteItem requests (new items, no condition to keep).
+   */
   async audit(stamp: EventStamp, name: string, entries: readonly AuditEntry[]): Promise<void> {
-    let n = 0;
-    for (const entry of entries) {
-      await this.table.put({
-        ...keys.audit(entry.entity, stamp.eventTime, stamp.eventId, n++),
+    await this.table.batchPut(
+      entries.map((entry, n) => ({
+        ...keys.audit(entry.entity, stamp.eventTime, stamp.eventId, n),
         entity: 'audit',
         subject: entry.entity,
         action: entry.action,
@@ -50,8 +52,8 @@ export abstract class EventLedger<C = unknown> {
         eventTime: stamp.eventTime,
         eventName: name,
         expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.audit),
-      });
-    }
+      })),
+    );
   }
 
   /** One item per parked event under its subject; parking it again overwrites the same item. */
