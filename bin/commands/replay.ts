@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { DynamoUsageHistory } from '#adapters/dynamodb/ledger-usage.ts';
+import { dynamoLedger } from '#app/composition.ts';
 import { sampleUsage } from '#core/capacity/sample-usage.ts';
 import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
 import { CliError } from '#local/cli-error.ts';
@@ -101,6 +102,8 @@ export function replayCommand(io: Output = stdio): Command {
           const usage = new DynamoUsageHistory(ledger.db, ledger.tableName);
           let lastSample = Number.NEGATIVE_INFINITY;
           const counts: Record<string, number> = {};
+          const parked = new Set<string>();
+          let appliedLater = 0;
           for (const { file, event } of events) {
             const source = (event as { source?: unknown } | null)?.source;
             const route = typeof source === 'string' ? routes[source] : undefined;
@@ -124,14 +127,26 @@ export function replayCommand(io: Output = stdio): Command {
               lastSample = Date.parse(at);
               await sampleUsage({ ledger: network, catalog, settings, usage, now: at });
             }
-            io.out(opts.json ? JSON.stringify({ file, ...outcome }) : summaryLine(outcome));
+            if (outcome.status === 'parked' && outcome.eventId) parked.add(outcome.eventId);
+            const later = laterOutcomes(outcome);
+            appliedLater += later.filter((o) => o.status !== 'parked').length;
+            if (opts.json) io.out(JSON.stringify({ file, ...outcome }));
+            else {
+              io.out(summaryLine(outcome));
+              for (const o of later) io.out(summaryLine(o, 'parked earlier, applied now: '));
+            }
             for (const line of pending.splice(0)) io.out(line);
           }
+          const stillParked = (await dynamoLedger(ledger.db, ledger.tableName).network.listParked())
+            .length;
           if (!opts.json) {
             io.out(
               `${events.length} events: ${Object.entries(counts)
                 .map(([k, v]) => `${v} ${k}`)
                 .join(', ')}`,
+            );
+            io.out(
+              `parked ${parked.size}, applied later ${appliedLater}, still parked ${stillParked}`,
             );
           }
         } finally {
@@ -152,11 +167,18 @@ function eventTime(event: unknown): string | undefined {
   return new Date(raw).toISOString();
 }
 
-function summaryLine(o: EventOutcome): string {
+/** Parked events an outcome's filing let through, and theirs in turn, in the order applied. */
+function laterOutcomes(o: EventOutcome): EventOutcome[] {
+  return (o.later ?? []).flatMap((l) => [{ ...l, later: undefined }, ...laterOutcomes(l)]);
+}
+
+function summaryLine(o: EventOutcome, prefix = ''): string {
+  const reason =
+    o.status === 'parked' && o.parkedOn ? `waits for ${o.parkedOn}: ${o.reason}` : o.reason;
   return [
     o.status.padEnd(9),
     (o.name ?? '-').padEnd(28),
     (o.eventId ?? '-').padEnd(38),
-    o.reason,
+    `${prefix}${reason}`,
   ].join(' ');
 }

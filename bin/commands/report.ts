@@ -8,6 +8,7 @@ import { type Output, stdio } from '#local/output.ts';
 import {
   alertsSection,
   nodesSection,
+  parkedSection,
   type ReportSection,
   type SectionOptions,
   subnetsSection,
@@ -37,6 +38,12 @@ const SECTIONS: ReadonlyArray<readonly [string, string, ReportSection]> = [
     'alerts',
     'open alerts (node pod capacity, subnet exhaustion, stale targets, drift, DNS)',
     alertsSection,
+  ],
+  [
+    'parked',
+    'events still parked: their subject (ENI, attachment, instance, target group, load balancer)\n' +
+      'is not in the ledger yet; they apply when it is filed',
+    parkedSection,
   ],
 ];
 

@@ -276,3 +276,24 @@ async function limitsOf(
     throw error;
   }
 }
+
+/** Changes still waiting for their subject: nothing is silently lost. */
+export const parkedSection: ReportSection = async (local) => {
+  const parked = await new DynamoNetworkLedger(local.db, local.tableName).listParked();
+  const rows = parked.map((p) => ({
+    subject: p.subject,
+    name: p.name,
+    eventId: p.stamp.eventId,
+    eventTime: p.stamp.eventTime,
+  }));
+  return {
+    rows,
+    text:
+      rows.length === 0
+        ? 'nothing parked'
+        : table(
+            ['waits for', 'event', 'event id', 'event time'],
+            rows.map((r) => [r.subject, r.name, r.eventId, r.eventTime]),
+          ),
+  };
+};

@@ -11,6 +11,7 @@ const METRIC: Record<EventOutcome['status'], string> = {
   duplicate: 'EventsDuplicate',
   stale: 'EventsStale',
   ignored: 'EventsIgnored',
+  parked: 'EventsParked',
 };
 
 /**

@@ -166,6 +166,30 @@ export class Ec2EventBuilder {
     return event;
   }
 
+  /** AttachNetworkInterface with the attachment id EC2 answered (each attach gets a new one). */
+  attachNetworkInterfaceAs(
+    eniId: string,
+    instanceId: string,
+    deviceIndex: number,
+    attachmentId: string,
+  ): Event {
+    const event = this.attachNetworkInterface(eniId, instanceId, deviceIndex);
+    event.detail.responseElements.attachmentId = attachmentId;
+    return event;
+  }
+
+  detachNetworkInterface(attachmentId: string): Event {
+    const event = this.cloudTrail('node-termination/01-detach-network-interface.json');
+    event.detail.requestParameters.attachmentId = attachmentId;
+    return event;
+  }
+
+  deleteNetworkInterface(eniId: string): Event {
+    const event = this.cloudTrail('node-termination/02-delete-network-interface.json');
+    event.detail.requestParameters.networkInterfaceId = eniId;
+    return event;
+  }
+
   private cloudTrail(path: string): Event {
     const event = sample(`ec2/${path}`);
     this.stampEnvelope(event);

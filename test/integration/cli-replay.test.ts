@@ -27,7 +27,7 @@ describe('netledger replay and report (one local ledger, commands in sequence)',
     const run = await runCli(['replay', '--reset', LIFECYCLE], env);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines).toHaveLength(12);
+    expect(lines).toHaveLength(13);
     expect(lines[0]).toMatch(/^applied\s+RunInstances\s+/);
     expect(lines[5]).toMatch(/^ignored\s+AssignPrivateIpAddresses .*could not be read back/);
     // The subnet fills fast in this story: its forecast warns, right after the event that showed it.
@@ -36,6 +36,7 @@ describe('netledger replay and report (one local ledger, commands in sequence)',
       /^alert open\s+subnet-exhaustion subnet-0aa1111111111111a \[warning, myeks\] .*runs out in about \d+ hours at the current rate/,
     );
     expect(lines[11]).toBe('10 events: 9 applied, 1 ignored');
+    expect(lines[12]).toBe('parked 0, applied later 0, still parked 0');
   }, 60_000);
 
   test('report nodes --json is the ledger view, and persists between commands', async () => {
@@ -102,7 +103,7 @@ describe('netledger replay and report (one local ledger, commands in sequence)',
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/ignored .*PrivateIpAddressLimitExceeded/);
     expect(run.stdout).toMatch(/ignored .*cluster othercluster is not configured/);
-    expect(run.stdout).toMatch(/ignored .*unknown ENI eni-0dead0dead0dead01/);
+    expect(run.stdout).toMatch(/parked .*waits for eni:eni-0dead0dead0dead01: unknown ENI/);
     expect(run.stdout).toMatch(/ignored .*unexpected detail-type "Something Else"/);
     expect((await runCli(['report', 'nodes', '--json'], env)).stdout).toBe(firstReport);
   }, 60_000);
@@ -111,7 +112,7 @@ describe('netledger replay and report (one local ledger, commands in sequence)',
     const run = await runCli(['report', 'all', '--json'], env);
     expect(run.code).toBe(0);
     const all = JSON.parse(run.stdout);
-    expect(Object.keys(all)).toEqual(['nodes', 'subnets', 'targets', 'alerts']);
+    expect(Object.keys(all)).toEqual(['nodes', 'subnets', 'targets', 'alerts', 'parked']);
     expect(all.nodes).toEqual(JSON.parse(firstReport));
   }, 60_000);
 

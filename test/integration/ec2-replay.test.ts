@@ -134,16 +134,30 @@ describe('replaying the EC2 samples into DynamoDB Local', () => {
       'ec2/rejected/02-create-network-interface-other-cluster.json',
       /cluster othercluster is not configured/,
     ],
-    [
-      'ec2/rejected/03-assign-private-ip-addresses-unknown-eni.json',
-      /unknown ENI eni-0dead0dead0dead01/,
-    ],
   ])('%s is ignored with a reason and leaves the ledger unchanged', async (file, reason) => {
     await replay(LIFECYCLE, deps);
     const before = await ledgerSnapshot(ledger);
     const outcome = await handleEc2Event(sample(file), deps);
     expect(outcome).toMatchObject({ status: 'ignored', reason: expect.stringMatching(reason) });
     expect(await ledgerSnapshot(ledger)).toEqual(before);
+  });
+
+  test('an assign for an ENI the ledger does not know is parked under it, nothing else changes', async () => {
+    await replay(LIFECYCLE, deps);
+    const before = await ledgerSnapshot(ledger);
+    const outcome = await handleEc2Event(
+      sample('ec2/rejected/03-assign-private-ip-addresses-unknown-eni.json'),
+      deps,
+    );
+    expect(outcome).toMatchObject({
+      status: 'parked',
+      parkedOn: 'eni:eni-0dead0dead0dead01',
+      reason: expect.stringMatching(/unknown ENI eni-0dead0dead0dead01/),
+    });
+    expect(await ledgerSnapshot(ledger)).toEqual(before);
+    expect((await ledger.listParked()).map((p) => p.subject)).toEqual([
+      'eni:eni-0dead0dead0dead01',
+    ]);
   });
 
   test('a truncated event is ignored with a reason and changes nothing', async () => {

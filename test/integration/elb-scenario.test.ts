@@ -301,15 +301,16 @@ describe('stale targets', () => {
 });
 
 describe('events that are ignored, and API calls per event', () => {
-  test('an unknown target group costs one DescribeTargetGroups and is ignored with the reason', async () => {
+  test('an unknown target group costs one DescribeTargetGroups and is parked with the reason', async () => {
     // Prepare
     const w = await world();
     // Act
     const outcome = await w.elb(echo('e4c0f6d5'));
     // Assess
-    expect(outcome.status).toBe('ignored');
+    expect(outcome.status).toBe('parked');
+    expect(outcome.parkedOn).toBe(`target-group:${ECHO_TG}`);
     expect(outcome.reason).toBe(
-      `unknown target group ${ECHO_TG}: not in the ledger and DescribeTargetGroups says not found`,
+      `unknown target group ${ECHO_TG}: not in the ledger and DescribeTargetGroups says not found; parked until it is filed`,
     );
     expect(w.elbv2.calls).toEqual([`DescribeTargetGroups ${ECHO_TG}`]);
   });

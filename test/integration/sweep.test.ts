@@ -137,4 +137,30 @@ describe('the sweep', () => {
       'eni-0a1b2c3d4e5f60001',
     ]);
   });
+
+  test('an event parked for an ENI the sweep files is applied then', async () => {
+    // Prepare: the unassign on eth0 arrives before anything about the node (no read-back in local mode)
+    const ledger = await newLedger();
+    const story = sampleFolder('ec2/node-lifecycle').map((s) => s.event);
+    const unassign = structuredClone(story[6]);
+    if (!unassign) throw new Error('missing sample');
+    const parked = await handleEc2Event(unassign, { ledger, ec2: unavailableEc2, scope: SCOPE });
+    expect(parked).toMatchObject({ status: 'parked', parkedOn: 'eni:eni-0a1b2c3d4e5f60001' });
+    const ec2 = accountAfterLifecycle();
+    const eth0 = ec2.enis.get('eni-0a1b2c3d4e5f60001');
+    if (!eth0) throw new Error('missing ENI');
+    const released = unassign.detail.requestParameters.privateIpAddressesSet.item.map(
+      (i: { privateIpAddress: string }) => i.privateIpAddress,
+    ) as string[];
+    ec2.enis.set(eth0.eniId, { ...eth0, secondaryIps: [...eth0.secondaryIps, ...released] });
+
+    // Act: the sweep (stamped before the unassign happened) files eth0 with those addresses
+    const report = await sweepNetwork({ ledger, ec2, scope: SCOPE }, '2026-11-21T10:00:00.000Z');
+
+    // Assess: the parked unassign applied after the sweep filed eth0, and nothing waits any more
+    expect(report.parked.applied).toBe(1);
+    expect(await ledger.listParked()).toEqual([]);
+    const held = (await ledger.nodeView('i-0a1b2c3d4e5f00001')).addresses.map((a) => a.address);
+    for (const ip of released) expect(held).not.toContain(ip);
+  });
 });

@@ -1,14 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { expiresAt, keys, RETENTION_SECONDS } from '#adapters/dynamodb/ledger-keys.ts';
-import { LedgerTable } from '#adapters/dynamodb/ledger-table.ts';
+import { expiresAt, INDEX, keys, RETENTION_SECONDS } from '#adapters/dynamodb/ledger-keys.ts';
+import { type Item, LedgerTable } from '#adapters/dynamodb/ledger-table.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
+import type { ParkedChange, Subject } from '#core/events/parking.ts';
 import type { AuditEntry } from '#core/network/network-ports.ts';
 
 /**
  * What every ledger that applies events shares: its table, the processed-event markers that
  * make a redelivered event a no-op, and audit entries.
  */
-export abstract class EventLedger {
+export abstract class EventLedger<C = unknown> {
   protected readonly table: LedgerTable;
 
   constructor(db: DynamoDBDocumentClient, tableName: string) {
@@ -54,4 +55,55 @@ export abstract class EventLedger {
       })),
     );
   }
+
+  /** One item per parked event under its subject; parking it again overwrites the same item. */
+  async park(parked: ParkedChange<C>): Promise<void> {
+    const { subject, stamp } = parked;
+    await this.table.put({
+      ...keys.parked(subject, stamp.eventTime, stamp.eventId),
+      ...keys.parkedIndex(subject, stamp.eventTime, stamp.eventId),
+      entity: 'parked',
+      subject,
+      name: parked.name,
+      eventId: stamp.eventId,
+      eventTime: stamp.eventTime,
+      // JSON text: a change may hold empty strings and nested lists DynamoDB maps handle poorly.
+      change: JSON.stringify(parked.change),
+      expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.parked),
+    });
+  }
+
+  async parkedFor(subject: Subject): Promise<ParkedChange<C>[]> {
+    const items = await this.table.query({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.parkedPartition(subject) },
+    });
+    // The sort key is <time>#<eventId>: query order is stamp order.
+    return items.map((i) => toParked<C>(i));
+  }
+
+  async unpark(subject: Subject, eventId: string): Promise<void> {
+    for (const p of await this.parkedFor(subject)) {
+      if (p.stamp.eventId !== eventId) continue;
+      await this.table.delete(keys.parked(subject, p.stamp.eventTime, eventId));
+    }
+  }
+
+  async listParked(): Promise<ParkedChange<unknown>[]> {
+    const items = await this.table.query({
+      IndexName: INDEX.byNode,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.allParked },
+    });
+    return items.map((i) => toParked<unknown>(i));
+  }
+}
+
+function toParked<C>(i: Item): ParkedChange<C> {
+  return {
+    subject: String(i.subject),
+    stamp: { eventTime: String(i.eventTime), eventId: String(i.eventId) },
+    name: String(i.name),
+    change: JSON.parse(String(i.change)) as C,
+  };
 }

@@ -9,6 +9,8 @@
  * | address  | ENI#<id>         | ADDR#<ip or cidr>  | NODE#<inst> / ADDR#<eni>#<a>| SUBNET#<id> / ADDR#<a>     | IP#<vpc>#<a>          |
  * | subnet   | SUBNET#<id>      | #SUBNET            | SUBNETS / <id>              | SUBNET#<id> / #SUBNET      |                       |
  * | event    | EVENT#<id>       | #EVENT             |                             |                            |                       |
+ * | past att | ATTACH#<attachId>| #ATTACH            |                             |                            |                       |
+ * | parked   | PARKED#<subject> | <time>#<eventId>   | PARKED / <subject>#<time>#<eventId> |                    |                       |
  * | audit    | AUDIT#<entity>   | <time>#<eventId>#n |                             |                            |                       |
  * | alert    | ALERT#<kind>#<s> | #ALERT             | ALERTS#open / <kind>#<s>    |                            |                       |
  * | itype    | ITYPE#<type>     | #ITYPE             |                             |                            |                       |
@@ -23,7 +25,12 @@
  * So one query answers each access pattern: GSI1 NODE#<id> is a node with its
  * ENIs and addresses, GSI2 SUBNET#<id> a subnet with everything in it, GSI3
  * IP#<vpc>#<ip> who holds an address. Released items lose their index keys
- * (sparse indexes) and linger as tombstones until their TTL.
+ * (sparse indexes) and linger as tombstones until their TTL; a deleted ENI keeps
+ * GSI3 ATTACH#<id>, so a late detach finds the tombstone and loses.
+ *
+ * Parked: a change whose subject (eni:<id>, attachment:<id>, instance:<id>,
+ * target-group:<arn>, load-balancer:<arn>) is not filed yet waits under PK
+ * PARKED#<subject> in stamp order, expiring after a day; GSI1 PARKED lists all.
  *
  * Alerts: <s> is the subject; GSI1 ALERTS#open lists the open ones, and a
  * resolve drops the GSI1 keys. itype caches one raw DescribeInstanceTypes entry.
@@ -65,6 +72,16 @@ export const keys = {
     GSI2SK: META.subnet,
   }),
   event: (eventId: string) => ({ PK: `EVENT#${eventId}`, SK: META.event }),
+  parked: (subject: string, eventTime: string, eventId: string) => ({
+    PK: `PARKED#${subject}`,
+    SK: `${eventTime}#${eventId}`,
+  }),
+  parkedPartition: (subject: string) => `PARKED#${subject}`,
+  parkedIndex: (subject: string, eventTime: string, eventId: string) => ({
+    GSI1PK: 'PARKED',
+    GSI1SK: `${subject}#${eventTime}#${eventId}`,
+  }),
+  allParked: 'PARKED',
   audit: (entity: string, eventTime: string, eventId: string, n: number) => ({
     PK: `AUDIT#${entity}`,
     SK: `${eventTime}#${eventId}#${n}`,
@@ -93,6 +110,7 @@ export const keys = {
   byNode: (instanceId: string) => `NODE#${instanceId}`,
   bySubnet: (subnetId: string) => `SUBNET#${subnetId}`,
   byAttachment: (attachmentId: string) => `ATTACH#${attachmentId}`,
+  pastAttachment: (attachmentId: string) => ({ PK: `ATTACH#${attachmentId}`, SK: '#ATTACH' }),
   byIp: (vpcId: string, address: string) => `IP#${vpcId}#${address}`,
   allNodes: 'NODES',
   allSubnets: 'SUBNETS',
@@ -155,11 +173,13 @@ export const keys = {
 export const INDEX = { byNode: 'GSI1', bySubnet: 'GSI2', lookup: 'GSI3' } as const;
 
 const DAY = 86_400;
-/** Tombstones outlive any CloudTrail delivery delay; audit entries are kept a month. */
+/** Parked changes wait a day; tombstones outlive any CloudTrail delivery delay; audit entries are kept a month. */
 export const RETENTION_SECONDS = {
   tombstone: 14 * DAY,
   processedEvent: 14 * DAY,
   audit: 30 * DAY,
+  /** CloudTrail delivers within minutes; what waits longer is the sweep's to repair. */
+  parked: DAY,
   /** A week of samples: enough for any trend window, a small partition per subject. */
   usageSample: 7 * DAY,
 };

@@ -3,6 +3,7 @@ import { expiresAt, INDEX, keys, RETENTION_SECONDS } from '#adapters/dynamodb/le
 import { compact, type Item, newerThan as NEWER, pick } from '#adapters/dynamodb/ledger-table.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import { type AddressClaim, holderOf } from '#core/network/address-holder.ts';
+import type { Ec2Change } from '#core/network/ec2-event.ts';
 import { eniFiling, keepsNodeAfterDetach } from '#core/network/eni-filing.ts';
 import type {
   AddressFacts,
@@ -23,7 +24,7 @@ import type {
   WriteOutcome,
 } from '#core/network/network-ports.ts';
 
-export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
+export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements NetworkLedger {
   async getNode(instanceId: string): Promise<NodeRecord | undefined> {
     const item = await this.table.get(keys.node(instanceId));
     return item ? toNode(item) : undefined;
@@ -41,7 +42,18 @@ export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
       ExpressionAttributeValues: { ':pk': keys.byAttachment(attachmentId) },
     });
     const item = items.find((i) => i.entity === 'eni');
-    return item ? toEni(item) : undefined;
+    if (item) return toEni(item);
+    const past = await this.table.get(keys.pastAttachment(attachmentId));
+    return past ? this.getEni(String(past.eniId)) : undefined;
+  }
+
+  async recordPastAttachment(attachmentId: string, eniId: string): Promise<void> {
+    await this.table.put({
+      ...keys.pastAttachment(attachmentId),
+      entity: 'past-attachment',
+      attachmentId,
+      eniId,
+    });
   }
 
   async getSubnet(subnetId: string): Promise<SubnetRecord | undefined> {
@@ -184,7 +196,8 @@ export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
       'attribute_not_exists(deleted) OR deleted = :false',
       undefined,
       { ':false': false },
-      ['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK'],
+      // The attachment lookup (GSI3) stays: a detach still on its way finds the tombstone and loses.
+      ['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'],
     );
     if (w !== 'applied') return existing?.deleted ? 'unchanged' : w;
     const addresses = await this.eniAddresses(eniId);

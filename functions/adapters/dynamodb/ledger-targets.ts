@@ -4,6 +4,7 @@ import { compact, type Item, newerThan, pick, whileLive } from '#adapters/dynamo
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { WriteOutcome } from '#core/network/network-ports.ts';
 import type { DelayChange } from '#core/targets/deregistration-delay.ts';
+import type { ElbChange } from '#core/targets/elb-event.ts';
 import { clusterOf, type LoadBalancer, stackOf, type Tags } from '#core/targets/target-group.ts';
 import type {
   KeyChanges,
@@ -19,7 +20,7 @@ import type {
 /** Tags and attributes keep one stamp per key as `<time>|<eventId>`, which sorts like newerThan. */
 const stampText = (s: EventStamp) => `${s.eventTime}|${s.eventId}`;
 
-export class DynamoTargetLedger extends EventLedger implements TargetLedger {
+export class DynamoTargetLedger extends EventLedger<ElbChange> implements TargetLedger {
   // --- load balancers ---------------------------------------------------------------------
 
   async getLoadBalancer(arn: string): Promise<LoadBalancerRecord | undefined> {

@@ -1,4 +1,5 @@
 import type { EventStamp } from '#core/events/event-envelope.ts';
+import type { ParkedChange, Subject } from '#core/events/parking.ts';
 import type { AuditEntry } from '#core/network/network-ports.ts';
 
 export interface MemoryAuditRecord extends AuditEntry {
@@ -15,6 +16,40 @@ export interface MemoryAuditRecord extends AuditEntry {
 export class MemoryEventLog {
   readonly #processed = new Map<string, { name: string; eventTime: string }>();
   readonly #audit: MemoryAuditRecord[] = [];
+  /** Parked changes by subject, then by `<time>#<eventId>` (the table's partition and sort key). */
+  readonly #parked = new Map<Subject, Map<string, string>>();
+
+  /** Parking keeps a JSON copy, as the table does: a later edit of the change cannot leak in. */
+  async park(parked: ParkedChange<unknown>): Promise<void> {
+    const bySort = this.#parked.get(parked.subject) ?? new Map<string, string>();
+    bySort.set(`${parked.stamp.eventTime}#${parked.stamp.eventId}`, JSON.stringify(parked));
+    this.#parked.set(parked.subject, bySort);
+  }
+
+  async parkedFor<C>(subject: Subject): Promise<ParkedChange<C>[]> {
+    const bySort = this.#parked.get(subject);
+    if (!bySort) return [];
+    return [...bySort.entries()]
+      .sort(([a], [b]) => compareText(a, b))
+      .map(([, json]) => JSON.parse(json) as ParkedChange<C>);
+  }
+
+  async unpark(subject: Subject, eventId: string): Promise<void> {
+    const bySort = this.#parked.get(subject);
+    if (!bySort) return;
+    for (const [key, json] of bySort) {
+      if ((JSON.parse(json) as ParkedChange<unknown>).stamp.eventId === eventId) bySort.delete(key);
+    }
+    if (bySort.size === 0) this.#parked.delete(subject);
+  }
+
+  /** Every parked change, by subject then stamp (the GSI1 PARKED sort order). */
+  async listParked(): Promise<ParkedChange<unknown>[]> {
+    const subjects = [...this.#parked.keys()].sort(compareText);
+    const out: ParkedChange<unknown>[] = [];
+    for (const s of subjects) out.push(...(await this.parkedFor(s)));
+    return out;
+  }
 
   async hasProcessed(eventId: string): Promise<boolean> {
     return this.#processed.has(eventId);

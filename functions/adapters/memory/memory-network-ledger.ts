@@ -1,6 +1,8 @@
 import { compareText, MemoryEventLog, notNewerThan } from '#adapters/memory/memory-event-log.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
+import type { ParkedChange, Subject } from '#core/events/parking.ts';
 import { type AddressClaim, holderOf } from '#core/network/address-holder.ts';
+import type { Ec2Change } from '#core/network/ec2-event.ts';
 import { eniFiling, keepsNodeAfterDetach } from '#core/network/eni-filing.ts';
 import type {
   AddressFacts,
@@ -67,6 +69,8 @@ export class MemoryNetworkLedger implements NetworkLedger {
   /** By ENI, then by address or prefix. */
   readonly #addresses = new Map<string, Map<string, AddressItem>>();
   readonly #subnets = new Map<string, Mutable<SubnetRecord>>();
+  /** Attachments that ended without their detach applied: attachment id to ENI id. */
+  readonly #pastAttachments = new Map<string, string>();
 
   constructor(readonly events: MemoryEventLog = new MemoryEventLog()) {}
 
@@ -76,6 +80,22 @@ export class MemoryNetworkLedger implements NetworkLedger {
 
   markProcessed(stamp: EventStamp, name: string, audit: readonly AuditEntry[]): Promise<void> {
     return this.events.markProcessed(stamp, name, audit);
+  }
+
+  park(parked: ParkedChange<Ec2Change>): Promise<void> {
+    return this.events.park(parked);
+  }
+
+  parkedFor(subject: Subject): Promise<ParkedChange<Ec2Change>[]> {
+    return this.events.parkedFor<Ec2Change>(subject);
+  }
+
+  unpark(subject: Subject, eventId: string): Promise<void> {
+    return this.events.unpark(subject, eventId);
+  }
+
+  listParked(): Promise<ParkedChange<unknown>[]> {
+    return this.events.listParked();
   }
 
   async getNode(instanceId: string): Promise<NodeRecord | undefined> {
@@ -90,9 +110,15 @@ export class MemoryNetworkLedger implements NetworkLedger {
 
   async findEniByAttachment(attachmentId: string): Promise<EniRecord | undefined> {
     for (const eni of this.#enis.values()) {
-      if (!eni.deleted && eni.findableBy === attachmentId) return toEni(eni);
+      // A tombstone too: a detach still on its way finds it and loses.
+      if (eni.findableBy === attachmentId) return toEni(eni);
     }
-    return undefined;
+    const past = this.#pastAttachments.get(attachmentId);
+    return past ? this.getEni(past) : undefined;
+  }
+
+  async recordPastAttachment(attachmentId: string, eniId: string): Promise<void> {
+    this.#pastAttachments.set(attachmentId, eniId);
   }
 
   async getSubnet(subnetId: string): Promise<SubnetRecord | undefined> {
@@ -189,8 +215,8 @@ export class MemoryNetworkLedger implements NetworkLedger {
     if (existing?.deleted) return 'unchanged';
     const eni: EniItem = existing ?? { eniId, deleted: true };
     this.#enis.set(eniId, eni);
+    // findableBy stays, like the DynamoDB attachment lookup key: a late detach finds the tombstone.
     eni.deleted = true;
-    delete eni.findableBy;
     for (const a of this.#addressesOf(eniId)) this.#release(eniId, a.address, stamp);
     return 'applied';
   }

@@ -1,7 +1,9 @@
 import { compareText, MemoryEventLog, notNewerThan } from '#adapters/memory/memory-event-log.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
+import type { ParkedChange, Subject } from '#core/events/parking.ts';
 import type { AuditEntry, WriteOutcome } from '#core/network/network-ports.ts';
 import type { DelayChange } from '#core/targets/deregistration-delay.ts';
+import type { ElbChange } from '#core/targets/elb-event.ts';
 import { clusterOf, type LoadBalancer, stackOf, type Tags } from '#core/targets/target-group.ts';
 import type {
   KeyChanges,
@@ -71,6 +73,22 @@ export class MemoryTargetLedger implements TargetLedger {
 
   markProcessed(stamp: EventStamp, name: string, audit: readonly AuditEntry[]): Promise<void> {
     return this.events.markProcessed(stamp, name, audit);
+  }
+
+  park(parked: ParkedChange<ElbChange>): Promise<void> {
+    return this.events.park(parked);
+  }
+
+  parkedFor(subject: Subject): Promise<ParkedChange<ElbChange>[]> {
+    return this.events.parkedFor<ElbChange>(subject);
+  }
+
+  unpark(subject: Subject, eventId: string): Promise<void> {
+    return this.events.unpark(subject, eventId);
+  }
+
+  listParked(): Promise<ParkedChange<unknown>[]> {
+    return this.events.listParked();
   }
 
   audit(stamp: EventStamp, name: string, entries: readonly AuditEntry[]): Promise<void> {

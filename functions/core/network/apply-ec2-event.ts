@@ -1,4 +1,5 @@
 import { compareStamps, type EventStamp } from '#core/events/event-envelope.ts';
+import { applyParked, discardParked, type Subject, subject } from '#core/events/parking.ts';
 import { outOfScope, type Scope, scopeProblem } from '#core/events/scope.ts';
 import type { Ec2Change, Ec2Event } from '#core/network/ec2-event.ts';
 import {
@@ -23,7 +24,8 @@ import type {
   WriteOutcome,
 } from '#core/network/network-ports.ts';
 
-export type EventStatus = 'applied' | 'duplicate' | 'stale' | 'ignored';
+/** `parked`: the event's subject is not in the ledger yet; it is applied when the subject is filed. */
+export type EventStatus = 'applied' | 'duplicate' | 'stale' | 'ignored' | 'parked';
 
 export interface EventOutcome {
   readonly status: EventStatus;
@@ -34,6 +36,12 @@ export interface EventOutcome {
   readonly audit: readonly AuditEntry[];
   /** Nodes and subnets whose capacity may have changed, for the evaluators that follow. */
   readonly affected?: Affected;
+  /** For a parked event: the missing subject it waits for. */
+  readonly parkedOn?: Subject;
+  /** Parked events this one's filing let through, applied now (in stamp order). */
+  readonly later?: readonly EventOutcome[];
+  /** Parked events a terminal event ended: never applied, audited. */
+  readonly discarded?: number;
 }
 
 export interface Affected {
@@ -53,13 +61,26 @@ export interface Ec2Deps {
 
 /** Intermediate result of one change: writes done, or why none could be. */
 type Step =
-  | { writes: WriteOutcome[]; audit: AuditEntry[]; note?: string; before?: EniRecord }
-  | { ignored: string };
+  | {
+      writes: WriteOutcome[];
+      audit: AuditEntry[];
+      note?: string;
+      before?: EniRecord;
+      /** Subjects this change filed: their parked changes can apply now. */
+      filed?: Subject[];
+      /** Subjects this change ended (deleted): their parked changes never will. */
+      ended?: Subject[];
+      /** The ENI of an attachment this change filed, for the detach that waited for it. */
+      attached?: { attachmentId: string; eniId: string };
+    }
+  | { ignored: string }
+  | { park: Subject; reason: string };
 
 /**
- * Applies one parsed EC2 event to the ledger. An event that could not be
- * applied (unknown ENI, out of scope) is not marked processed, so a redelivery
- * after its context arrives still counts.
+ * Applies one parsed EC2 event to the ledger. An event that cannot be applied because its
+ * subject (ENI, attachment, instance) is unknown and cannot be read back is parked under that
+ * subject, and applied when the subject is filed. Ignored and parked events are not marked
+ * processed, so a redelivery tries again.
  */
 export async function applyEc2Event(event: Ec2Event, deps: Ec2Deps): Promise<EventOutcome> {
   const { stamp, name } = event;
@@ -69,19 +90,91 @@ export async function applyEc2Event(event: Ec2Event, deps: Ec2Deps): Promise<Eve
   }
   const step = await applyChange(event.change, stamp, deps);
   if ('ignored' in step) return { ...base, status: 'ignored', reason: step.ignored, audit: [] };
+  if ('park' in step) {
+    await deps.ledger.park({ subject: step.park, stamp, name, change: event.change });
+    return { ...base, status: 'parked', reason: step.reason, parkedOn: step.park, audit: [] };
+  }
+  const discarded = await discardEnded(step.ended ?? [], deps);
+  const audit = [...step.audit, ...discarded];
   const applied = step.writes.some((w) => w === 'applied');
   const allStale = step.writes.length > 0 && step.writes.every((w) => w === 'stale');
-  await deps.ledger.markProcessed(stamp, name, step.audit);
+  await deps.ledger.markProcessed(stamp, name, audit);
+  const { attached } = step;
+  const later = await applyParked(deps.ledger, step.filed ?? [], (p) => {
+    const change =
+      p.change.type === 'eni-detached' && p.change.attachmentId === attached?.attachmentId
+        ? { ...p.change, eniId: attached.eniId }
+        : p.change;
+    return applyEc2Event({ stamp: p.stamp, name: p.name, change }, deps);
+  });
+  const extra = {
+    ...(later.length ? { later } : {}),
+    ...(discarded.length ? { discarded: discarded.length } : {}),
+  };
   if (allStale) {
-    return { ...base, status: 'stale', reason: 'the ledger already holds newer state', audit: [] };
+    return {
+      ...base,
+      status: 'stale',
+      reason: 'the ledger already holds newer state',
+      audit: [],
+      ...extra,
+    };
   }
   const summary = step.audit.map((a) => `${a.action} ${a.entity}`).join(', ');
+  const affected = await affectedBy(event.change, deps.ledger, step.before);
   return {
     ...base,
-    affected: await affectedBy(event.change, deps.ledger, step.before),
+    affected: mergeAffected(affected, later),
     status: 'applied',
-    reason: [applied ? summary || 'changed' : 'no change', step.note].filter(Boolean).join('; '),
-    audit: step.audit,
+    reason: [
+      applied ? summary || 'changed' : 'no change',
+      step.note,
+      later.length ? `${later.length} parked applied` : undefined,
+    ]
+      .filter(Boolean)
+      .join('; '),
+    audit,
+    ...extra,
+  };
+}
+
+/**
+ * A deleted ENI is final: changes parked for it (or for an attachment of it) never apply.
+ * Each discarded change leaves an audit line.
+ */
+async function discardEnded(subjects: readonly Subject[], deps: Ec2Deps): Promise<AuditEntry[]> {
+  const audit: AuditEntry[] = [];
+  const queue = [...subjects];
+  for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
+    for (const p of await discardParked(deps.ledger, s)) {
+      audit.push({
+        entity: s,
+        action: `discarded parked ${p.name}`,
+        detail: `${p.stamp.eventId} at ${p.stamp.eventTime}: its subject was deleted`,
+      });
+      // A discarded attach names an attachment whose detach may be waiting too.
+      if (p.change.type === 'eni-attached' && p.change.attachmentId) {
+        queue.push(subject.attachment(p.change.attachmentId));
+      }
+    }
+  }
+  return audit;
+}
+
+/** The nodes and subnets parked changes applied later touched count as touched by this event. */
+function mergeAffected(affected: Affected, later: readonly EventOutcome[]): Affected {
+  const more = later.flatMap((o) => (o.affected ? [o.affected] : []));
+  if (more.length === 0) return affected;
+  const all = [affected, ...more];
+  const union = (pick: (a: Affected) => readonly string[] | undefined) =>
+    [...new Set(all.flatMap((a) => pick(a) ?? []))].sort();
+  const released = union((a) => a.releasedFrom);
+  const addresses = all.flatMap((a) => a.addresses ?? []);
+  return {
+    nodes: union((a) => a.nodes),
+    subnets: union((a) => a.subnets),
+    ...(released.length ? { releasedFrom: released } : {}),
+    ...(addresses.length ? { addresses } : {}),
   };
 }
 
@@ -96,11 +189,16 @@ async function applyChange(change: Ec2Change, stamp: EventStamp, deps: Ec2Deps):
     case 'eni-attached':
       return attached(change, stamp, deps);
     case 'eni-detached': {
-      const eni = await deps.ledger.findEniByAttachment(change.attachmentId);
-      if (!eni)
+      // A detach that waited for its attach knows the ENI; a fresh one only the attachment id.
+      const eni = change.eniId
+        ? await deps.ledger.getEni(change.eniId)
+        : await deps.ledger.findEniByAttachment(change.attachmentId);
+      if (!eni) {
         return {
-          ignored: `unknown attachment ${change.attachmentId}: no ENI in the ledger has it`,
+          park: subject.attachment(change.attachmentId),
+          reason: `unknown attachment ${change.attachmentId}: no ENI in the ledger has it; parked until its attach is filed`,
         };
+      }
       const w = await deps.ledger.setEniAttachment(eni.eniId, undefined, stamp);
       return { writes: [w], audit: audited(w, eni.eniId, 'detached', eni.instanceId), before: eni };
     }
@@ -113,14 +211,19 @@ async function applyChange(change: Ec2Change, stamp: EventStamp, deps: Ec2Deps):
         ...(known ? { before: known } : {}),
         // A tombstone for an ENI we never saw keeps a late CreateNetworkInterface from resurrecting it.
         ...(known ? {} : { note: `ENI ${change.eniId} was not in the ledger; tombstone kept` }),
+        ended: [subject.eni(change.eniId)],
       };
     }
     case 'addresses-assigned':
       return assigned(change, stamp, deps);
     case 'addresses-unassigned': {
       const eni = await deps.ledger.getEni(change.eniId);
-      if (!eni)
-        return { ignored: `unknown ENI ${change.eniId}: not in the ledger, nothing to release` };
+      if (!eni) {
+        return {
+          park: subject.eni(change.eniId),
+          reason: `unknown ENI ${change.eniId}: not in the ledger yet; parked until it is filed`,
+        };
+      }
       const addresses = [...change.ips, ...change.prefixes];
       const writes = await deps.ledger.unassignAddresses(eni, addresses, stamp);
       return { writes, audit: auditedMany(writes, addresses, eni.eniId, 'unassigned') };
@@ -137,11 +240,16 @@ async function instanceState(
   let node = await deps.ledger.getNode(instanceId);
   const audit: AuditEntry[] = [];
   const writes: WriteOutcome[] = [];
+  const filed: Subject[] = [];
   if (!node) {
     // The state-change event carries only id and state; the rest comes from EC2.
     const facts = await deps.ec2.describeInstance(instanceId);
-    if (!facts)
-      return { ignored: `unknown instance ${instanceId}: not in the ledger and not found in EC2` };
+    if (!facts) {
+      return {
+        park: subject.instance(instanceId),
+        reason: `unknown instance ${instanceId}: not in the ledger and not found in EC2; parked until it is filed`,
+      };
+    }
     const cluster = clusterOf(facts);
     const why = scopeProblem(
       deps.scope,
@@ -152,6 +260,7 @@ async function instanceState(
     if (why) return { ignored: why };
     writes.push(await deps.ledger.putNodeFacts(facts, cluster));
     node = await deps.ledger.getNode(instanceId);
+    filed.push(subject.instance(instanceId));
   }
   const w = await deps.ledger.setNodeState(instanceId, state, stamp);
   writes.push(w);
@@ -160,13 +269,14 @@ async function instanceState(
     // Terminating an instance deletes the ENIs attached to it (the CNI sets DeleteOnTermination).
     const view = await deps.ledger.nodeView(instanceId);
     for (const eni of view.enis) {
+      // AWS sends no detach for these, so there is no attachment to remember.
       if (eni.attachment?.instanceId !== instanceId) continue;
       const d = await deps.ledger.deleteEni(eni.eniId, stamp);
       writes.push(d);
       audit.push(...audited(d, eni.eniId, 'released'));
     }
   }
-  return { writes, audit };
+  return { writes, audit, filed };
 }
 
 async function launched(
@@ -178,6 +288,7 @@ async function launched(
   const writes: WriteOutcome[] = [];
   const audit: AuditEntry[] = [];
   const skipped: string[] = [];
+  const filed: Subject[] = [];
   for (const instance of instances) {
     const cluster = clusterOf(instance);
     const why = scopeProblem(deps.scope, instance.vpcId, cluster, 'belongs to no EKS cluster');
@@ -188,17 +299,24 @@ async function launched(
     const f = await deps.ledger.putNodeFacts(instance, cluster);
     const s = await deps.ledger.setNodeState(instance.instanceId, instance.state, stamp);
     writes.push(f, s);
+    filed.push(subject.instance(instance.instanceId));
     audit.push(...audited(f === 'applied' ? f : s, instance.instanceId, 'launched'));
     for (const eni of enis.filter((e) => e.attachment?.instanceId === instance.instanceId)) {
       const step = await putEniFacts(eni, stamp, deps, cluster);
       if ('writes' in step) {
         writes.push(...step.writes);
         audit.push(...step.audit);
+        filed.push(...(step.filed ?? []));
       }
     }
   }
   if (writes.length === 0) return { ignored: skipped.join('; ') || 'no instances' };
-  return { writes, audit, ...(skipped.length ? { note: `skipped ${skipped.join('; ')}` } : {}) };
+  return {
+    writes,
+    audit,
+    filed,
+    ...(skipped.length ? { note: `skipped ${skipped.join('; ')}` } : {}),
+  };
 }
 
 async function putEniFacts(
@@ -215,7 +333,12 @@ async function putEniFacts(
   const audit = audited(w, eni.eniId, `filed (${entry.kind}, ${entry.addresses.length} addresses)`);
   const node = eni.attachment?.instanceId;
   const released = node ? await releaseIfNodeGone(eni.eniId, node, stamp, deps) : [];
-  return { writes: [w], audit: [...audit, ...released] };
+  const attachmentId = eni.attachment?.attachmentId;
+  return {
+    writes: [w],
+    audit: [...audit, ...released],
+    filed: [subject.eni(eni.eniId), ...(attachmentId ? [subject.attachment(attachmentId)] : [])],
+  };
 }
 
 /**
@@ -270,9 +393,24 @@ async function attached(
   deps: Ec2Deps,
 ): Promise<Step> {
   const eni = await deps.ledger.getEni(change.eniId);
-  if (!eni) return readBack(change.eniId, stamp, deps);
+  if (!eni) {
+    const step = await readBack(change.eniId, stamp, deps);
+    if ('writes' in step) return readBackAttached(change, step, deps);
+    if ('park' in step) return step;
+    return {
+      park: subject.eni(change.eniId),
+      reason: `${step.ignored}; parked until it is filed`,
+    };
+  }
   const why = outOfScope(deps.scope, eni.vpcId, eni.cluster);
   if (why) return { ignored: why };
+  const attachment = change.attachmentId ? subject.attachment(change.attachmentId) : undefined;
+  if (eni.deleted) {
+    // The ENI is gone: a detach of this attachment never applies, now or when it comes.
+    if (change.attachmentId) await deps.ledger.recordPastAttachment(change.attachmentId, eni.eniId);
+    return { writes: ['stale'], audit: [], ...(attachment ? { ended: [attachment] } : {}) };
+  }
+  const previous = eni.attachment?.attachmentId;
   const w = await deps.ledger.setEniAttachment(
     change.eniId,
     {
@@ -285,11 +423,43 @@ async function attached(
     },
     stamp,
   );
+  // An attachment replaced before its detach was applied (or this one, if it lost to a newer
+  // attach) has ended: remember it, so its late detach finds the ENI and loses by stamp.
+  // In order, an attach follows a detach and none of this writes anything.
+  const ended = w === 'applied' ? previous : change.attachmentId;
+  if (ended && ended !== (w === 'applied' ? change.attachmentId : previous)) {
+    await deps.ledger.recordPastAttachment(ended, eni.eniId);
+  }
   const released =
     w === 'applied' ? await releaseIfNodeGone(change.eniId, change.instanceId, stamp, deps) : [];
   return {
     writes: [w],
     audit: [...audited(w, change.eniId, `attached to ${change.instanceId}`), ...released],
+    // Whether this attach won or lost to a newer one, a detach of it can now be judged by stamp.
+    ...(attachment && change.attachmentId
+      ? { filed: [attachment], attached: { attachmentId: change.attachmentId, eniId: eni.eniId } }
+      : {}),
+  };
+}
+
+/**
+ * The ENI read back now may already be attached anew: then this event's attachment has ended,
+ * and its detach (waiting or still to come) must find the ENI and lose by stamp.
+ */
+async function readBackAttached(
+  change: Extract<Ec2Change, { type: 'eni-attached' }>,
+  step: Extract<Step, { writes: WriteOutcome[] }>,
+  deps: Ec2Deps,
+): Promise<Step> {
+  const { attachmentId } = change;
+  if (!attachmentId) return step;
+  const eni = await deps.ledger.getEni(change.eniId);
+  if (!eni || eni.attachment?.attachmentId === attachmentId) return step;
+  await deps.ledger.recordPastAttachment(attachmentId, eni.eniId);
+  return {
+    ...step,
+    filed: [...(step.filed ?? []), subject.attachment(attachmentId)],
+    attached: { attachmentId, eniId: eni.eniId },
   };
 }
 
@@ -304,7 +474,12 @@ async function assigned(
   if (!eni || !change.complete) {
     const step = await readBack(change.eniId, stamp, deps);
     if (!('ignored' in step)) return step;
-    if (!eni) return step;
+    if (!eni) {
+      return {
+        park: subject.eni(change.eniId),
+        reason: `${step.ignored}; parked until it is filed`,
+      };
+    }
     const named = change.ips.length + change.prefixes.length;
     const unread = `ENI ${change.eniId} could not be read back from EC2`;
     if (named === 0)

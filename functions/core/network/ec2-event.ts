@@ -37,7 +37,8 @@ export type Ec2Change =
       attachmentId?: string;
       networkCardIndex?: number;
     }
-  | { type: 'eni-detached'; attachmentId: string }
+  /** `eniId` only once known: a detach that waited for its attach learns the ENI from it. */
+  | { type: 'eni-detached'; attachmentId: string; eniId?: string }
   | { type: 'eni-deleted'; eniId: string }
   /** `ips`/`prefixes` are what the record names; `complete` is false when it names fewer than it assigned. */
   | {

@@ -1,5 +1,7 @@
 import type { EventStamp } from '#core/events/event-envelope.ts';
+import type { ParkingLot } from '#core/events/parking.ts';
 import type { VpcScope } from '#core/events/scope.ts';
+import type { Ec2Change } from '#core/network/ec2-event.ts';
 import type {
   AddressFacts,
   ConsumerKind,
@@ -104,13 +106,22 @@ export interface AuditEntry {
  * the event that caused it, so an older event never overwrites newer state and
  * the same event applied twice changes nothing.
  */
-export interface NetworkLedger {
+export interface NetworkLedger extends ParkingLot<Ec2Change> {
   hasProcessed(eventId: string): Promise<boolean>;
   markProcessed(stamp: EventStamp, name: string, audit: readonly AuditEntry[]): Promise<void>;
 
   getNode(instanceId: string): Promise<NodeRecord | undefined>;
   getEni(eniId: string): Promise<EniRecord | undefined>;
+  /**
+   * The ENI an attachment is of, until a detach; a deleted ENI (tombstone) stays findable by
+   * the attachment it had, and so does one whose attachment was recorded as past.
+   */
   findEniByAttachment(attachmentId: string): Promise<EniRecord | undefined>;
+  /**
+   * Remembers an attachment that ended without its detach being applied (its ENI was deleted
+   * or attached anew first), so its late detach still finds the ENI and loses by stamp.
+   */
+  recordPastAttachment(attachmentId: string, eniId: string): Promise<void>;
   getSubnet(subnetId: string): Promise<SubnetRecord | undefined>;
 
   /** Instance facts never change for an instance id, so they are written as they come. */

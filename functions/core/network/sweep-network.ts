@@ -1,6 +1,8 @@
 import pMap from 'p-map';
 import type { EventStamp } from '#core/events/event-envelope.ts';
+import { applyParked, discardParked, type Subject, subject } from '#core/events/parking.ts';
 import type { Scope } from '#core/events/scope.ts';
+import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Reader, NetworkLedger, WriteOutcome } from '#core/network/network-ports.ts';
 import {
   type LedgerState,
@@ -27,6 +29,8 @@ export interface NetworkSweepReport {
   readonly repairs: number;
   readonly byType: Readonly<Record<string, number>>;
   readonly affected: { readonly nodes: string[]; readonly subnets: string[] };
+  /** Parked events whose subject the sweep filed, applied now; and those a delete ended. */
+  readonly parked: { readonly applied: number; readonly discarded: number };
 }
 
 /**
@@ -61,12 +65,51 @@ export async function sweepNetwork(
   const touched = touchedByRepairs(repairs, ec2.enis);
   for (const node of touched.nodes) nodes.add(node);
   for (const subnet of touched.subnets) subnets.add(subnet);
+  // What the sweep filed lets parked events through; what it deleted ends theirs.
+  const filed = repairs.flatMap(filedBy);
+  const ended = repairs.flatMap((r) => (r.type === 'delete-eni' ? [subject.eni(r.eniId)] : []));
+  let discarded = 0;
+  for (const s of ended) {
+    const dropped = await discardParked(deps.ledger, s);
+    discarded += dropped.length;
+    audit.push(
+      ...dropped.map((p) => ({
+        entity: s,
+        action: `discarded parked ${p.name}`,
+        detail: `${p.stamp.eventId} at ${p.stamp.eventTime}: its subject was deleted`,
+      })),
+    );
+  }
   if (audit.length) await deps.ledger.markProcessed(stamp, 'Sweep', audit);
+  const later = await applyParked(deps.ledger, filed, (p) =>
+    applyEc2Event({ stamp: p.stamp, name: p.name, change: p.change }, deps),
+  );
   return {
-    repairs: audit.length,
+    repairs: audit.length - discarded,
     byType,
     affected: { nodes: [...nodes].sort(), subnets: [...subnets].sort() },
+    parked: { applied: later.filter((o) => o.status !== 'parked').length, discarded },
   };
+}
+
+function filedBy(repair: Repair): Subject[] {
+  switch (repair.type) {
+    case 'put-node':
+      return [subject.instance(repair.instance.instanceId)];
+    case 'put-eni': {
+      const attachmentId = repair.entry.facts.attachment?.attachmentId;
+      return [
+        subject.eni(repair.entry.facts.eniId),
+        ...(attachmentId ? [subject.attachment(attachmentId)] : []),
+      ];
+    }
+    case 'attachment':
+      return repair.attachment?.attachmentId
+        ? [subject.attachment(repair.attachment.attachmentId)]
+        : [];
+    default:
+      return [];
+  }
 }
 
 /** Every node, subnet, live ENI and assigned address: one query per subnet plus two lists. */

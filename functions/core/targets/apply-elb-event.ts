@@ -1,4 +1,11 @@
 import type { EventStamp } from '#core/events/event-envelope.ts';
+import {
+  applyParked,
+  discardParked,
+  type ParkedChange,
+  type Subject,
+  subject,
+} from '#core/events/parking.ts';
 import { outOfScope, scopeProblem } from '#core/events/scope.ts';
 import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
 import type { AuditEntry, WriteOutcome } from '#core/network/network-ports.ts';
@@ -49,8 +56,15 @@ type Step =
       note?: string;
       /** Target group to review afterwards, with which targets and whether the delay too. */
       review?: { tgArn: string; targets?: readonly TargetId[]; delay: boolean };
+      /** Subjects this change filed: their parked changes can apply now. */
+      filed?: Subject[];
+      /** Subjects this change ended (deleted, out of scope): their parked changes never will. */
+      ended?: Subject[];
+      /** Parts of the change (one ARN of a tag call) that wait for their subject. */
+      parked?: ParkedChange<ElbChange>[];
     }
-  | { ignored: string };
+  | { ignored: string; ended?: Subject[] }
+  | { park: Subject; reason: string };
 
 /**
  * One event's budget of ELBv2 describe calls: at most one, spent only when the event does not
@@ -74,16 +88,33 @@ export async function applyElbEvent(
   change: ElbChange,
   deps: ElbDeps,
   now: string,
+  /** A parked part of an event applies even though the rest of it was marked processed. */
+  options: { parked?: boolean } = {},
 ): Promise<ElbEventOutcome> {
   const name = EVENT_NAME[change.kind];
   const stamp: EventStamp = { eventId: change.eventId, eventTime: change.eventTime };
   const base = { eventId: change.eventId, name, change };
-  if (await deps.targets.hasProcessed(change.eventId)) {
+  if (!options.parked && (await deps.targets.hasProcessed(change.eventId))) {
     return { ...base, status: 'duplicate', reason: 'already applied', audit: [] };
   }
   const budget = new DescribeBudget();
   const step = await applyChange(change, stamp, deps, budget, now);
-  if ('ignored' in step) return { ...base, status: 'ignored', reason: step.ignored, audit: [] };
+  if ('ignored' in step) {
+    const discarded = await discardEnded(step.ended ?? [], stamp, name, deps);
+    return {
+      ...base,
+      status: 'ignored',
+      reason: step.ignored,
+      audit: [],
+      ...(discarded ? { discarded } : {}),
+    };
+  }
+  if ('park' in step) {
+    await deps.targets.park({ subject: step.park, stamp, name, change });
+    return { ...base, status: 'parked', reason: step.reason, parkedOn: step.park, audit: [] };
+  }
+  for (const part of step.parked ?? []) await deps.targets.park(part);
+  const discarded = await discardEnded(step.ended ?? [], stamp, name, deps);
 
   let review: TargetReview | undefined;
   if (step.review) {
@@ -100,6 +131,14 @@ export async function applyElbEvent(
     });
   }
   await deps.targets.markProcessed(stamp, name, step.audit);
+  const later = await applyParked(deps.targets, step.filed ?? [], (p) =>
+    applyElbEvent(p.change, deps, now, { parked: true }),
+  );
+  const extra = {
+    ...(review ? { review } : {}),
+    ...(later.length ? { later } : {}),
+    ...(discarded ? { discarded } : {}),
+  };
   const allStale = step.writes.length > 0 && step.writes.every((w) => w === 'stale');
   if (allStale) {
     return {
@@ -107,17 +146,50 @@ export async function applyElbEvent(
       status: 'stale',
       reason: 'the ledger already holds newer state',
       audit: [],
-      ...(review ? { review } : {}),
+      ...extra,
     };
   }
   const summary = step.audit.map((a) => `${a.action} ${a.entity}`).join(', ');
+  const parkedParts = (step.parked ?? []).map((p) => p.subject);
   return {
     ...base,
     status: 'applied',
-    reason: [summary || 'no change', step.note].filter(Boolean).join('; '),
+    reason: [
+      summary || 'no change',
+      step.note,
+      parkedParts.length ? `parked for ${parkedParts.join(', ')}` : undefined,
+      later.length ? `${later.length} parked applied` : undefined,
+    ]
+      .filter(Boolean)
+      .join('; '),
     audit: step.audit,
-    ...(review ? { review } : {}),
+    ...extra,
   };
+}
+
+/** Parked changes for a deleted (or out-of-scope) subject never apply: dropped, each audited. */
+async function discardEnded(
+  subjects: readonly Subject[],
+  stamp: EventStamp,
+  name: string,
+  deps: ElbDeps,
+): Promise<number> {
+  let count = 0;
+  for (const s of subjects) {
+    const dropped = await discardParked(deps.targets, s);
+    if (dropped.length === 0) continue;
+    count += dropped.length;
+    await deps.targets.audit(
+      stamp,
+      name,
+      dropped.map((p) => ({
+        entity: s,
+        action: `discarded parked ${p.name}`,
+        detail: `${p.stamp.eventId} at ${p.stamp.eventTime}: its subject was deleted or is out of scope`,
+      })),
+    );
+  }
+  return count;
 }
 
 /** Context every case needs besides its change. */
@@ -163,7 +235,12 @@ async function loadBalancerCreated(
   { stamp, deps }: Ctx,
 ): Promise<Step> {
   const why = tagScopeProblem(deps, change.vpcId, change.tags);
-  if (why) return { ignored: `load balancer ${change.arn}: ${why}` };
+  if (why) {
+    return {
+      ignored: `load balancer ${change.arn}: ${why}`,
+      ended: [subject.loadBalancer(change.arn)],
+    };
+  }
   const w = await deps.targets.putLoadBalancer(
     {
       arn: change.arn,
@@ -180,7 +257,11 @@ async function loadBalancerCreated(
     stamp,
   );
   const t = await deps.targets.setTags('load-balancer', change.arn, change.tags, stamp);
-  return { writes: [w, t], audit: audited(w, change.arn, `created ${change.type} LB`) };
+  return {
+    writes: [w, t],
+    audit: audited(w, change.arn, `created ${change.type} LB`),
+    filed: [subject.loadBalancer(change.arn)],
+  };
 }
 
 async function loadBalancerDeleted(
@@ -192,6 +273,7 @@ async function loadBalancerDeleted(
   return {
     writes: [w],
     audit: audited(w, change.arn, 'deleted LB'),
+    ended: [subject.loadBalancer(change.arn)],
     ...(known ? {} : { note: `LB ${change.arn} was not in the ledger; tombstone kept` }),
   };
 }
@@ -204,7 +286,10 @@ async function targetGroupCreated(
   if (why) {
     // Remembered, so later events for it are dropped without asking ELBv2 again.
     await deps.targets.ignoreTargetGroup(change.arn, why, stamp);
-    return { ignored: `target group ${change.arn}: ${why}` };
+    return {
+      ignored: `target group ${change.arn}: ${why}`,
+      ended: [subject.targetGroup(change.arn)],
+    };
   }
   const w = await deps.targets.putTargetGroup(
     {
@@ -222,6 +307,7 @@ async function targetGroupCreated(
   return {
     writes: [w, t],
     audit: audited(w, change.arn, `created ${change.targetType} TG`),
+    filed: [subject.targetGroup(change.arn)],
     // The delay arrives with the ModifyTargetGroupAttributes that follows, or the sweep.
     note: 'attributes follow in ModifyTargetGroupAttributes or the sweep',
   };
@@ -236,6 +322,7 @@ async function targetGroupDeleted(
   return {
     writes: [w],
     audit: audited(w, change.arn, 'deleted TG'),
+    ended: [subject.targetGroup(change.arn)],
     ...(known?.name ? { review: { tgArn: change.arn, delay: true } } : {}),
     ...(known ? {} : { note: `TG ${change.arn} was not in the ledger; tombstone kept` }),
   };
@@ -246,7 +333,7 @@ async function attributesModified(
   ctx: Ctx,
 ): Promise<Step> {
   const tg = await knownTargetGroup(change.arn, ctx.deps, ctx.budget, ctx.now);
-  if ('ignored' in tg) return tg;
+  if (!('record' in tg)) return tg;
   // The response, when present, carries every attribute after the change.
   const attributes = change.resultingAttributes ?? change.attributes;
   const delay = delayChangeOf(change);
@@ -258,6 +345,7 @@ async function attributesModified(
   return {
     writes: [w],
     audit: audited(w, change.arn, `attributes set${delayText}`),
+    ...(tg.filed ? { filed: [subject.targetGroup(change.arn)] } : {}),
     review: { tgArn: change.arn, targets: [], delay: true },
   };
 }
@@ -267,7 +355,7 @@ async function targetsChanged(
   { stamp, deps, budget, now }: Ctx,
 ): Promise<Step> {
   const tg = await knownTargetGroup(change.tgArn, deps, budget, now);
-  if ('ignored' in tg) return tg;
+  if (!('record' in tg)) return tg;
   const registered = change.kind === 'targets-registered';
   const ids = change.targets.map((t) => targetId(t, tg.record));
   const writes = registered
@@ -290,6 +378,7 @@ async function targetsChanged(
         ]
       : [],
     ...(tg.note ? { note: tg.note } : {}),
+    ...(tg.filed ? { filed: [subject.targetGroup(change.tgArn)] } : {}),
     review: { tgArn: change.tgArn, targets: ids, delay: registered },
   };
 }
@@ -305,13 +394,27 @@ async function tagsChanged(
   const writes: WriteOutcome[] = [];
   const audit: AuditEntry[] = [];
   const skipped: string[] = [];
+  const parked: ParkedChange<ElbChange>[] = [];
+  const filed: Subject[] = [];
+  // Each ARN whose resource is not filed yet waits on its own, with this event's stamp.
+  const wait = (s: Subject, arn: string) =>
+    parked.push({
+      subject: s,
+      stamp,
+      name: EVENT_NAME[change.kind],
+      change: { ...change, arns: [arn] },
+    });
   let reviewArn: string | undefined;
   for (const arn of change.arns) {
     const resource = resourceOf(arn);
     if (resource === 'load-balancer') {
       const lb = await deps.targets.getLoadBalancer(arn);
-      if (!lb || lb.deleted) {
-        skipped.push(`${arn}: ${lb ? 'deleted' : 'not in the ledger (the sweep adds it)'}`);
+      if (lb?.deleted) {
+        skipped.push(`${arn}: deleted`);
+        continue;
+      }
+      if (!lb) {
+        wait(subject.loadBalancer(arn), arn);
         continue;
       }
     } else if (resource === 'target-group') {
@@ -320,6 +423,11 @@ async function tagsChanged(
         skipped.push(tg.ignored);
         continue;
       }
+      if ('park' in tg) {
+        wait(tg.park, arn);
+        continue;
+      }
+      if (tg.filed) filed.push(subject.targetGroup(arn));
       reviewArn ??= arn;
     } else {
       skipped.push(`${arn}: not a load balancer or target group`);
@@ -329,10 +437,19 @@ async function tagsChanged(
     writes.push(w);
     audit.push(...audited(w, arn, `${change.kind} ${Object.keys(changes).join(',')}`));
   }
-  if (writes.length === 0) return { ignored: skipped.join('; ') };
+  if (writes.length === 0 && parked.length === 1 && skipped.length === 0) {
+    const only = parked[0] as ParkedChange<ElbChange>;
+    return {
+      park: only.subject,
+      reason: `${only.subject} is not in the ledger yet; parked until it is filed`,
+    };
+  }
+  if (writes.length === 0 && parked.length === 0) return { ignored: skipped.join('; ') };
   return {
     writes,
     audit,
+    parked,
+    filed,
     ...(skipped.length ? { note: `skipped ${skipped.join('; ')}` } : {}),
     // A delay tag or a stack tag changes what the delay should be.
     ...(reviewArn ? { review: { tgArn: reviewArn, targets: [], delay: true } } : {}),
@@ -363,18 +480,26 @@ async function knownTargetGroup(
   deps: ElbDeps,
   budget: DescribeBudget,
   now: string,
-): Promise<{ record: TargetGroupRecord; note?: string } | { ignored: string }> {
+): Promise<
+  | { record: TargetGroupRecord; note?: string; filed?: boolean }
+  | { ignored: string }
+  | { park: Subject; reason: string }
+> {
   const known = await deps.targets.getTargetGroup(arn);
   if (known?.ignoredReason) return { ignored: `target group ${arn}: ${known.ignoredReason}` };
   if (known?.deleted) return { ignored: `target group ${arn} was deleted` };
   if (known?.name) return { record: known };
   if (!budget.take()) {
-    return { ignored: `target group ${arn} not in the ledger (one describe per event spent)` };
+    return {
+      park: subject.targetGroup(arn),
+      reason: `target group ${arn} not in the ledger (one describe per event spent); parked until it is filed`,
+    };
   }
   const found = await deps.elbv2.describeTargetGroup(arn);
   if (!found) {
     return {
-      ignored: `unknown target group ${arn}: not in the ledger and DescribeTargetGroups says not found`,
+      park: subject.targetGroup(arn),
+      reason: `unknown target group ${arn}: not in the ledger and DescribeTargetGroups says not found; parked until it is filed`,
     };
   }
   const why = outOfScope(deps.scope, found.vpcId, undefined);
@@ -383,7 +508,7 @@ async function knownTargetGroup(
   await deps.targets.putTargetGroup(found, { eventTime: now, eventId: `describe:${now}` });
   const record = await deps.targets.getTargetGroup(arn);
   if (!record) return { ignored: `target group ${arn} vanished from the ledger` };
-  return { record, note: `TG ${arn} read from ELBv2 (tags follow in the sweep)` };
+  return { record, note: `TG ${arn} read from ELBv2 (tags follow in the sweep)`, filed: true };
 }
 
 /** Before checking drift after a registration, learn the delay once if the ledger lacks it. */

@@ -1,6 +1,8 @@
 import type { EventStamp } from '#core/events/event-envelope.ts';
+import type { ParkingLot } from '#core/events/parking.ts';
 import type { AuditEntry, WriteOutcome } from '#core/network/network-ports.ts';
 import type { DelayChange } from '#core/targets/deregistration-delay.ts';
+import type { ElbChange } from '#core/targets/elb-event.ts';
 import type { LoadBalancer, Tags, TargetGroup, TargetType } from '#core/targets/target-group.ts';
 
 /**
@@ -93,7 +95,7 @@ export type TargetGroupFacts = Omit<TargetGroup, 'loadBalancerArns'> & {
 /** `null` removes the key. */
 export type KeyChanges = Readonly<Record<string, string | null>>;
 
-export interface TargetLedger {
+export interface TargetLedger extends ParkingLot<ElbChange> {
   hasProcessed(eventId: string): Promise<boolean>;
   markProcessed(stamp: EventStamp, name: string, audit: readonly AuditEntry[]): Promise<void>;
   /** Audit entries without marking an event processed (remediation, sweep repairs). */

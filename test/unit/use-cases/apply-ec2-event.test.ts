@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import type { EventStatus } from '#core/network/apply-ec2-event.ts';
 import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Event } from '#core/network/ec2-event.ts';
 import type { EniFacts, InstanceFacts } from '#core/network/network.ts';
@@ -24,7 +25,7 @@ interface Case {
   readonly given?: readonly Ec2Event[];
   readonly ec2?: { readonly instances?: InstanceFacts[]; readonly enis?: EniFacts[] };
   readonly when: Ec2Event;
-  readonly status: 'applied' | 'duplicate' | 'stale' | 'ignored';
+  readonly status: EventStatus;
   readonly reason?: RegExp;
   readonly node?: Partial<Awaited<ReturnType<typeof nodeLines>>>;
 }
@@ -74,10 +75,10 @@ const cases: Case[] = [
     node: { state: 'running', enis: [] },
   },
   {
-    name: 'a state change for a node EC2 does not know is ignored',
+    name: 'a state change for a node EC2 does not know is parked under the instance',
     when: state(2, 'running'),
-    status: 'ignored',
-    reason: /unknown instance .* not found in EC2/,
+    status: 'parked',
+    reason: /unknown instance .* not found in EC2; parked until it is filed/,
   },
   {
     name: 'a state change older than the one the ledger holds is stale',
@@ -112,10 +113,10 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'an attachment for an ENI nobody knows, not even EC2, is ignored',
+    name: 'an attachment for an ENI nobody knows, not even EC2, is parked under the ENI',
     when: event(2, { type: 'eni-attached', eniId: 'eni-x', instanceId: NODE }),
-    status: 'ignored',
-    reason: /unknown ENI eni-x/,
+    status: 'parked',
+    reason: /unknown ENI eni-x.*parked until it is filed/,
   },
   {
     name: 'an attachment for an unknown ENI is read back from EC2',
@@ -139,10 +140,10 @@ const cases: Case[] = [
     node: { enis: [], addresses: [] },
   },
   {
-    name: 'a detach of an attachment nobody knows is ignored',
+    name: 'a detach of an attachment nobody knows is parked under the attachment',
     when: event(2, { type: 'eni-detached', attachmentId: 'att-x' }),
-    status: 'ignored',
-    reason: /unknown attachment att-x/,
+    status: 'parked',
+    reason: /unknown attachment att-x.*parked until its attach is filed/,
   },
   {
     name: 'a detached CNI ENI stays filed under its node, detached',
@@ -212,15 +213,15 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'a release for an unknown ENI is ignored',
+    name: 'a release for an unknown ENI is parked under the ENI',
     when: event(2, {
       type: 'addresses-unassigned',
       eniId: 'eni-x',
       ips: ['10.0.0.11'],
       prefixes: [],
     }),
-    status: 'ignored',
-    reason: /unknown ENI eni-x/,
+    status: 'parked',
+    reason: /unknown ENI eni-x.*parked until it is filed/,
   },
   {
     name: 'a release older than the assignment is stale and the address stays',
@@ -285,7 +286,7 @@ describe('applyEc2Event', () => {
     });
   });
 
-  test('an event that was ignored is not marked processed, so a redelivery can still apply', async () => {
+  test('an event that was parked is not marked processed, so a redelivery can still apply', async () => {
     // Prepare
     const { ec2, deps } = networkWorld();
     const first = await applyEc2Event(state(2, 'running'), deps);
@@ -295,6 +296,6 @@ describe('applyEc2Event', () => {
     const redelivered = await applyEc2Event(state(2, 'running'), deps);
 
     // Assess
-    expect([first.status, redelivered.status]).toEqual(['ignored', 'applied']);
+    expect([first.status, redelivered.status]).toEqual(['parked', 'applied']);
   });
 });

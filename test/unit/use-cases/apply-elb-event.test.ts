@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import type { EventStatus } from '#core/network/apply-ec2-event.ts';
 import { applyElbEvent } from '#core/targets/apply-elb-event.ts';
 import type { ElbChange } from '#core/targets/elb-event.ts';
 import {
@@ -29,7 +30,7 @@ interface Case {
   readonly given?: readonly ElbChange[];
   readonly prepare?: (w: World) => Promise<void> | void;
   readonly when: ElbChange;
-  readonly status: 'applied' | 'duplicate' | 'stale' | 'ignored';
+  readonly status: EventStatus;
   readonly reason?: RegExp;
   /** What the ledger holds afterwards, read back by `read`. */
   readonly read?: (w: World) => Promise<unknown>;
@@ -120,10 +121,10 @@ const cases: Case[] = [
     expected: [['10.0.0.20:80 - -'], [`DescribeTargetGroups ${TG}`]],
   },
   {
-    name: 'a registration into a target group nobody knows is ignored',
+    name: 'a registration into a target group nobody knows is parked under the target group',
     when: registered(3, '10.0.0.20'),
-    status: 'ignored',
-    reason: /unknown target group .*not found/,
+    status: 'parked',
+    reason: /unknown target group .*not found; parked until it is filed/,
   },
   {
     name: 'a deregistration older than the registration is stale and the target stays',
@@ -174,10 +175,10 @@ const cases: Case[] = [
     expected: [{ 'elbv2.k8s.aws/cluster': CLUSTER }, undefined],
   },
   {
-    name: 'tags for a load balancer the ledger does not know are skipped',
+    name: 'tags for a load balancer the ledger does not know are parked under it',
     when: { ...meta(2), kind: 'tags-added', arns: [LB], tags: { team: 'a' } },
-    status: 'ignored',
-    reason: /not in the ledger \(the sweep adds it\)/,
+    status: 'parked',
+    reason: /load-balancer:.* is not in the ledger yet; parked until it is filed/,
   },
   {
     name: 'deleting a target group deregisters its targets',

@@ -171,7 +171,12 @@ describe('sweepNetwork', () => {
 
     // Assess
     expect(first.repairs).toBeGreaterThan(0);
-    expect(second).toEqual({ repairs: 0, byType: {}, affected: { nodes: [], subnets: [] } });
+    expect(second).toEqual({
+      repairs: 0,
+      byType: {},
+      affected: { nodes: [], subnets: [] },
+      parked: { applied: 0, discarded: 0 },
+    });
   });
 
   test('the repairs name the nodes and subnets whose capacity they changed', async () => {
