@@ -1,7 +1,8 @@
+import { domainToASCII } from 'node:url';
 import { DynamoDnsRecordCache } from '#adapters/dynamodb/ledger-dns.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
 import { batchChangeGroups, ROUTE53_LIMITS } from '#core/dns/dns-batch.ts';
-import { desiredFromLoadBalancers } from '#core/dns/dns-desired.ts';
+import { desiredFromLoadBalancers, invalidAsConflicts } from '#core/dns/dns-desired.ts';
 import { TargetLedgerLoadBalancers } from '#core/dns/dns-load-balancers.ts';
 import type { DnsApplyReport, DnsChangeApplier, DnsRecordCache } from '#core/dns/dns-ports.ts';
 import type { DnsChangeGroup, HostedZoneRef } from '#core/dns/dns-record.ts';
@@ -92,6 +93,7 @@ export function localDnsDeps(options: LocalDnsOptions = {}): DnsCommandDeps {
         const desired = desiredFromLoadBalancers(
           await lbs.listLoadBalancers(),
           dns.enabled ? dns.statics : [],
+          domainToASCII,
         );
         const snapshots = await Promise.all(
           zones.map(async (zone) => ({
@@ -100,7 +102,11 @@ export function localDnsDeps(options: LocalDnsOptions = {}): DnsCommandDeps {
           })),
         );
         return {
-          input: { snapshots, desired: desired.records, conflicts: desired.conflicts },
+          input: {
+            snapshots,
+            desired: desired.records,
+            conflicts: [...desired.conflicts, ...invalidAsConflicts(desired.invalid)],
+          },
           zones,
         };
       },

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { foreignArn, oversize } from '#core/events/event-envelope.ts';
+import {
+  DEREGISTRATION_DELAY_ATTRIBUTE,
+  parseDelaySeconds,
+} from '#core/targets/deregistration-delay.ts';
 import {
   classifyTargetId,
   LOAD_BALANCER_TYPES,
@@ -150,7 +155,13 @@ export type ElbChangeKind = ElbChange['kind'];
  * - `classic-elb: DeleteLoadBalancer is a Classic Load Balancer call (apiVersion 2012-06-01)`
  * - `malformed: detail.requestParameters.targetGroupArn: Invalid input: expected string, received undefined`
  */
-export type IgnoreCode = 'failed-call' | 'unsupported-event' | 'classic-elb' | 'malformed';
+export type IgnoreCode =
+  | 'failed-call'
+  | 'unsupported-event'
+  | 'classic-elb'
+  | 'malformed'
+  | 'too-large'
+  | 'foreign-resource';
 
 export interface Ignored {
   readonly kind: 'ignored';
@@ -217,6 +228,7 @@ const Envelope = z.object({
   source: z.literal('aws.elasticloadbalancing'),
   account: z.string().min(1),
   region: z.string().min(1),
+  resources: z.array(z.string()).optional(),
   detail: Detail,
 });
 type DetailInput = z.infer<typeof Detail>;
@@ -301,11 +313,15 @@ export function parseElbEvent(raw: unknown): ElbChange | Ignored {
       return ignored('malformed', `not valid JSON (${(err as Error).message})`);
     }
   }
+  const tooLarge = oversize(input);
+  if (tooLarge) return ignored('too-large', tooLarge, idsOf(input));
   const envelope = Envelope.safeParse(input);
   if (!envelope.success) return ignored('malformed', issueLine(envelope.error), idsOf(input));
 
   const { detail } = envelope.data;
   const ids = { eventId: detail.eventID, eventName: detail.eventName };
+  const foreign = foreignArn({ ...envelope.data, resources: envelope.data.resources ?? [] });
+  if (foreign) return ignored('foreign-resource', `not this account's resource: ${foreign}`, ids);
   if (detail.errorCode !== undefined) {
     const message = detail.errorMessage ? `: ${detail.errorMessage}` : '';
     return ignored('failed-call', `${detail.eventName} ${detail.errorCode}${message}`, ids);
@@ -382,13 +398,31 @@ function normalise(name: ElbEventName, meta: ElbChangeMeta, body: Body): ElbChan
         arn: req.targetGroupArn,
       }));
     case 'ModifyTargetGroupAttributes':
-      return withBoth(ModifyAttributesRequest, ModifyAttributesResponse, body, (req, res) => ({
-        ...meta,
-        kind: 'target-group-attributes-modified',
-        arn: req.targetGroupArn,
-        attributes: toRecord(req.attributes),
-        ...(res ? { resultingAttributes: toRecord(res.attributes) } : {}),
-      }));
+      return withBoth(ModifyAttributesRequest, ModifyAttributesResponse, body, (req, res) => {
+        const attributes = toRecord(req.attributes);
+        const resulting = res ? toRecord(res.attributes) : undefined;
+        // AWS refuses a delay outside 0-3600 s, so a record that claims one was not AWS's.
+        for (const [where, set] of [
+          ['requestParameters', attributes],
+          ['responseElements', resulting],
+        ] as const) {
+          const delay = set?.[DEREGISTRATION_DELAY_ATTRIBUTE];
+          const parsed = delay === undefined ? undefined : parseDelaySeconds(delay);
+          if (parsed && !parsed.ok) {
+            return ignored(
+              'malformed',
+              `detail.${where} ${DEREGISTRATION_DELAY_ATTRIBUTE}: ${parsed.problem}`,
+            );
+          }
+        }
+        return {
+          ...meta,
+          kind: 'target-group-attributes-modified',
+          arn: req.targetGroupArn,
+          attributes,
+          ...(resulting ? { resultingAttributes: resulting } : {}),
+        };
+      });
     case 'CreateLoadBalancer':
       return withBoth(CreateLoadBalancerRequest, CreateLoadBalancerResponse, body, (req, res) => {
         const lb = res.loadBalancers[0] as (typeof res.loadBalancers)[number];
@@ -448,7 +482,7 @@ function withBoth<Req, Res>(
   reqSchema: z.ZodType<Req>,
   resSchema: z.ZodType<Res>,
   body: Body,
-  build: (req: Req, res: Res) => ElbChange,
+  build: (req: Req, res: Res) => ElbChange | Ignored,
 ): ElbChange | Ignored {
   const req = reqSchema.safeParse(body.requestParameters);
   if (!req.success) return ignored('malformed', issueLine(req.error, 'detail.requestParameters'));
