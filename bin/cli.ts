@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { NoDeadLetterQueueError } from '#adapters/lambda/lambda-invoker.ts';
 import { PermanentInputError } from '#core/events/errors.ts';
 import { DynamoDbLocalError } from '#local/dynamodb-local.ts';
 import { localDnsDeps } from '#local/local-dns.ts';
 import { ConfigError } from '#shared/errors.ts';
 import { dnsCommand } from './commands/dns.ts';
 import { maxPodsCommand } from './commands/max-pods.ts';
+import { redriveCommand } from './commands/redrive.ts';
 import { replayCommand } from './commands/replay.ts';
 import { reportCommand } from './commands/report.ts';
 
@@ -20,7 +22,8 @@ export function program(): Command {
     .addCommand(replayCommand())
     .addCommand(reportCommand())
     .addCommand(maxPodsCommand())
-    .addCommand(dnsCommand(localDnsDeps()));
+    .addCommand(dnsCommand(localDnsDeps()))
+    .addCommand(redriveCommand());
 }
 
 /** Runs the CLI and returns its exit code; expected failures print one line, not a stack. */
@@ -38,7 +41,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (
       error instanceof ConfigError ||
       error instanceof PermanentInputError ||
-      error instanceof DynamoDbLocalError
+      error instanceof DynamoDbLocalError ||
+      error instanceof NoDeadLetterQueueError
     ) {
       process.stderr.write(`netledger: ${error.message}\n`);
       return 1;
