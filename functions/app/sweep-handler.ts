@@ -6,10 +6,17 @@ import middy from '@middy/core';
 import type { DnsWiring } from '#app/dns-wiring.ts';
 import type { Ec2HandlerDeps } from '#app/ec2-handler.ts';
 import type { ElbHandlerDeps } from '#app/elb-handler.ts';
-import { reviewCapacity } from '#core/capacity/review-capacity.ts';
+import { ALERT_KINDS } from '#core/alerts/alert.ts';
+import type { AlertStore } from '#core/alerts/alert-store.ts';
+import {
+  type CapacityMeasures,
+  capacityGauges,
+  reviewCapacity,
+} from '#core/capacity/review-capacity.ts';
 import { refreshZonesAndSync } from '#core/dns/sync-dns.ts';
 import { sweepNetwork } from '#core/network/sweep-network.ts';
 import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
+import { METRICS } from '#shared/metric-names.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
 
 export interface SweepHandlerDeps {
@@ -30,7 +37,8 @@ export class SweepFailedError extends Error {
  */
 export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => new Date()) {
   return middy(async () => {
-    const startedAt = clock().toISOString();
+    const started = clock();
+    const startedAt = started.toISOString();
     const failures: string[] = [];
     const part = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
       try {
@@ -44,19 +52,21 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
       }
     };
     const network = await part('network', () => sweepNetwork(deps.network, startedAt));
-    if (network) metrics.addMetric('SweepNetworkRepairs', MetricUnit.Count, network.repairs);
+    if (network) metrics.addMetric(METRICS.sweepNetworkRepairs, MetricUnit.Count, network.repairs);
     const capacity = deps.network.capacity;
     if (network && capacity) {
       // Re-evaluate every node and subnet, not only repaired ones, so reminders and
       // resolutions happen even when no event arrives.
       const nodes = (await deps.network.ledger.listNodes()).map((n) => n.instanceId);
       const subnets = (await deps.network.ledger.listSubnets()).map((s) => s.subnetId);
-      await part('capacity', () =>
+      const review = await part('capacity', () =>
         reviewCapacity(
           { nodes, subnets },
           { ledger: deps.network.ledger, ...capacity, now: capacity.clock() },
         ),
       );
+      if (review?.measures) publishCapacityGauges(review.measures);
+      await part('open alerts', () => publishOpenAlerts(capacity.alerts));
     }
     const elb = deps.elb;
     const loadBalancers = elb
@@ -67,12 +77,44 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
       ? await part('dns', () => refreshZonesAndSync(dns(clock().toISOString())))
       : undefined;
     if (loadBalancers)
-      metrics.addMetric('SweepLoadBalancerRepairs', MetricUnit.Count, loadBalancers.repaired);
-    metrics.addMetric('SweepFailedParts', MetricUnit.Count, failures.length);
+      metrics.addMetric(METRICS.sweepLoadBalancerRepairs, MetricUnit.Count, loadBalancers.repaired);
+    metrics.addMetric(METRICS.sweepFailedParts, MetricUnit.Count, failures.length);
+    const seconds = (clock().getTime() - started.getTime()) / 1000;
+    metrics.addMetric(METRICS.sweepDuration, MetricUnit.Seconds, seconds);
     if (failures.length > 0) throw new SweepFailedError(`sweep incomplete: ${failures.join('; ')}`);
     return { startedAt, network, loadBalancers, dns: records ? { plan: records.plan } : undefined };
   })
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
+}
+
+/** The tightest subnet, and per cluster the tightest node, as dashboard gauges. */
+function publishCapacityGauges(measures: CapacityMeasures): void {
+  const gauges = capacityGauges(measures);
+  if (gauges.minSubnetFreeAddresses !== undefined) {
+    metrics.addMetric(
+      METRICS.minSubnetFreeAddresses,
+      MetricUnit.Count,
+      gauges.minSubnetFreeAddresses,
+    );
+  }
+  for (const [cluster, headroom] of Object.entries(gauges.minPodHeadroomByCluster)) {
+    const single = metrics.singleMetric();
+    single.addDimension('Cluster', cluster);
+    single.addMetric(METRICS.minPodHeadroom, MetricUnit.Count, headroom);
+  }
+}
+
+/** Open alerts by kind, zeros included, so a graph drops back to 0 when they resolve. */
+async function publishOpenAlerts(alerts: AlertStore): Promise<Record<string, number>> {
+  const open = await alerts.listOpen();
+  const counts: Record<string, number> = {};
+  for (const kind of ALERT_KINDS) counts[kind] = open.filter((a) => a.kind === kind).length;
+  for (const [kind, count] of Object.entries(counts)) {
+    const single = metrics.singleMetric();
+    single.addDimension('Kind', kind);
+    single.addMetric(METRICS.openAlerts, MetricUnit.Count, count);
+  }
+  return counts;
 }

@@ -52,7 +52,7 @@ const EventBridgeSchema = z.looseObject({
   source: z.string(),
   account: z.string(),
   time: z.iso.datetime(),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'expected a region name'),
+  region: z.string(),
   resources: z.array(z.string()),
   'detail-type': z.string(),
   detail: z.unknown(),

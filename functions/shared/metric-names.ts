@@ -1,0 +1,21 @@
+/**
+ * Every CloudWatch metric the functions write (EMF, namespace `netledger`, dimension
+ * `service=netledger`). The dashboard (infra/dashboard.cjs) reads the same names; the package
+ * test checks both agree and that no metric is written under a name missing here.
+ */
+export const METRICS = {
+  eventsApplied: 'EventsApplied',
+  eventsDuplicate: 'EventsDuplicate',
+  eventsStale: 'EventsStale',
+  eventsIgnored: 'EventsIgnored',
+  sweepNetworkRepairs: 'SweepNetworkRepairs',
+  sweepLoadBalancerRepairs: 'SweepLoadBalancerRepairs',
+  sweepFailedParts: 'SweepFailedParts',
+  sweepDuration: 'SweepDurationSeconds',
+  /** The fewest free addresses of any subnet in the ledger. */
+  minSubnetFreeAddresses: 'MinSubnetFreeAddresses',
+  /** Per `Cluster` dimension: the fewest pod addresses any node of the cluster can still get. */
+  minPodHeadroom: 'MinPodHeadroom',
+  /** Per `Kind` dimension: alerts open now. */
+  openAlerts: 'OpenAlerts',
+} as const;
