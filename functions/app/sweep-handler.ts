@@ -16,6 +16,7 @@ import {
 import { refreshZonesAndSync } from '#core/dns/sync-dns.ts';
 import { sweepNetwork } from '#core/network/sweep-network.ts';
 import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
+import { unreportedChangesWarning } from '#core/targets/unreported-changes.ts';
 import { METRICS } from '#shared/metric-names.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
 
@@ -78,6 +79,12 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
       : undefined;
     if (loadBalancers)
       metrics.addMetric(METRICS.sweepLoadBalancerRepairs, MetricUnit.Count, loadBalancers.repaired);
+    // Once per run, whatever the number of repairs.
+    const unreported = unreportedChangesWarning({
+      network: network?.repairs,
+      loadBalancers: loadBalancers?.repaired,
+    });
+    if (unreported) logger.warn(unreported);
     metrics.addMetric(METRICS.sweepFailedParts, MetricUnit.Count, failures.length);
     const seconds = (clock().getTime() - started.getTime()) / 1000;
     metrics.addMetric(METRICS.sweepDuration, MetricUnit.Seconds, seconds);

@@ -22,6 +22,7 @@ const FEATURES_ON = {
   dnsZones: 'Z0123456789ABC=example.com,Z0987654321XYZ=internal.example:private',
   dnsOwnerId: 'netledger-ci',
   driftRemediate: 'true',
+  createTrail: 'true',
 } as const;
 
 const TEMPLATES = [
