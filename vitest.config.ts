@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects: `unit` (core and use cases on the memory adapters: no DynamoDB Local, no
+ * Java) and `ledger` (contract tests, adapters, handlers, CLI, packaging), for which the
+ * global setup starts one DynamoDB Local. `npx vitest run --project unit` runs in seconds.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/helpers/dynamodb-global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -16,5 +19,19 @@ export default defineConfig({
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
     },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'ledger',
+          include: ['test/contract/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          globalSetup: ['test/helpers/dynamodb-global-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import Table from 'cli-table3';
 import { Command, CommanderError, Option } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DnsPlanInput, planDns } from '#core/dns/dns-plan.ts';
 import type { DnsApplyReport } from '#core/dns/dns-ports.ts';
 import {

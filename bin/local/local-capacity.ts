@@ -1,12 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { MemoryInstanceTypeCache } from '#adapters/memory/memory-instance-type-cache.ts';
 import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
-import type {
-  InstanceTypeCache,
-  InstanceTypeCatalog,
-  InstanceTypeReader,
-} from '#core/capacity/capacity-ports.ts';
+import type { InstanceTypeCatalog, InstanceTypeReader } from '#core/capacity/capacity-ports.ts';
 import { instanceTypeEntries } from '#core/capacity/instance-type.ts';
 import { CachedInstanceTypeCatalog } from '#core/capacity/instance-type-catalog.ts';
 import { ConfigError } from '#shared/errors.ts';
@@ -52,16 +49,6 @@ export class FileInstanceTypeReader implements InstanceTypeReader {
     } catch (error) {
       throw new ConfigError(`--instance-types ${this.path}: ${(error as Error).message}`);
     }
-  }
-}
-
-class MemoryInstanceTypeCache implements InstanceTypeCache {
-  private readonly entries = new Map<string, unknown>();
-  async get(instanceType: string) {
-    return this.entries.get(instanceType);
-  }
-  async put(instanceType: string, info: unknown) {
-    this.entries.set(instanceType, info);
   }
 }
 

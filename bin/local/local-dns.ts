@@ -1,52 +1,15 @@
 import { domainToASCII } from 'node:url';
-import { DynamoDnsRecordCache } from '#adapters/dynamodb/ledger-dns.ts';
-import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import { MemoryRoute53 } from '#adapters/memory/memory-route53.ts';
+import { dynamoLedger } from '#app/composition.ts';
 import { batchChangeGroups, ROUTE53_LIMITS } from '#core/dns/dns-batch.ts';
 import { desiredFromLoadBalancers, invalidAsConflicts } from '#core/dns/dns-desired.ts';
 import { TargetLedgerLoadBalancers } from '#core/dns/dns-load-balancers.ts';
-import type { DnsApplyReport, DnsChangeApplier, DnsRecordCache } from '#core/dns/dns-ports.ts';
-import type { DnsChangeGroup, HostedZoneRef } from '#core/dns/dns-record.ts';
+import type { HostedZoneRef } from '#core/dns/dns-record.ts';
 import { bareZoneId } from '#core/dns/dns-zone.ts';
 import { loadDnsSettings } from '#shared/dns-config.ts';
 import type { DnsCommandDeps } from '../commands/dns.ts';
 import { DnsInputError } from '../commands/dns.ts';
 import { type LocalLedger, openLocalLedger } from './local-ledger.ts';
-
-/**
- * Local mode has no Route53: the ledger's record cache stands for it. Applying writes the
- * changes there, so the next `dns plan` starts from them, as it would after a real apply.
- */
-export class CacheOnlyApplier implements DnsChangeApplier {
-  constructor(
-    private readonly cache: DnsRecordCache,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
-
-  async apply(groups: readonly DnsChangeGroup[]): Promise<DnsApplyReport> {
-    const { batches, oversized } = batchChangeGroups(groups, ROUTE53_LIMITS);
-    const at = this.clock().toISOString();
-    const applied: DnsChangeGroup[] = [];
-    for (const batch of batches) {
-      for (const group of batch.groups) {
-        await this.cache.applyChanges(group.zoneId, group.changes, at);
-        applied.push(group);
-      }
-    }
-    return {
-      dryRun: false,
-      batches,
-      applied,
-      failed: oversized.map((group) => ({
-        group,
-        reason: 'oversized',
-        messages: [`changes for ${group.hostname} exceed one ChangeResourceRecordSets request`],
-      })),
-      alerts: [],
-      writeCalls: 0,
-      complete: true,
-    };
-  }
-}
 
 export interface LocalDnsOptions {
   readonly env?: Record<string, string | undefined>;
@@ -67,10 +30,11 @@ export function localDnsDeps(options: LocalDnsOptions = {}): DnsCommandDeps {
     session ??= open();
     return session;
   };
-  const cache = async () => {
+  const ports = async () => {
     const local = await ledger();
-    return new DynamoDnsRecordCache(local.db, local.tableName);
+    return dynamoLedger(local.db, local.tableName);
   };
+  const cache = async () => (await ports()).dnsRecords;
   // Only the option defaults matter here; zones and owner are checked when planning.
   const settings = () => loadDnsSettings({ ...env, DNS_OWNER_ID: env.DNS_OWNER_ID ?? 'netledger' });
   const envDefaults = safeDefaults(env);
@@ -85,10 +49,7 @@ export function localDnsDeps(options: LocalDnsOptions = {}): DnsCommandDeps {
         if (zones.length === 0) {
           throw new DnsInputError('no hosted zone: pass --zone ID=NAME or set DNS_ZONES');
         }
-        const local = await ledger();
-        const lbs = new TargetLedgerLoadBalancers(
-          new DynamoTargetLedger(local.db, local.tableName),
-        );
+        const lbs = new TargetLedgerLoadBalancers((await ports()).targets);
         const records = await cache();
         const desired = desiredFromLoadBalancers(
           await lbs.listLoadBalancers(),
@@ -112,8 +73,13 @@ export function localDnsDeps(options: LocalDnsOptions = {}): DnsCommandDeps {
       },
     },
     async apply(plan, { dryRun }) {
-      const applier = new CacheOnlyApplier(await cache(), options.clock);
-      if (!dryRun) return applier.apply(plan.changes);
+      // Local mode has no Route53: the ledger's record cache stands for it, so the next
+      // `dns plan` starts from what was applied, as it would after a real apply.
+      const route53 = new MemoryRoute53(
+        await cache(),
+        options.clock ? { clock: options.clock } : {},
+      );
+      if (!dryRun) return route53.apply(plan.changes);
       const { batches } = batchChangeGroups(plan.changes, ROUTE53_LIMITS);
       return {
         dryRun: true,

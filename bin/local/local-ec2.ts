@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Subnet } from '@aws-sdk/client-ec2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toSubnet } from '#adapters/ec2/ec2-reader.ts';
 import { unavailableEc2 } from '#adapters/ec2/ec2-unavailable.ts';
 import { PermanentInputError } from '#core/events/errors.ts';

@@ -1,8 +1,12 @@
-import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
-import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
-import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
 import { unavailableEc2 } from '#adapters/ec2/ec2-unavailable.ts';
 import { unavailableElbv2 } from '#adapters/elbv2/elbv2-unavailable.ts';
+import {
+  type Adapters,
+  composeEc2,
+  composeElb,
+  dynamoLedger,
+  type Settings,
+} from '#app/composition.ts';
 import { ec2EventHandler } from '#app/ec2-handler.ts';
 import { elbEventHandler } from '#app/elb-handler.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
@@ -11,6 +15,7 @@ import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
 import type { Scope } from '#core/events/scope.ts';
 import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Reader } from '#core/network/network-ports.ts';
+import { loadCapacitySettings } from '#shared/config.ts';
 import { loadTargetSettings } from '#shared/target-config.ts';
 import type { LocalLedger } from './local-ledger.ts';
 
@@ -38,37 +43,22 @@ export function localRoutes(
   ec2: Ec2Reader = unavailableEc2,
 ): Record<string, Route> {
   let now = new Date().toISOString();
-  const clock = () => now;
-  const network = new DynamoNetworkLedger(ledger.db, ledger.tableName);
-  const alerts = new DynamoAlertStore(ledger.db, ledger.tableName);
-  // The delay policy comes from the same variables as in Lambda.
-  const targets = {
-    targets: new DynamoTargetLedger(ledger.db, ledger.tableName),
-    network,
-    elbv2: unavailableElbv2,
-    scope,
-    settings: loadTargetSettings(process.env),
-    clock,
-    alerting: capacity && {
-      alerts,
-      notifier: capacity.notifier,
-      policy: capacity.settings.alertPolicy,
-    },
-  };
-  const ec2Handler = ec2EventHandler({
-    ledger: network,
+  // Local mode's own adapters; which port each serves is decided by the composition root.
+  const adapters: Adapters = {
+    ledger: dynamoLedger(ledger.db, ledger.tableName),
     ec2,
+    elbv2: unavailableElbv2,
+    alerting: capacity && { notifier: capacity.notifier, catalog: capacity.catalog },
+    clock: () => now,
+  };
+  const settings: Settings = {
     scope,
-    capacity: capacity && {
-      alerts,
-      catalog: capacity.catalog,
-      notifier: capacity.notifier,
-      settings: capacity.settings,
-      clock,
-    },
-    targets: capacity && targets,
-  });
-  const elb = elbEventHandler(targets);
+    // Thresholds and the delay policy come from the same variables as in Lambda.
+    capacity: capacity?.settings ?? loadCapacitySettings(process.env),
+    targets: loadTargetSettings(process.env),
+  };
+  const ec2Handler = ec2EventHandler(composeEc2(settings, adapters));
+  const elb = elbEventHandler(composeElb(settings, { ...adapters, elbv2: unavailableElbv2 }));
   /** Sets the clock to the event's time, then hands the event to the handler. */
   const at =
     (

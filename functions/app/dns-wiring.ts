@@ -2,13 +2,11 @@ import { domainToASCII } from 'node:url';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
-import { DynamoDnsRecordCache } from '#adapters/dynamodb/ledger-dns.ts';
-import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
 import { SnsNotifier } from '#adapters/notify/sns-notifier.ts';
 import { Route53Applier } from '#adapters/route53/route53-applier.ts';
 import { Route53Caller } from '#adapters/route53/route53-call.ts';
 import { Route53ZoneReader } from '#adapters/route53/route53-zone-reader.ts';
+import { dynamoLedger } from '#app/composition.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
 import { TargetLedgerLoadBalancers } from '#core/dns/dns-load-balancers.ts';
 import type { RefreshZonesDeps } from '#core/dns/sync-dns.ts';
@@ -29,12 +27,14 @@ const logNotifier: Notifier = {
   },
 };
 
+/** Route53 sync's ports (part of the composition root): the ledger's, Route53's and a notifier. */
 export function dnsWiring(
   config: Config,
   clients: { db: DynamoDBDocumentClient; route53: Route53Client; sns: () => SNSClient },
 ): DnsWiring | undefined {
   const dns = config.dns;
   if (!dns.enabled) return undefined;
+  const ledger = dynamoLedger(clients.db, config.tableName);
   // One caller per execution environment: reads and writes share the account's 5 requests/s.
   const caller = new Route53Caller(clients.route53);
   const log = (message: string, data?: Readonly<Record<string, unknown>>) =>
@@ -43,11 +43,11 @@ export function dnsWiring(
     ? new SnsNotifier(clients.sns(), config.alertTopicArn)
     : logNotifier;
   const base = {
-    lbs: new TargetLedgerLoadBalancers(new DynamoTargetLedger(clients.db, config.tableName)),
-    cache: new DynamoDnsRecordCache(clients.db, config.tableName),
+    lbs: new TargetLedgerLoadBalancers(ledger.targets),
+    cache: ledger.dnsRecords,
     applier: new Route53Applier(clients.route53, { caller, dryRun: dns.dryRun, log }),
     reader: new Route53ZoneReader(clients.route53, { caller }),
-    alerts: new DynamoAlertStore(clients.db, config.tableName),
+    alerts: ledger.alerts,
     notifier,
     config: {
       ownerId: dns.ownerId,

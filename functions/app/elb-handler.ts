@@ -1,7 +1,7 @@
 import type { DnsWiring } from '#app/dns-wiring.ts';
 import { type DnsSyncResult, syncDnsForLoadBalancers } from '#core/dns/sync-dns.ts';
 import type { ElbDeps, ElbEventOutcome } from '#core/targets/apply-elb-event.ts';
-import { parseElbEvent } from '#core/targets/elb-event.ts';
+import type { ElbChange } from '#core/targets/elb-event.ts';
 import { handleElbEvent } from '#core/targets/handle-elb-event.ts';
 import { eventHandler } from '#shared/middleware.ts';
 import { logger } from '#shared/powertools.ts';
@@ -19,7 +19,7 @@ export type ElbHandlerOutcome = ElbEventOutcome & { readonly dns?: DnsSyncResult
 export function elbEventHandler(deps: ElbHandlerDeps) {
   return eventHandler(async (event: unknown): Promise<ElbHandlerOutcome> => {
     const outcome = await handleElbEvent(event, deps, deps.clock());
-    const dns = await syncDnsAfter(event, outcome, deps);
+    const dns = await syncDnsAfter(outcome, deps);
     const review = outcome.review;
     if (!review) return dns ? { ...outcome, dns } : outcome;
     for (const plan of review.remediations) {
@@ -40,12 +40,11 @@ export function elbEventHandler(deps: ElbHandlerDeps) {
 
 /** Load balancers created, deleted or retagged may gain or lose hostnames. */
 async function syncDnsAfter(
-  event: unknown,
   outcome: ElbEventOutcome,
   deps: ElbHandlerDeps,
 ): Promise<DnsSyncResult | undefined> {
-  if (!deps.dns || outcome.status !== 'applied') return undefined;
-  const arns = loadBalancerArnsOf(parseElbEvent(event));
+  if (!deps.dns || outcome.status !== 'applied' || !outcome.change) return undefined;
+  const arns = loadBalancerArnsOf(outcome.change);
   if (arns.length === 0) return undefined;
   const result = await syncDnsForLoadBalancers(arns, deps.dns(deps.clock()));
   logger.info('dns synced', {
@@ -59,7 +58,7 @@ async function syncDnsAfter(
   return result;
 }
 
-function loadBalancerArnsOf(change: ReturnType<typeof parseElbEvent>): string[] {
+function loadBalancerArnsOf(change: ElbChange): string[] {
   switch (change.kind) {
     case 'load-balancer-created':
     case 'load-balancer-deleted':

@@ -2,10 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
 import { DynamoInstanceTypeCache } from '#adapters/dynamodb/ledger-instance-types.ts';
-import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
-import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
 import { Ec2InstanceTypeReader } from '#adapters/ec2/ec2-instance-types.ts';
 import { SdkEc2Reader } from '#adapters/ec2/ec2-reader.ts';
 import { createElbv2Reader } from '#adapters/elbv2/elbv2-reader.ts';
@@ -17,6 +14,13 @@ import {
   route53Client,
   snsClient,
 } from '#app/aws-clients.ts';
+import {
+  type Adapters,
+  composeEc2,
+  composeElb,
+  dynamoLedger,
+  type Settings,
+} from '#app/composition.ts';
 import { dnsWiring } from '#app/dns-wiring.ts';
 import type { Ec2HandlerDeps } from '#app/ec2-handler.ts';
 import type { ElbHandlerDeps } from '#app/elb-handler.ts';
@@ -24,6 +28,10 @@ import type { SweepHandlerDeps } from '#app/sweep-handler.ts';
 import { CachedInstanceTypeCatalog } from '#core/capacity/instance-type-catalog.ts';
 import type { Config } from '#shared/config.ts';
 
+/**
+ * Lambda's adapters: the SDK clients (created once per execution environment) turned into the
+ * ports the composition root asks for. Tests pass clients of their own (DynamoDB Local, mocks).
+ */
 export interface AwsClients {
   readonly db: DynamoDBDocumentClient;
   readonly ec2: EC2Client;
@@ -35,30 +43,34 @@ export interface AwsClients {
   readonly clock?: () => Date;
 }
 
-/**
- * Ports for the EC2 handlers from the given clients. Capacity alerts are reviewed only
- * when ALERT_TOPIC_ARN is set: without a topic there is nobody to tell.
- */
-export function ec2HandlerDeps(config: Config, clients: AwsClients): Ec2HandlerDeps {
-  const ledger = new DynamoNetworkLedger(clients.db, config.tableName);
+function settingsOf(config: Config): Settings {
+  return { scope: config.scope, capacity: config.capacity, targets: config.targets };
+}
+
+/** The ports the SDK clients serve. Alerting is on only while ALERT_TOPIC_ARN is set. */
+export function awsAdapters(config: Config, clients: AwsClients): Adapters {
   const clock = clients.clock ?? (() => new Date());
-  const deps = { ledger, ec2: new SdkEc2Reader(clients.ec2), scope: config.scope };
-  if (!config.alertTopicArn) return deps;
-  const { elbv2 } = clients;
+  const ledger = dynamoLedger(clients.db, config.tableName);
   return {
-    ...deps,
-    ...(elbv2 ? { targets: elbHandlerDeps(config, { ...clients, elbv2 }) } : {}),
-    capacity: {
-      alerts: new DynamoAlertStore(clients.db, config.tableName),
-      catalog: new CachedInstanceTypeCatalog(
-        new DynamoInstanceTypeCache(clients.db, config.tableName, clock),
-        new Ec2InstanceTypeReader(clients.ec2),
-      ),
-      notifier: new SnsNotifier(clients.sns(), config.alertTopicArn),
-      settings: config.capacity,
-      clock: () => clock().toISOString(),
-    },
+    ledger,
+    ec2: new SdkEc2Reader(clients.ec2),
+    elbv2: clients.elbv2 ? createElbv2Reader(clients.elbv2) : undefined,
+    alerting: config.alertTopicArn
+      ? {
+          notifier: new SnsNotifier(clients.sns(), config.alertTopicArn),
+          catalog: new CachedInstanceTypeCatalog(
+            new DynamoInstanceTypeCache(clients.db, config.tableName, clock),
+            new Ec2InstanceTypeReader(clients.ec2),
+          ),
+        }
+      : undefined,
+    clock: () => clock().toISOString(),
   };
+}
+
+/** Ports for the EC2 handlers from the given clients. */
+export function ec2HandlerDeps(config: Config, clients: AwsClients): Ec2HandlerDeps {
+  return composeEc2(settingsOf(config), awsAdapters(config, clients));
 }
 
 /** Ports backed by real AWS, for the deployed functions. */
@@ -71,35 +83,23 @@ export function awsEc2Deps(config: Config): Ec2HandlerDeps {
   });
 }
 
-/**
- * Ports for the elb-activity handler. Target alerts (stale targets, delay drift) are settled
- * only when ALERT_TOPIC_ARN is set; remediation follows DRIFT_REMEDIATE either way.
- */
+/** Ports for the elb-activity handler from the given clients: ELBv2, the ledger and SNS, no EC2. */
 export function elbHandlerDeps(
   config: Config,
-  clients: Omit<AwsClients, 'ec2'> & { readonly elbv2: ElasticLoadBalancingV2Client },
+  clients: Omit<AwsClients, 'ec2' | 'elbv2'> & { readonly elbv2: ElasticLoadBalancingV2Client },
 ): ElbHandlerDeps {
   const clock = clients.clock ?? (() => new Date());
-  return {
-    targets: new DynamoTargetLedger(clients.db, config.tableName),
-    network: new DynamoNetworkLedger(clients.db, config.tableName),
+  return composeElb(settingsOf(config), {
+    ledger: dynamoLedger(clients.db, config.tableName),
     elbv2: createElbv2Reader(clients.elbv2),
-    scope: config.scope,
-    settings: config.targets,
+    alerting: config.alertTopicArn
+      ? { notifier: new SnsNotifier(clients.sns(), config.alertTopicArn) }
+      : undefined,
     clock: () => clock().toISOString(),
-    ...(config.alertTopicArn
-      ? {
-          alerting: {
-            alerts: new DynamoAlertStore(clients.db, config.tableName),
-            notifier: new SnsNotifier(clients.sns(), config.alertTopicArn),
-            policy: config.capacity.alertPolicy,
-          },
-        }
-      : {}),
-  };
+  });
 }
 
-/** Ports backed by real AWS, for the elb-activity function. */
+/** Ports backed by real AWS, for the elb-activity function (with DNS sync while DNS_ZONES is set). */
 export function awsElbDeps(config: Config): ElbHandlerDeps {
   const clients = { db: documentClient(), elbv2: elbv2Client(), sns: snsClient };
   const dns = dnsWiring(config, { ...clients, route53: route53Client() });

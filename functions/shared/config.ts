@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
 import type { Scope } from '#core/events/scope.ts';
 import type { TargetSettings } from '#core/targets/review-targets.ts';

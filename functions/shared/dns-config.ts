@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StaticDnsEntry } from '#core/dns/dns-desired.ts';
 import { DNS_POLICIES, type DnsPolicy, type HostedZoneRef } from '#core/dns/dns-record.ts';
 import { bareZoneId, normalizeDnsName } from '#core/dns/dns-zone.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './errors.ts';
 
 /** zod pieces the configuration loaders share, so every variable fails with the same kind of message. */

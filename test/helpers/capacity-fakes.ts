@@ -1,46 +1,22 @@
-import type { AlertKind } from '#core/alerts/alert.ts';
-import type { AlertNotification, AlertRecord } from '#core/alerts/alert-lifecycle.ts';
-import { type AlertStore, AlertWriteConflictError } from '#core/alerts/alert-store.ts';
-import type { Notifier } from '#core/alerts/notifier.ts';
+import { MemoryAlertStore } from '#adapters/memory/memory-alert-store.ts';
+import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
 import type { CapacityLedger, InstanceTypeCatalog } from '#core/capacity/capacity-ports.ts';
 import type { InstanceTypeLimits } from '#core/capacity/instance-type.ts';
 import type { NodeView, SubnetView } from '#core/network/network-ports.ts';
 
-/** An AlertStore in a Map, with the same compare-and-set rule as the DynamoDB one. */
-export class InMemoryAlertStore implements AlertStore {
-  readonly records = new Map<string, AlertRecord>();
+/**
+ * The memory alert store, watched: every stored record is kept in `writes`, and `beforePut`
+ * runs just before a put is checked, so a test can play a concurrent writer.
+ */
+export class InMemoryAlertStore extends MemoryAlertStore {
   readonly writes: AlertRecord[] = [];
-  /** Called just before a put is checked: lets a test simulate a concurrent writer. */
-  beforePut: ((record: AlertRecord) => void) | undefined;
+  beforePut: ((record: AlertRecord) => Promise<void> | void) | undefined;
 
-  async get(kind: AlertKind, subject: string): Promise<AlertRecord | undefined> {
-    return this.records.get(`${kind}#${subject}`);
-  }
-
-  async put(record: AlertRecord, expected?: AlertRecord | null): Promise<void> {
-    this.beforePut?.(record);
-    const key = `${record.kind}#${record.subject}`;
-    const stored = this.records.get(key);
-    if (expected !== undefined && !sameVersion(stored, expected)) {
-      throw new AlertWriteConflictError(`alert ${key} changed`);
-    }
-    this.records.set(key, record);
+  override async put(record: AlertRecord, expected?: AlertRecord | null): Promise<void> {
+    await this.beforePut?.(record);
+    await super.put(record, expected);
     this.writes.push(record);
   }
-
-  async listOpen(): Promise<AlertRecord[]> {
-    return [...this.records.values()].filter((r) => r.status === 'open');
-  }
-}
-
-function sameVersion(stored: AlertRecord | undefined, expected: AlertRecord | null): boolean {
-  if (expected === null || stored === undefined) return expected === null && stored === undefined;
-  return (
-    stored.status === expected.status &&
-    stored.lastNotifiedAt === expected.lastNotifiedAt &&
-    stored.notifyCount === expected.notifyCount &&
-    stored.openedAt === expected.openedAt
-  );
 }
 
 /** Node and subnet views set by the test; unknown ids read as empty, as in the ledger. */
@@ -70,17 +46,5 @@ export class StaticInstanceTypeCatalog implements InstanceTypeCatalog {
   }
 }
 
-/** Keeps what it was asked to deliver; `failNext` makes the next delivery reject. */
-export class RecordingNotifier implements Notifier {
-  readonly sent: AlertNotification[] = [];
-  failNext: Error | undefined;
-
-  async notify(notification: AlertNotification): Promise<void> {
-    const failure = this.failNext;
-    if (failure) {
-      this.failNext = undefined;
-      throw failure;
-    }
-    this.sent.push(notification);
-  }
-}
+/** The memory notifier under the name the tests know it by. */
+export { MemoryNotifier as RecordingNotifier } from '#adapters/memory/memory-notifier.ts';

@@ -14,7 +14,14 @@ import {
   remediationPlan,
   validateDelayPolicy,
 } from '#core/targets/deregistration-delay.ts';
-import { parseElbEvent } from '#core/targets/elb-event.ts';
+import { type ElbChange, parseElbEvent as parseElbResult } from '#core/targets/elb-event.ts';
+
+/** The parsed change; these samples all parse. */
+const parseElbEvent = (raw: unknown): ElbChange => {
+  const result = parseElbResult(raw);
+  if (!result.ok) throw new Error(result.reason);
+  return result.value;
+};
 
 const TG =
   'arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/k8s-default-echo-8d2e5f1a7c/6b1d3f5a7c9e2b40';

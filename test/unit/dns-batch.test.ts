@@ -121,7 +121,7 @@ describe('batchChangeGroups', () => {
     ),
   });
 
-  test('property: every batch respects the limits and covers each group exactly once, in order', () => {
+  test('property: every batch respects the limits and covers each group exactly once, in input order within a batch', () => {
     const limits: BatchLimits = { maxChanges: 20, maxResourceRecords: 20, maxValueChars: 2_000 };
     fc.assert(
       fc.property(fc.array(groupArb, { maxLength: 80 }), (raw) => {
@@ -161,7 +161,11 @@ describe('batchChangeGroups', () => {
         for (const zone of ['Z1', 'Z2']) {
           const sent = batches.filter((b) => b.zoneId === zone).flatMap((b) => b.groups);
           const expected = groups.filter((g) => g.zoneId === zone && !oversized.includes(g));
-          expect(sent).toEqual(expected);
+          expect(new Set(sent)).toEqual(new Set(expected));
+        }
+        for (const b of batches) {
+          const positions = b.groups.map((g) => groups.indexOf(g));
+          expect(positions).toEqual([...positions].sort((x, y) => x - y));
         }
       }),
       { numRuns: 300 },
@@ -174,5 +178,66 @@ describe('batchChangeGroups', () => {
       maxResourceRecords: 1000,
       maxValueChars: 32_000,
     });
+  });
+
+  test('alias-only groups fill the change slots that TXT groups leave: the fewest requests the quotas allow', () => {
+    // 5,000 alias retargets (no values) come first, then 6,000 record+TXT groups of 100 characters:
+    // packed in input order they fill 5 requests on the change count and 19 on characters (24);
+    // the quotas need max(ceil(17,000 / 1,000), ceil(600,000 / 32,000)) = 19.
+    const alias = (i: number): DnsChangeGroup => ({
+      zoneId: 'Z1',
+      hostname: `a${i}.example.com`,
+      changes: [
+        {
+          Action: 'UPSERT',
+          ResourceRecordSet: {
+            Name: `a${i}.example.com`,
+            Type: 'A',
+            AliasTarget: {
+              DNSName: 'lb.example.com',
+              HostedZoneId: 'ZLB',
+              EvaluateTargetHealth: true,
+            },
+          },
+        },
+      ],
+    });
+    const owned = (i: number): DnsChangeGroup => ({
+      zoneId: 'Z1',
+      hostname: `t${i}.example.com`,
+      changes: [
+        {
+          Action: 'CREATE',
+          ResourceRecordSet: {
+            Name: `t${i}.example.com`,
+            Type: 'A',
+            AliasTarget: {
+              DNSName: 'lb.example.com',
+              HostedZoneId: 'ZLB',
+              EvaluateTargetHealth: true,
+            },
+          },
+        },
+        {
+          Action: 'CREATE',
+          ResourceRecordSet: {
+            Name: `a-t${i}.example.com`,
+            Type: 'TXT',
+            TTL: 300,
+            ResourceRecords: [{ Value: 'x'.repeat(100) }],
+          },
+        },
+      ],
+    });
+    const groups = [
+      ...Array.from({ length: 5000 }, (_, i) => alias(i)),
+      ...Array.from({ length: 6000 }, (_, i) => owned(i)),
+    ];
+
+    const { batches, oversized } = batchChangeGroups(groups);
+
+    expect(oversized).toEqual([]);
+    expect(batches).toHaveLength(19);
+    expect(batches.flatMap((b) => b.groups)).toHaveLength(groups.length);
   });
 });

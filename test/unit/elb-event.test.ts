@@ -5,8 +5,14 @@ import {
   type ElbChange,
   type Ignored,
   parseCloudTrailTime,
-  parseElbEvent,
+  parseElbEvent as parseElbResult,
 } from '#core/targets/elb-event.ts';
+
+/** The change itself, or the Ignored: the shared parse result, unwrapped for these assertions. */
+const parseElbEvent = (raw: unknown): ElbChange | Ignored => {
+  const result = parseElbResult(raw);
+  return result.ok ? result.value : result;
+};
 
 const DIR = 'events/samples/elb';
 const load = (file: string): Record<string, unknown> =>
@@ -446,8 +452,8 @@ describe('ignored inputs say why', () => {
       'classic-elb',
       /^classic-elb: DeleteLoadBalancer /,
     ],
-    ['null', () => null, 'malformed', /^malformed: \(root\): /],
-    ['a number', () => 42, 'malformed', /^malformed: \(root\): /],
+    ['null', () => null, 'malformed', /^malformed: not an EventBridge event: \(root\): /],
+    ['a number', () => 42, 'malformed', /^malformed: not an EventBridge event: \(root\): /],
   ])('%s', (_name, make, code, reason) => {
     // Act
     const result = parseElbEvent(make());

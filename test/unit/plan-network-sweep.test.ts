@@ -7,6 +7,8 @@ import {
   type Ec2State,
   type LedgerState,
   planNetworkSweep,
+  type Repair,
+  touchedByRepairs,
 } from '#core/network/plan-network-sweep.ts';
 
 const VPC = 'vpc-0a1b2c3d4e5f60718';
@@ -151,4 +153,44 @@ describe('planNetworkSweep', () => {
       }),
     );
   });
+});
+
+describe('touchedByRepairs', () => {
+  const enis = [
+    eni('eni-1', 'i-1', []),
+    { ...eni('eni-2', 'i-2', []), subnetId: 'subnet-b' },
+    { ...eni('eni-3', undefined, []), subnetId: 'subnet-c' },
+  ];
+  test.each<{ repairs: Repair[]; nodes: string[]; subnets: string[] }>([
+    { repairs: [], nodes: [], subnets: [] },
+    {
+      repairs: [{ type: 'assign', eniId: 'eni-2', addresses: [] }],
+      nodes: ['i-2'],
+      subnets: ['subnet-b'],
+    },
+    {
+      repairs: [
+        { type: 'put-eni', entry: { facts: enis[2] as EniFacts, kind: 'other', addresses: [] } },
+      ],
+      nodes: [],
+      subnets: ['subnet-c'],
+    },
+    {
+      // A node repair names no ENI; an ENI EC2 no longer lists has no node or subnet to tell.
+      repairs: [
+        { type: 'node-state', instanceId: 'i-1', state: 'stopped' },
+        { type: 'delete-eni', eniId: 'eni-gone' },
+        { type: 'unassign', eniId: 'eni-1', addresses: ['10.0.0.9'] },
+      ],
+      nodes: ['i-1'],
+      subnets: ['subnet-a'],
+    },
+  ])(
+    '$repairs.length repairs touch nodes $nodes and subnets $subnets',
+    ({ repairs, nodes, subnets }) => {
+      const touched = touchedByRepairs(repairs, enis);
+      expect([...touched.nodes].sort()).toEqual(nodes);
+      expect([...touched.subnets].sort()).toEqual(subnets);
+    },
+  );
 });

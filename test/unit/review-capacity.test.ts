@@ -401,9 +401,9 @@ describe('reviewCapacity: concurrency and failed deliveries', () => {
     // Prepare: a concurrent invocation opens the same alert between our read and our write
     const { ledger, alerts, notifier, review } = world();
     ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5, 5] }));
-    alerts.beforePut = (record) => {
+    alerts.beforePut = async (record) => {
       alerts.beforePut = undefined;
-      alerts.records.set(`${record.kind}#${record.subject}`, { ...record, openedAt: at(-1) });
+      await alerts.put({ ...record, openedAt: at(-1) });
     };
 
     // Act

@@ -1,16 +1,11 @@
 import { describe, expect, test } from 'vitest';
+import { MemoryDnsRecordCache } from '#adapters/memory/memory-dns-record-cache.ts';
+import { MemoryRoute53 } from '#adapters/memory/memory-route53.ts';
 import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
 import { type DnsLoadBalancer, HOSTNAME_TAG } from '#core/dns/dns-desired.ts';
-import type {
-  CachedRecords,
-  DnsApplyReport,
-  DnsChangeApplier,
-  DnsRecordCache,
-  DnsZoneReader,
-} from '#core/dns/dns-ports.ts';
-import type { DnsChangeGroup, RecordChange, RecordSet } from '#core/dns/dns-record.ts';
+import type { CachedRecords, DnsZoneReader } from '#core/dns/dns-ports.ts';
+import type { RecordChange, RecordSet } from '#core/dns/dns-record.ts';
 import { encodeOwnership } from '#core/dns/dns-registry.ts';
-import { normalizeDnsName } from '#core/dns/dns-zone.ts';
 import {
   type DnsSyncConfig,
   DnsZoneRefreshError,
@@ -26,8 +21,6 @@ const OTHER_ZONE = { id: 'Z2', name: 'example.org' };
 const OWNER = 'me';
 const NOW = '2026-11-21T10:00:00.000Z';
 const LATER = '2026-11-21T10:10:00.000Z';
-
-const key = (rs: Pick<RecordSet, 'Name' | 'Type'>) => `${normalizeDnsName(rs.Name)}|${rs.Type}`;
 
 function lb(
   name: string,
@@ -45,94 +38,57 @@ function lb(
   };
 }
 
-/** Route53 (per zone) and the ledger cache in one: what the cache says is what Route53 holds. */
-class MemoryDns implements DnsRecordCache {
-  readonly zones = new Map<string, { refreshedAt?: string; records: Map<string, RecordSet> }>();
-  readonly claims = new Map<string, string[]>();
-  readonly namesRead: string[] = [];
+/**
+ * The ledger's record cache (the memory adapter), watched: it counts the writes sync makes and
+ * the names it reads. `seed` puts records in Route53 and in the cache as a full read would.
+ */
+class WatchedCache extends MemoryDnsRecordCache {
   writes = 0;
+  readonly namesRead: string[] = [];
 
-  seed(zoneId: string, recordSets: RecordSet[], refreshedAt: string | undefined = NOW): void {
-    this.zones.set(zoneId, {
-      ...(refreshedAt === undefined ? {} : { refreshedAt }),
-      records: new Map(recordSets.map((rs) => [key(rs), rs])),
-    });
+  constructor(private readonly route53: MemoryRoute53) {
+    super();
   }
 
-  get(zoneId: string, name: string, type: string): RecordSet | undefined {
-    return this.zones.get(zoneId)?.records.get(`${name}|${type}`);
+  async seed(zoneId: string, recordSets: RecordSet[], refreshedAt = NOW): Promise<void> {
+    await this.route53.seed(zoneId, recordSets);
+    await super.replaceZone(zoneId, recordSets, refreshedAt);
   }
 
-  async replaceZone(zoneId: string, recordSets: readonly RecordSet[], at: string): Promise<void> {
+  /** What the cache holds at one name and type. */
+  async get(zoneId: string, name: string, type: string): Promise<RecordSet | undefined> {
+    return (await super.readNames(zoneId, [name])).recordSets.find((rs) => rs.Type === type);
+  }
+
+  async claimsOf(arn: string): Promise<string[] | undefined> {
+    return (await this.claimedHostnames([arn])).get(arn);
+  }
+
+  override async replaceZone(zoneId: string, recordSets: readonly RecordSet[], at: string) {
     this.writes++;
-    this.seed(zoneId, [...recordSets], at);
+    await super.replaceZone(zoneId, recordSets, at);
   }
 
-  async readZone(zoneId: string): Promise<CachedRecords> {
-    const zone = this.zones.get(zoneId);
-    return zone
-      ? {
-          ...(zone.refreshedAt ? { refreshedAt: zone.refreshedAt } : {}),
-          recordSets: [...zone.records.values()],
-        }
-      : { recordSets: [] };
-  }
-
-  async readNames(zoneId: string, names: readonly string[]): Promise<CachedRecords> {
+  override async readNames(zoneId: string, names: readonly string[]): Promise<CachedRecords> {
     this.namesRead.push(...names);
-    const wanted = new Set(names);
-    const all = await this.readZone(zoneId);
-    return {
-      ...all,
-      recordSets: all.recordSets.filter((rs) => wanted.has(normalizeDnsName(rs.Name))),
-    };
+    return super.readNames(zoneId, names);
   }
 
-  async applyChanges(zoneId: string, changes: readonly RecordChange[]): Promise<void> {
+  override async applyChanges(zoneId: string, changes: readonly RecordChange[], at: string) {
     this.writes++;
-    const zone = this.zones.get(zoneId) ?? { records: new Map() };
-    this.zones.set(zoneId, zone);
-    for (const c of changes) {
-      if (c.Action === 'DELETE') zone.records.delete(key(c.ResourceRecordSet));
-      else zone.records.set(key(c.ResourceRecordSet), c.ResourceRecordSet);
-    }
+    await super.applyChanges(zoneId, changes, at);
   }
 
-  async claimedHostnames(arns: readonly string[]): Promise<Map<string, string[]>> {
-    return new Map(arns.map((a) => [a, this.claims.get(a) ?? []]));
-  }
-
-  async setClaimedHostnames(arn: string, hostnames: readonly string[]): Promise<void> {
+  override async setClaimedHostnames(arn: string, hostnames: readonly string[], at: string) {
     this.writes++;
-    this.claims.set(arn, [...hostnames]);
-  }
-}
-
-/** Accepts every group except those whose hostname is in `reject`. */
-class MemoryApplier implements DnsChangeApplier {
-  readonly reject = new Set<string>();
-  readonly sent: DnsChangeGroup[] = [];
-
-  async apply(groups: readonly DnsChangeGroup[]): Promise<DnsApplyReport> {
-    this.sent.push(...groups);
-    const failed = groups
-      .filter((g) => this.reject.has(g.hostname))
-      .map((group) => ({ group, reason: 'invalid-change' as const, messages: ['rejected'] }));
-    return {
-      dryRun: false,
-      batches: [],
-      applied: groups.filter((g) => !this.reject.has(g.hostname)),
-      failed,
-      alerts: [],
-      writeCalls: 1,
-      complete: true,
-    };
+    await super.setClaimedHostnames(arn, hostnames, at);
   }
 }
 
 function setup(config: Partial<DnsSyncConfig> = {}) {
-  const dns = new MemoryDns();
-  const applier = new MemoryApplier();
+  // Route53 keeps its own zones; the cache is what netledger last saw of them.
+  const route53 = new MemoryRoute53(new MemoryDnsRecordCache(), { clock: () => new Date(NOW) });
+  const dns = new WatchedCache(route53);
   const alerts = new InMemoryAlertStore();
   const sent: AlertNotification[] = [];
   let failNotify = false;
@@ -140,7 +96,7 @@ function setup(config: Partial<DnsSyncConfig> = {}) {
   const deps = (now = NOW): SyncDnsDeps => ({
     lbs: { listLoadBalancers: async () => [...lbs] },
     cache: dns,
-    applier,
+    applier: route53,
     alerts,
     notifier: {
       notify: async (n) => {
@@ -162,7 +118,7 @@ function setup(config: Partial<DnsSyncConfig> = {}) {
   });
   return {
     dns,
-    applier,
+    route53,
     alerts,
     sent,
     lbs,
@@ -195,7 +151,7 @@ describe('syncDns', () => {
   test('dry run plans and reports, but writes nothing anywhere', async () => {
     // Prepare
     const w = setup({ dryRun: true });
-    w.dns.seed(ZONE.id, foreignA('taken.example.com'));
+    await w.dns.seed(ZONE.id, foreignA('taken.example.com'));
     w.lbs.push(lb('web', 'web.example.com,taken.example.com'));
     const log: string[] = [];
 
@@ -206,7 +162,7 @@ describe('syncDns', () => {
     expect(result.dryRun).toBe(true);
     expect(result.plan.create.map((r) => r.name)).toEqual(['web.example.com']);
     expect(result.wouldAlert.map((c) => c.subject)).toEqual(['taken.example.com|A']);
-    expect(w.applier.sent).toEqual([]);
+    expect(w.route53.sent).toEqual([]);
     expect(w.dns.writes).toBe(0);
     expect(w.alerts.writes).toEqual([]);
     expect(w.sent).toEqual([]);
@@ -214,16 +170,16 @@ describe('syncDns', () => {
   });
 
   test('a rejected change opens a dns-failure alert that resolves when the change goes through', async () => {
-    // Prepare
+    // Prepare: records the cache never saw make Route53 reject the create
     const w = setup();
-    w.dns.seed(ZONE.id, []);
+    await w.dns.seed(ZONE.id, []);
     const web = lb('web', 'web.example.com');
     w.lbs.push(web);
-    w.applier.reject.add('web.example.com');
+    await w.route53.seed(ZONE.id, foreignA('web.example.com'));
 
     // Act
     await syncDnsForLoadBalancers([web.arn], w.deps());
-    w.applier.reject.clear();
+    await w.route53.remove(ZONE.id, foreignA('web.example.com'));
     await syncDnsForLoadBalancers([web.arn], w.deps(LATER));
 
     // Assess
@@ -231,7 +187,7 @@ describe('syncDns', () => {
       ['dns-failure', 'open', 'web.example.com'],
       ['dns-failure', 'resolve', 'web.example.com'],
     ]);
-    expect(w.dns.get(ZONE.id, 'web.example.com', 'A')).toBeDefined();
+    expect(await w.dns.get(ZONE.id, 'web.example.com', 'A')).toBeDefined();
   });
 
   test('a zone the sweep never read is deferred: no change, no alert, the claim is kept', async () => {
@@ -245,15 +201,15 @@ describe('syncDns', () => {
 
     // Assess
     expect(result.deferredZones).toEqual([ZONE.id]);
-    expect(w.applier.sent).toEqual([]);
+    expect(w.route53.sent).toEqual([]);
     expect(w.alerts.writes).toEqual([]);
-    expect(w.dns.claims.get(web.arn)).toEqual(['web.example.com']);
+    expect(await w.dns.claimsOf(web.arn)).toEqual(['web.example.com']);
   });
 
   test('an event for one of two LBs claiming a hostname picks the same winner as the sweep', async () => {
     // Prepare: "a-first" has the lower ARN and wins; the event is about the other one.
     const w = setup();
-    w.dns.seed(ZONE.id, []);
+    await w.dns.seed(ZONE.id, []);
     const winner = lb('a-first', 'web.example.com');
     const loser = lb('b-second', 'web.example.com');
     w.lbs.push(loser, winner);
@@ -263,7 +219,8 @@ describe('syncDns', () => {
     const sweep = await syncDns('all', w.deps(LATER));
 
     // Assess
-    expect(w.dns.get(ZONE.id, 'web.example.com', 'A')?.AliasTarget?.DNSName).toBe(winner.dnsName);
+    const record = await w.dns.get(ZONE.id, 'web.example.com', 'A');
+    expect(record?.AliasTarget?.DNSName).toBe(winner.dnsName);
     expect(sweep.plan.changes).toEqual([]);
     expect(event.plan.conflicts.map((c) => c.reason)).toEqual(['duplicate-claim']);
     expect(w.sent.filter((n) => n.type === 'open').map((n) => n.subject)).toEqual([
@@ -274,25 +231,25 @@ describe('syncDns', () => {
   test('a hostname that is also a TXT name of the event LB is not deleted from a partial read', async () => {
     // Prepare: another LB owns a record at a-web.example.com, which is also web's TXT name.
     const w = setup();
-    w.dns.seed(ZONE.id, []);
+    await w.dns.seed(ZONE.id, []);
     const web = lb('web', 'web.example.com');
     const odd = lb('odd', 'a-web.example.com');
     w.lbs.push(web, odd);
     await syncDns('all', w.deps());
-    const before = w.dns.get(ZONE.id, 'a-web.example.com', 'A');
+    const before = await w.dns.get(ZONE.id, 'a-web.example.com', 'A');
 
     // Act
     await syncDnsForLoadBalancers([web.arn], w.deps(LATER));
 
     // Assess
     expect(before).toBeDefined();
-    expect(w.dns.get(ZONE.id, 'a-web.example.com', 'A')).toEqual(before);
+    expect(await w.dns.get(ZONE.id, 'a-web.example.com', 'A')).toEqual(before);
   });
 
   test('an event reads only its names and leaves alerts of other names alone', async () => {
     // Prepare: a conflict on taken.example.com is open; then an unrelated LB event arrives.
     const w = setup();
-    w.dns.seed(ZONE.id, foreignA('taken.example.com'));
+    await w.dns.seed(ZONE.id, foreignA('taken.example.com'));
     const taken = lb('taken', 'taken.example.com');
     const web = lb('web', 'web.example.com');
     w.lbs.push(taken, web);
@@ -320,7 +277,7 @@ describe('syncDns', () => {
   test('a failed delivery is retried on the next sync and the error is rethrown', async () => {
     // Prepare
     const w = setup();
-    w.dns.seed(ZONE.id, foreignA('taken.example.com'));
+    await w.dns.seed(ZONE.id, foreignA('taken.example.com'));
     w.lbs.push(lb('taken', 'taken.example.com'));
     w.setFailNotify(true);
 
@@ -345,7 +302,7 @@ describe('refreshZonesAndSync', () => {
     const reader: DnsZoneReader = {
       readZone: async (zoneId) => {
         if (zoneId === OTHER_ZONE.id) throw new Error('AccessDenied');
-        return [];
+        return w.route53.readZone(zoneId);
       },
     };
 
@@ -358,7 +315,7 @@ describe('refreshZonesAndSync', () => {
     expect(failures.map((f) => f.zoneId)).toEqual([OTHER_ZONE.id]);
     expect(result.plan.create.map((r) => `${r.zoneId} ${r.name}`)).toEqual(['Z1 web.example.com']);
     expect(result.deferredZones).toEqual([OTHER_ZONE.id]);
-    expect(w.dns.get(ZONE.id, 'web.example.com', 'A')).toBeDefined();
+    expect(await w.dns.get(ZONE.id, 'web.example.com', 'A')).toBeDefined();
     // Not being able to read a zone is not a DNS conflict.
     expect(w.sent).toEqual([]);
   });

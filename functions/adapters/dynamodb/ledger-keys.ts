@@ -1,5 +1,6 @@
 /**
- * Every key template of the single ledger table, in one place.
+ * Every key template of the single ledger table, in one place: the adapters under
+ * `functions/adapters/dynamodb/` build no key, index key or key prefix of their own.
  *
  * | entity   | PK               | SK                 | GSI1 (by node / lists)      | GSI2 (by subnet / lists)   | GSI3 (lookups)        |
  * |----------|------------------|--------------------|-----------------------------|----------------------------|-----------------------|
@@ -63,6 +64,27 @@ export const keys = {
     PK: `AUDIT#${entity}`,
     SK: `${eventTime}#${eventId}#${n}`,
   }),
+  /** An ENI's place under its node (GSI1). */
+  eniNodeIndex: (instanceId: string, eniId: string) => ({
+    GSI1PK: `NODE#${instanceId}`,
+    GSI1SK: `ENI#${eniId}`,
+  }),
+  /** An ENI's place in its subnet (GSI2). */
+  eniSubnetIndex: (subnetId: string, eniId: string) => ({
+    GSI2PK: `SUBNET#${subnetId}`,
+    GSI2SK: `ENI#${eniId}`,
+  }),
+  /** An address's place under the node of its ENI (GSI1). */
+  addressNodeIndex: (instanceId: string, eniId: string, address: string) => ({
+    GSI1PK: `NODE#${instanceId}`,
+    GSI1SK: `ADDR#${eniId}#${address}`,
+  }),
+  /** An address's place in its subnet (GSI2) and who holds it in the VPC (GSI3). */
+  addressLookupIndex: (subnetId: string, vpcId: string, address: string) => ({
+    GSI2PK: `SUBNET#${subnetId}`,
+    GSI2SK: `ADDR#${address}`,
+    GSI3PK: `IP#${vpcId}#${address}`,
+  }),
   byNode: (instanceId: string) => `NODE#${instanceId}`,
   bySubnet: (subnetId: string) => `SUBNET#${subnetId}`,
   byAttachment: (attachmentId: string) => `ATTACH#${attachmentId}`,
@@ -92,6 +114,8 @@ export const keys = {
     GSI2SK: arn,
   }),
   byLoadBalancer: (lbArn: string) => `LB#${lbArn}`,
+  /** GSI1SK prefix of the target groups under a load balancer. */
+  targetGroupsOfPrefix: 'TG#',
   allLoadBalancers: 'LBS',
   allTargetGroups: 'TGS',
   target: (tgArn: string, id: string, port: number) => ({
@@ -101,6 +125,11 @@ export const keys = {
   targetPrefix: 'TARGET#',
   targetByIp: (vpcId: string, ip: string) => `TARGETIP#${vpcId}#${ip}`,
   targetByNode: (instanceId: string) => `TARGETNODE#${instanceId}`,
+  /** A registered IP target under the node that held its IP at registration (GSI2). */
+  targetNodeIndex: (instanceId: string, tgArn: string, id: string, port: number) => ({
+    GSI2PK: `TARGETNODE#${instanceId}`,
+    GSI2SK: `${tgArn}#${id}#${port}`,
+  }),
   dnsZone: (zoneId: string) => ({ PK: `ZONE#${zoneId}`, SK: '#ZONE' }),
   dnsZonePartition: (zoneId: string) => `ZONE#${zoneId}`,
   dnsRecord: (zoneId: string, name: string, type: string, setIdentifier = '') => ({

@@ -1,7 +1,9 @@
 import { EventLedger } from '#adapters/dynamodb/ledger-events.ts';
 import { expiresAt, INDEX, keys, RETENTION_SECONDS } from '#adapters/dynamodb/ledger-keys.ts';
 import { compact, type Item, newerThan as NEWER, pick } from '#adapters/dynamodb/ledger-table.ts';
-import { compareStamps, type EventStamp } from '#core/events/event-envelope.ts';
+import type { EventStamp } from '#core/events/event-envelope.ts';
+import { type AddressClaim, holderOf } from '#core/network/address-holder.ts';
+import { eniFiling, keepsNodeAfterDetach } from '#core/network/eni-filing.ts';
 import type {
   AddressFacts,
   EniAttachment,
@@ -95,8 +97,7 @@ export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
       description: facts.description,
       kind: entry.kind,
       deleted: false,
-      GSI2PK: keys.bySubnet(facts.subnetId),
-      GSI2SK: `ENI#${facts.eniId}`,
+      ...keys.eniSubnetIndex(facts.subnetId, facts.eniId),
       ...compact({
         availabilityZone: facts.availabilityZone,
         interfaceType: facts.interfaceType,
@@ -113,15 +114,14 @@ export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
       { ':false': false },
     );
     if (w !== 'applied') return 'stale';
-    const attachment = facts.attachment?.instanceId ? facts.attachment : undefined;
-    const owner = attachment?.instanceId ?? entry.instanceId;
-    if (attachment) {
-      await this.setEniAttachment(facts.eniId, attachment, stamp);
-    } else if (owner) {
-      // Not attached yet: file it under the node it was made for, unless an attachment is already known.
+    const filing = eniFiling(facts.attachment, entry.instanceId);
+    if (filing.by === 'attachment') {
+      await this.setEniAttachment(facts.eniId, filing.attachment, stamp);
+    } else if (filing.by === 'made-for') {
+      // Unless an attachment is already known: a newer attach event won.
       await this.update(
         keys.eni(facts.eniId),
-        { instanceId: owner, GSI1PK: keys.byNode(owner), GSI1SK: `ENI#${facts.eniId}` },
+        { instanceId: filing.instanceId, ...keys.eniNodeIndex(filing.instanceId, facts.eniId) },
         'attribute_not_exists(attachment)',
       );
     }
@@ -148,8 +148,7 @@ export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
         {
           attachment: compact({ ...attachment }),
           instanceId: attachment.instanceId,
-          GSI1PK: keys.byNode(attachment.instanceId),
-          GSI1SK: `ENI#${eniId}`,
+          ...keys.eniNodeIndex(attachment.instanceId, eniId),
           ...(attachment.attachmentId
             ? { GSI3PK: keys.byAttachment(attachment.attachmentId) }
             : {}),
@@ -163,7 +162,7 @@ export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
       w = await this.update(keys.eni(eniId), stampValues, condition, stamp, { ':false': false }, [
         'attachment',
         'GSI3PK',
-        ...(existing.kind === 'vpc-cni' ? [] : ['instanceId', 'GSI1PK', 'GSI1SK']),
+        ...(keepsNodeAfterDetach(existing.kind) ? [] : ['instanceId', 'GSI1PK', 'GSI1SK']),
       ]);
     }
     if (w === 'applied') await this.reprojectAddresses(eniId);
@@ -214,9 +213,7 @@ export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
             assigned: true,
             stampTime: stamp.eventTime,
             stampEventId: stamp.eventId,
-            GSI2PK: keys.bySubnet(eni.subnetId),
-            GSI2SK: `ADDR#${a.address}`,
-            GSI3PK: keys.byIp(eni.vpcId, a.address),
+            ...keys.addressLookupIndex(eni.subnetId, eni.vpcId, a.address),
             ...nodeKeys(eni.instanceId, eni.eniId, a.address),
           },
           NEWER('stampTime', 'stampEventId'),
@@ -297,21 +294,14 @@ export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
       KeyConditionExpression: 'GSI3PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.byIp(vpcId, address) },
     });
-    // Two live ENIs can claim one address while the older release is still in CloudTrail's
-    // pipeline: the newest assignment is the one that holds it.
-    let holder: { record: AddressRecord; eni: EniRecord } | undefined;
+    const claims: AddressClaim[] = [];
     for (const item of items) {
-      if (item.assigned !== true) continue;
-      const eni = await this.getEni(String(item.eniId));
-      if (!eni || eni.deleted) continue;
-      const record = toAddress(item);
-      if (!holder || compareStamps(record.stamp, holder.record.stamp) > 0) holder = { record, eni };
+      const assigned = item.assigned === true;
+      // Released entries hold nothing: skip reading their ENI.
+      const eni = assigned ? await this.getEni(String(item.eniId)) : undefined;
+      claims.push({ address: toAddress(item), assigned, eni });
     }
-    if (!holder) return undefined;
-    // A detached ENI still files under the node it was made for; nobody holds its addresses.
-    const { instanceId: _filedUnder, ...rest } = holder.record;
-    const attachedTo = holder.eni.attachment?.instanceId;
-    return attachedTo ? { ...rest, instanceId: attachedTo } : rest;
+    return holderOf(claims);
   }
 
   private update(
@@ -378,7 +368,7 @@ export class DynamoNetworkLedger extends EventLedger implements NetworkLedger {
 
 function nodeKeys(instanceId: string | undefined, eniId: string, address: string): Item {
   if (!instanceId) return {};
-  return { instanceId, GSI1PK: keys.byNode(instanceId), GSI1SK: `ADDR#${eniId}#${address}` };
+  return { instanceId, ...keys.addressNodeIndex(instanceId, eniId, address) };
 }
 
 /** Index queries can race a delete; only addresses of live ENIs count. */

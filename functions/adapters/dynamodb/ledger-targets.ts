@@ -121,7 +121,10 @@ export class DynamoTargetLedger extends EventLedger implements TargetLedger {
     const items = await this.table.query({
       IndexName: INDEX.byNode,
       KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :tg)',
-      ExpressionAttributeValues: { ':pk': keys.byLoadBalancer(lbArn), ':tg': 'TG#' },
+      ExpressionAttributeValues: {
+        ':pk': keys.byLoadBalancer(lbArn),
+        ':tg': keys.targetGroupsOfPrefix,
+      },
     });
     return items.filter((i) => i.deleted !== true).map(toTargetGroup);
   }
@@ -204,9 +207,7 @@ export class DynamoTargetLedger extends EventLedger implements TargetLedger {
             ipReassignedAt: t.ipReassignedAt,
           }),
           ...(ip && t.vpcId ? { GSI3PK: keys.targetByIp(t.vpcId, ip) } : {}),
-          ...(ip && node
-            ? { GSI2PK: keys.targetByNode(node), GSI2SK: `${tgArn}#${t.id}#${t.port}` }
-            : {}),
+          ...(ip && node ? keys.targetNodeIndex(node, tgArn, t.id, t.port) : {}),
         },
         remove: [
           'deregisteredAt',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** DescribeInstanceTypes data that cannot be used; the message names the type and the field. */
 export class InstanceTypeDataError extends Error {

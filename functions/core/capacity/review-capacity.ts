@@ -16,6 +16,7 @@ import {
   evaluateSubnetExhaustion,
   evaluateSubnetFragmentation,
 } from '#core/capacity/subnet-capacity.ts';
+import { UNKNOWN_CLUSTER } from '#core/events/scope.ts';
 import type { Affected } from '#core/network/apply-ec2-event.ts';
 
 export interface ReviewCapacityDeps {
@@ -67,8 +68,6 @@ export function capacityGauges(measures: CapacityMeasures): {
 
 /** States in which a node runs no pods any more: its capacity alert has nothing left to say. */
 const GONE_STATES = new Set(['shutting-down', 'terminated']);
-/** SNS and the notify function need a cluster; nodes outside any EKS cluster only appear with CLUSTERS=all. */
-const UNKNOWN_CLUSTER = 'unknown';
 
 /**
  * Re-evaluates the capacity alerts of the nodes and subnets an event touched: node pod

@@ -41,6 +41,12 @@ export function encodeOwnership(owner: string, resource?: string): string {
  * strings; join them before parsing.
  */
 function unquoteTxt(value: string): string {
+  // One quoted string without escapes (what encodeOwnership writes): no regex needed.
+  const last = value.length - 1;
+  if (last > 0 && value[0] === '"' && value[last] === '"') {
+    const inner = value.slice(1, last);
+    if (!inner.includes('"') && !inner.includes('\\')) return inner;
+  }
   const pieces = value.match(/"((?:[^"\\]|\\.)*)"/g);
   if (!pieces) return value.trim();
   return pieces.map((p) => p.slice(1, -1).replace(/\\(.)/g, '$1')).join('');

@@ -33,7 +33,11 @@ const PLAIN_NAME = /^[A-Za-z0-9._*-]*$/;
  */
 export function normalizeDnsName(name: string): string {
   const text = name.trim();
-  if (PLAIN_NAME.test(text)) return text.toLowerCase().replace(/\.$/, '');
+  if (PLAIN_NAME.test(text)) {
+    // The common case, and the plan's hot path: no escapes, only case and the final dot.
+    const bare = text.endsWith('.') ? text.slice(0, -1) : text;
+    return bare.toLowerCase();
+  }
   const chars = Array.from(text);
   // Each entry is one label character, or `null` for the dot that separates labels.
   const tokens: (string | null)[] = [];

@@ -35,6 +35,7 @@ import {
   settleDnsAlerts,
 } from '#core/dns/dns-sync-alerts.ts';
 import { bareZoneId, normalizeDnsName, selectZones } from '#core/dns/dns-zone.ts';
+import { UNKNOWN_CLUSTER } from '#core/events/scope.ts';
 
 /** Everything, or only the hostnames these load balancers have or had. */
 export type DnsSyncScope = { readonly loadBalancerArns?: readonly string[] } | 'all';
@@ -99,9 +100,6 @@ export class DnsZoneRefreshError extends Error {
     super(message);
   }
 }
-
-/** SNS and the notify function need a cluster. */
-const UNKNOWN_CLUSTER = 'unknown';
 
 interface Gathered {
   readonly desired: DesiredDns;

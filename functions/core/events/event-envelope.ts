@@ -1,9 +1,37 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
-/** Why an input was not applied; one line, fit for a log and the CLI. */
+/**
+ * The one envelope parser and the one parse-result type for every EventBridge event netledger
+ * follows (EC2 and ELB alike): `parseEnvelope` reads the EventBridge envelope, `parseCloudTrail`
+ * the CloudTrail record inside it, and each domain parser turns the record into its change.
+ */
+
+/**
+ * Why an input was dropped. `reason` is one line, always `${code}: ${detail}`:
+ * - `malformed`: not an EventBridge event, the wrong source or detail-type, or a record that
+ *   lacks what its change needs
+ * - `failed-call`: the API call failed in AWS (errorCode), so it changed nothing
+ * - `unsupported-event`: an event name netledger does not follow
+ * - `classic-elb`: a Classic Load Balancer call (same event source and names as ELBv2)
+ */
+export type IgnoreCode =
+  | 'malformed'
+  | 'failed-call'
+  | 'unsupported-event'
+  | 'classic-elb'
+  /** Larger than any event EventBridge delivers (256 KB). */
+  | 'too-large'
+  /** An ARN of the event's resources in another partition or account. */
+  | 'foreign-resource';
+
 export interface Ignored {
   readonly ok: false;
+  readonly kind: 'ignored';
+  readonly code: IgnoreCode;
   readonly reason: string;
+  /** Present whenever the record was readable enough, for log correlation. */
+  readonly eventId?: string;
+  readonly eventName?: string;
 }
 
 export interface Parsed<T> {
@@ -13,7 +41,24 @@ export interface Parsed<T> {
 
 export type ParseResult<T> = Parsed<T> | Ignored;
 
-export const ignored = (reason: string): Ignored => ({ ok: false, reason });
+/** Ids of the record an ignore is about, when known. */
+export interface EventIds {
+  readonly eventId?: string | undefined;
+  readonly eventName?: string | undefined;
+}
+
+export function ignored(code: IgnoreCode, detail: string, ids: EventIds = {}): Ignored {
+  return {
+    ok: false,
+    kind: 'ignored',
+    code,
+    reason: `${code}: ${detail}`.replace(/\s+/g, ' ').slice(0, 500),
+    ...(ids.eventId !== undefined ? { eventId: ids.eventId } : {}),
+    ...(ids.eventName !== undefined ? { eventName: ids.eventName } : {}),
+  };
+}
+
+export const parsed = <T>(value: T): Parsed<T> => ({ ok: true, value });
 
 /** The event that caused a change; every ledger write keeps it. */
 export interface EventStamp {
@@ -32,14 +77,18 @@ export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
 const CloudTrailDetailSchema = z.looseObject({
   eventID: z.string().min(1),
-  eventTime: z.iso.datetime(),
-  eventName: z.string(),
+  eventTime: z.iso.datetime({ offset: true }),
+  eventName: z.string().min(1),
   eventSource: z.string(),
   awsRegion: z.string().optional(),
+  recipientAccountId: z.string().optional(),
+  apiVersion: z.string().optional(),
   errorCode: z.string().optional(),
   errorMessage: z.string().optional(),
-  userIdentity: z.looseObject({}).optional(),
+  userIdentity: z.unknown().optional(),
   userAgent: z.string().optional(),
+  // "true" as a string in real records; accept a boolean too.
+  sessionCredentialFromConsole: z.union([z.string(), z.boolean()]).optional(),
   requestParameters: z.unknown().optional(),
   responseElements: z.unknown().optional(),
 });
@@ -50,22 +99,24 @@ const EventBridgeSchema = z.looseObject({
   version: z.string(),
   id: z.string().min(1),
   source: z.string(),
-  account: z.string(),
-  time: z.iso.datetime(),
-  region: z.string(),
+  account: z.string().min(1),
+  time: z.iso.datetime({ offset: true }),
+  region: z.string().min(1),
   resources: z.array(z.string()),
   'detail-type': z.string(),
-  detail: z.unknown(),
+  // Checked by the detail's own schema, so a missing detail is reported where it is missing.
+  detail: z.unknown().optional(),
 });
 
 export type EventBridgeEvent = z.infer<typeof EventBridgeSchema>;
 
 /** Describes the first schema issue as `path: message`, so one line says what is wrong. */
-export function describeIssue(error: z.ZodError): string {
+export function describeIssue(error: z.ZodError, prefix?: string): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid input';
-  const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
-  return `${path}: ${issue.message}`;
+  const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.');
+  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
+  return `${path || '(root)'}: ${issue.message}${more}`;
 }
 
 /** EventBridge's limit on an event (PutEvents entry), so anything larger did not come from it. */
@@ -128,15 +179,37 @@ export function oversize(raw: unknown): string | undefined {
     : undefined;
 }
 
-export function parseEnvelope(raw: unknown): ParseResult<EventBridgeEvent> {
-  const tooLarge = oversize(raw);
-  if (tooLarge) return ignored(tooLarge);
-  const envelope = EventBridgeSchema.safeParse(raw);
-  if (!envelope.success)
-    return ignored(`not an EventBridge event: ${describeIssue(envelope.error)}`);
+/**
+ * The EventBridge envelope of an event (an object, or its JSON text) from the expected source,
+ * or why it is not one.
+ */
+export function parseEnvelope(raw: unknown, source: string): ParseResult<EventBridgeEvent> {
+  let input = raw;
+  if (typeof raw === 'string') {
+    try {
+      input = JSON.parse(raw);
+    } catch (error) {
+      return ignored('malformed', `not valid JSON (${(error as Error).message})`);
+    }
+  }
+  const tooLarge = oversize(input);
+  if (tooLarge) return ignored('too-large', tooLarge, idsOf(input));
+  const envelope = EventBridgeSchema.safeParse(input);
+  if (!envelope.success) {
+    return ignored(
+      'malformed',
+      `not an EventBridge event: ${describeIssue(envelope.error)}`,
+      idsOf(input),
+    );
+  }
+  if (envelope.data.source !== source) {
+    return ignored('malformed', `source: unexpected source "${envelope.data.source}"`);
+  }
   const foreign = foreignArn(envelope.data);
-  if (foreign) return ignored(`not this account's resource: ${foreign}`);
-  return { ok: true, value: envelope.data };
+  if (foreign) {
+    return ignored('foreign-resource', `not this account's resource: ${foreign}`, idsOf(input));
+  }
+  return parsed(envelope.data);
 }
 
 /**
@@ -148,20 +221,39 @@ export function parseCloudTrail(
   eventSource: string,
 ): ParseResult<CloudTrailDetail> {
   if (event['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) {
-    return ignored(`unexpected detail-type "${event['detail-type']}"`);
+    return ignored('malformed', `detail-type: unexpected detail-type "${event['detail-type']}"`);
   }
   const detail = CloudTrailDetailSchema.safeParse(event.detail);
-  if (!detail.success)
-    return ignored(`malformed CloudTrail record: ${describeIssue(detail.error)}`);
-  if (detail.data.eventSource !== eventSource) {
-    return ignored(`unexpected eventSource "${detail.data.eventSource}"`);
+  if (!detail.success) {
+    return ignored('malformed', describeIssue(detail.error, 'detail'), idsOf(event));
   }
-  if (detail.data.errorCode) {
+  const d = detail.data;
+  const ids = { eventId: d.eventID, eventName: d.eventName };
+  if (d.eventSource !== eventSource) {
     return ignored(
-      `${detail.data.eventName} ${detail.data.eventID} failed in AWS (${detail.data.errorCode}); nothing changed`,
+      'malformed',
+      `detail.eventSource: unexpected eventSource "${d.eventSource}"`,
+      ids,
     );
   }
-  return { ok: true, value: detail.data };
+  if (d.errorCode) {
+    const message = d.errorMessage ? `: ${d.errorMessage}` : '';
+    return ignored(
+      'failed-call',
+      `${d.eventName} ${d.errorCode}${message}; the call failed in AWS (${d.errorCode}), so nothing changed`,
+      ids,
+    );
+  }
+  return parsed(d);
+}
+
+/** Best effort ids from an event that failed validation, for log correlation. */
+function idsOf(input: unknown): EventIds {
+  const detail = (input as { detail?: { eventID?: unknown; eventName?: unknown } } | null)?.detail;
+  return {
+    ...(typeof detail?.eventID === 'string' ? { eventId: detail.eventID } : {}),
+    ...(typeof detail?.eventName === 'string' ? { eventName: detail.eventName } : {}),
+  };
 }
 
 /** CloudTrail renders EC2's query API lists as `{item: [...]}` or `{items: [...]}`; accept both, or none. */

@@ -1,5 +1,5 @@
 import { compareStamps, type EventStamp } from '#core/events/event-envelope.ts';
-import { outOfScope, type Scope } from '#core/events/scope.ts';
+import { outOfScope, type Scope, scopeProblem } from '#core/events/scope.ts';
 import type { Ec2Change, Ec2Event } from '#core/network/ec2-event.ts';
 import {
   classifyEni,
@@ -143,11 +143,13 @@ async function instanceState(
     if (!facts)
       return { ignored: `unknown instance ${instanceId}: not in the ledger and not found in EC2` };
     const cluster = clusterOf(facts);
-    const why = outOfScope(deps.scope, facts.vpcId, cluster);
+    const why = scopeProblem(
+      deps.scope,
+      facts.vpcId,
+      cluster,
+      `instance ${instanceId} belongs to no EKS cluster`,
+    );
     if (why) return { ignored: why };
-    if (!cluster && deps.scope.clusters !== 'all') {
-      return { ignored: `instance ${instanceId} belongs to no EKS cluster` };
-    }
     writes.push(await deps.ledger.putNodeFacts(facts, cluster));
     node = await deps.ledger.getNode(instanceId);
   }
@@ -178,9 +180,7 @@ async function launched(
   const skipped: string[] = [];
   for (const instance of instances) {
     const cluster = clusterOf(instance);
-    const why =
-      outOfScope(deps.scope, instance.vpcId, cluster) ??
-      (!cluster && deps.scope.clusters !== 'all' ? 'belongs to no EKS cluster' : undefined);
+    const why = scopeProblem(deps.scope, instance.vpcId, cluster, 'belongs to no EKS cluster');
     if (why) {
       skipped.push(`${instance.instanceId}: ${why}`);
       continue;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type CloudTrailDetail,
   describeIssue,
@@ -108,15 +108,14 @@ const PrefixItem = z.looseObject({ ipv4Prefix: Ipv4Cidr });
 
 /** Parses an EventBridge event for the instance-state and eni-activity rules. */
 export function parseEc2Event(raw: unknown): ParseResult<Ec2Event> {
-  const envelope = parseEnvelope(raw);
+  const envelope = parseEnvelope(raw, 'aws.ec2');
   if (!envelope.ok) return envelope;
   const event = envelope.value;
-  if (event.source !== 'aws.ec2') return ignored(`unexpected source "${event.source}"`);
 
   if (event['detail-type'] === INSTANCE_STATE_DETAIL_TYPE) {
     const detail = StateChangeDetail.safeParse(event.detail);
     if (!detail.success)
-      return ignored(`malformed state-change detail: ${describeIssue(detail.error)}`);
+      return ignored('malformed', `malformed state-change detail: ${describeIssue(detail.error)}`);
     return ok({ eventId: event.id, eventTime: normaliseTime(event.time) }, 'InstanceStateChange', {
       type: 'instance-state',
       instanceId: detail.data['instance-id'],
@@ -130,12 +129,14 @@ export function parseEc2Event(raw: unknown): ParseResult<Ec2Event> {
   const stamp = { eventId: detail.eventID, eventTime: normaliseTime(detail.eventTime) };
   try {
     const change = changeOf(detail);
-    if (!change.ok) return change;
+    if (!change.ok) return { ...change, eventId: detail.eventID, eventName: detail.eventName };
     return ok(stamp, detail.eventName, change.value);
   } catch (error) {
     if (error instanceof z.ZodError) {
       return ignored(
+        'malformed',
         `malformed ${detail.eventName} record ${detail.eventID}: ${describeIssue(error)}`,
+        { eventId: detail.eventID, eventName: detail.eventName },
       );
     }
     throw error;
@@ -161,6 +162,7 @@ function changeOf(detail: CloudTrailDetail): ParseResult<Ec2Change> {
       const element = res.networkInterface;
       if (!element)
         return ignored(
+          'malformed',
           `CreateNetworkInterface ${detail.eventID} has no responseElements.networkInterface`,
         );
       return { ok: true, value: { type: 'eni-created', eni: eniFromElement(element) } };
@@ -212,7 +214,7 @@ function changeOf(detail: CloudTrailDetail): ParseResult<Ec2Change> {
       };
     }
     default:
-      return ignored(`eventName ${detail.eventName} is not tracked`);
+      return ignored('unsupported-event', `eventName ${detail.eventName} is not tracked`);
   }
 }
 

@@ -5,6 +5,7 @@ import {
   type LedgerState,
   planNetworkSweep,
   type Repair,
+  touchedByRepairs,
 } from '#core/network/plan-network-sweep.ts';
 
 export interface SweepDeps {
@@ -46,18 +47,9 @@ export async function sweepNetwork(
     audit.push({ entity: subjectOf(repair), action: `sweep ${repair.type}` });
     if (repair.type === 'put-node' || repair.type === 'node-state') nodes.add(nodeOf(repair));
   }
-  for (const eni of ec2.enis) {
-    if (
-      repairs.some(
-        (r) =>
-          ('eniId' in r && r.eniId === eni.eniId) ||
-          (r.type === 'put-eni' && r.entry.facts.eniId === eni.eniId),
-      )
-    ) {
-      if (eni.attachment?.instanceId) nodes.add(eni.attachment.instanceId);
-      subnets.add(eni.subnetId);
-    }
-  }
+  const touched = touchedByRepairs(repairs, ec2.enis);
+  for (const node of touched.nodes) nodes.add(node);
+  for (const subnet of touched.subnets) subnets.add(subnet);
   if (audit.length) await deps.ledger.markProcessed(stamp, 'Sweep', audit);
   return {
     repairs: audit.length,

@@ -1,5 +1,5 @@
 import type { EventStamp } from '#core/events/event-envelope.ts';
-import { outOfScope } from '#core/events/scope.ts';
+import { outOfScope, scopeProblem } from '#core/events/scope.ts';
 import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
 import type { AuditEntry, WriteOutcome } from '#core/network/network-ports.ts';
 import {
@@ -24,7 +24,11 @@ import type {
 
 export type ElbDeps = TargetReviewDeps;
 
-export type ElbEventOutcome = EventOutcome & { readonly review?: TargetReview };
+export type ElbEventOutcome = EventOutcome & {
+  readonly review?: TargetReview;
+  /** The parsed change, so what follows (DNS sync) never parses the event again. */
+  readonly change?: ElbChange;
+};
 
 const EVENT_NAME: Record<ElbChangeKind, string> = {
   'targets-registered': 'RegisterTargets',
@@ -73,7 +77,7 @@ export async function applyElbEvent(
 ): Promise<ElbEventOutcome> {
   const name = EVENT_NAME[change.kind];
   const stamp: EventStamp = { eventId: change.eventId, eventTime: change.eventTime };
-  const base = { eventId: change.eventId, name };
+  const base = { eventId: change.eventId, name, change };
   if (await deps.targets.hasProcessed(change.eventId)) {
     return { ...base, status: 'duplicate', reason: 'already applied', audit: [] };
   }
@@ -116,6 +120,14 @@ export async function applyElbEvent(
   };
 }
 
+/** Context every case needs besides its change. */
+interface Ctx {
+  readonly stamp: EventStamp;
+  readonly deps: ElbDeps;
+  readonly budget: DescribeBudget;
+  readonly now: string;
+}
+
 async function applyChange(
   change: ElbChange,
   stamp: EventStamp,
@@ -123,173 +135,217 @@ async function applyChange(
   budget: DescribeBudget,
   now: string,
 ): Promise<Step> {
+  const ctx: Ctx = { stamp, deps, budget, now };
   switch (change.kind) {
-    case 'load-balancer-created': {
-      const why = scopeProblem(deps, change.vpcId, change.tags);
-      if (why) return { ignored: `load balancer ${change.arn}: ${why}` };
-      const w = await deps.targets.putLoadBalancer(
-        {
-          arn: change.arn,
-          name: change.name,
-          type: change.type,
-          scheme: change.scheme,
-          dnsName: change.dnsName,
-          canonicalHostedZoneId: change.canonicalHostedZoneId,
-          vpcId: change.vpcId,
-          createdAt: change.createdAt,
-          availabilityZones: change.availabilityZones,
-          ...(change.ipAddressType ? { ipAddressType: change.ipAddressType } : {}),
-        },
-        stamp,
-      );
-      const t = await deps.targets.setTags('load-balancer', change.arn, change.tags, stamp);
-      return { writes: [w, t], audit: audited(w, change.arn, `created ${change.type} LB`) };
-    }
-    case 'load-balancer-deleted': {
-      const known = await deps.targets.getLoadBalancer(change.arn);
-      const w = await deps.targets.deleteLoadBalancer(change.arn, stamp);
-      return {
-        writes: [w],
-        audit: audited(w, change.arn, 'deleted LB'),
-        ...(known ? {} : { note: `LB ${change.arn} was not in the ledger; tombstone kept` }),
-      };
-    }
-    case 'target-group-created': {
-      const why = scopeProblem(deps, change.vpcId, change.tags);
-      if (why) {
-        // Remembered, so later events for it are dropped without asking ELBv2 again.
-        await deps.targets.ignoreTargetGroup(change.arn, why, stamp);
-        return { ignored: `target group ${change.arn}: ${why}` };
-      }
-      const w = await deps.targets.putTargetGroup(
-        {
-          arn: change.arn,
-          name: change.name,
-          targetType: change.targetType,
-          ...(change.protocol ? { protocol: change.protocol } : {}),
-          ...(change.port !== undefined ? { port: change.port } : {}),
-          ...(change.vpcId ? { vpcId: change.vpcId } : {}),
-          ...(change.lbArns ? { loadBalancerArns: change.lbArns } : {}),
-        },
-        stamp,
-      );
-      const t = await deps.targets.setTags('target-group', change.arn, change.tags, stamp);
-      return {
-        writes: [w, t],
-        audit: audited(w, change.arn, `created ${change.targetType} TG`),
-        // The delay arrives with the ModifyTargetGroupAttributes that follows, or the sweep.
-        note: 'attributes follow in ModifyTargetGroupAttributes or the sweep',
-      };
-    }
-    case 'target-group-deleted': {
-      const known = await deps.targets.getTargetGroup(change.arn);
-      const w = await deps.targets.deleteTargetGroup(change.arn, stamp);
-      return {
-        writes: [w],
-        audit: audited(w, change.arn, 'deleted TG'),
-        ...(known?.name ? { review: { tgArn: change.arn, delay: true } } : {}),
-        ...(known ? {} : { note: `TG ${change.arn} was not in the ledger; tombstone kept` }),
-      };
-    }
-    case 'target-group-attributes-modified': {
-      const tg = await knownTargetGroup(change.arn, deps, budget, now);
-      if ('ignored' in tg) return tg;
-      // The response, when present, carries every attribute after the change.
-      const attributes = change.resultingAttributes ?? change.attributes;
-      const delay = delayChangeOf(change);
-      const w = await deps.targets.setAttributes(change.arn, attributes, stamp, delay);
-      const delayText =
-        attributes[DEREGISTRATION_DELAY_ATTRIBUTE] !== undefined
-          ? ` (delay ${attributes[DEREGISTRATION_DELAY_ATTRIBUTE]} s by ${change.actor.label})`
-          : '';
-      return {
-        writes: [w],
-        audit: audited(w, change.arn, `attributes set${delayText}`),
-        review: { tgArn: change.arn, targets: [], delay: true },
-      };
-    }
+    case 'load-balancer-created':
+      return loadBalancerCreated(change, ctx);
+    case 'load-balancer-deleted':
+      return loadBalancerDeleted(change, ctx);
+    case 'target-group-created':
+      return targetGroupCreated(change, ctx);
+    case 'target-group-deleted':
+      return targetGroupDeleted(change, ctx);
+    case 'target-group-attributes-modified':
+      return attributesModified(change, ctx);
     case 'targets-registered':
-    case 'targets-deregistered': {
-      const tg = await knownTargetGroup(change.tgArn, deps, budget, now);
-      if ('ignored' in tg) return tg;
-      const registered = change.kind === 'targets-registered';
-      const ids = change.targets.map((t) => targetId(t, tg.record));
-      const writes = registered
-        ? await deps.targets.registerTargets(
-            change.tgArn,
-            await registrations(change.targets, tg.record, deps, stamp.eventTime),
-            stamp,
-          )
-        : await deps.targets.deregisterTargets(change.tgArn, ids, stamp);
-      const changed = ids.filter((_, i) => writes[i] === 'applied');
-      return {
-        writes,
-        audit: changed.length
-          ? [
-              {
-                entity: change.tgArn,
-                action: `${registered ? 'registered' : 'deregistered'} ${changed.length}`,
-                detail: changed.map((t) => `${t.id}:${t.port}`).join(' '),
-              },
-            ]
-          : [],
-        ...(tg.note ? { note: tg.note } : {}),
-        review: { tgArn: change.tgArn, targets: ids, delay: registered },
-      };
-    }
+    case 'targets-deregistered':
+      return targetsChanged(change, ctx);
     case 'tags-added':
-    case 'tags-removed': {
-      const changes: KeyChanges =
-        change.kind === 'tags-added'
-          ? change.tags
-          : Object.fromEntries(change.keys.map((k) => [k, null]));
-      const writes: WriteOutcome[] = [];
-      const audit: AuditEntry[] = [];
-      const skipped: string[] = [];
-      let reviewArn: string | undefined;
-      for (const arn of change.arns) {
-        const resource = resourceOf(arn);
-        if (resource === 'load-balancer') {
-          const lb = await deps.targets.getLoadBalancer(arn);
-          if (!lb || lb.deleted) {
-            skipped.push(`${arn}: ${lb ? 'deleted' : 'not in the ledger (the sweep adds it)'}`);
-            continue;
-          }
-        } else if (resource === 'target-group') {
-          const tg = await knownTargetGroup(arn, deps, budget, now);
-          if ('ignored' in tg) {
-            skipped.push(tg.ignored);
-            continue;
-          }
-          reviewArn ??= arn;
-        } else {
-          skipped.push(`${arn}: not a load balancer or target group`);
-          continue;
-        }
-        const w = await deps.targets.setTags(resource, arn, changes, stamp);
-        writes.push(w);
-        audit.push(...audited(w, arn, `${change.kind} ${Object.keys(changes).join(',')}`));
-      }
-      if (writes.length === 0) return { ignored: skipped.join('; ') };
-      return {
-        writes,
-        audit,
-        ...(skipped.length ? { note: `skipped ${skipped.join('; ')}` } : {}),
-        // A delay tag or a stack tag changes what the delay should be.
-        ...(reviewArn ? { review: { tgArn: reviewArn, targets: [], delay: true } } : {}),
-      };
-    }
+    case 'tags-removed':
+      return tagsChanged(change, ctx);
   }
 }
 
-function scopeProblem(deps: ElbDeps, vpcId: string | undefined, tags: Tags): string | undefined {
-  const cluster = clusterOf(tags);
-  const why = outOfScope(deps.scope, vpcId, cluster);
-  if (why) return why;
-  if (!cluster && deps.scope.clusters !== 'all') {
-    return 'belongs to no configured EKS cluster (no elbv2.k8s.aws/cluster tag)';
+type ChangeOf<K extends ElbChangeKind> = Extract<ElbChange, { kind: K }>;
+
+async function loadBalancerCreated(
+  change: ChangeOf<'load-balancer-created'>,
+  { stamp, deps }: Ctx,
+): Promise<Step> {
+  const why = tagScopeProblem(deps, change.vpcId, change.tags);
+  if (why) return { ignored: `load balancer ${change.arn}: ${why}` };
+  const w = await deps.targets.putLoadBalancer(
+    {
+      arn: change.arn,
+      name: change.name,
+      type: change.type,
+      scheme: change.scheme,
+      dnsName: change.dnsName,
+      canonicalHostedZoneId: change.canonicalHostedZoneId,
+      vpcId: change.vpcId,
+      createdAt: change.createdAt,
+      availabilityZones: change.availabilityZones,
+      ...(change.ipAddressType ? { ipAddressType: change.ipAddressType } : {}),
+    },
+    stamp,
+  );
+  const t = await deps.targets.setTags('load-balancer', change.arn, change.tags, stamp);
+  return { writes: [w, t], audit: audited(w, change.arn, `created ${change.type} LB`) };
+}
+
+async function loadBalancerDeleted(
+  change: ChangeOf<'load-balancer-deleted'>,
+  { stamp, deps }: Ctx,
+): Promise<Step> {
+  const known = await deps.targets.getLoadBalancer(change.arn);
+  const w = await deps.targets.deleteLoadBalancer(change.arn, stamp);
+  return {
+    writes: [w],
+    audit: audited(w, change.arn, 'deleted LB'),
+    ...(known ? {} : { note: `LB ${change.arn} was not in the ledger; tombstone kept` }),
+  };
+}
+
+async function targetGroupCreated(
+  change: ChangeOf<'target-group-created'>,
+  { stamp, deps }: Ctx,
+): Promise<Step> {
+  const why = tagScopeProblem(deps, change.vpcId, change.tags);
+  if (why) {
+    // Remembered, so later events for it are dropped without asking ELBv2 again.
+    await deps.targets.ignoreTargetGroup(change.arn, why, stamp);
+    return { ignored: `target group ${change.arn}: ${why}` };
   }
-  return undefined;
+  const w = await deps.targets.putTargetGroup(
+    {
+      arn: change.arn,
+      name: change.name,
+      targetType: change.targetType,
+      ...(change.protocol ? { protocol: change.protocol } : {}),
+      ...(change.port !== undefined ? { port: change.port } : {}),
+      ...(change.vpcId ? { vpcId: change.vpcId } : {}),
+      ...(change.lbArns ? { loadBalancerArns: change.lbArns } : {}),
+    },
+    stamp,
+  );
+  const t = await deps.targets.setTags('target-group', change.arn, change.tags, stamp);
+  return {
+    writes: [w, t],
+    audit: audited(w, change.arn, `created ${change.targetType} TG`),
+    // The delay arrives with the ModifyTargetGroupAttributes that follows, or the sweep.
+    note: 'attributes follow in ModifyTargetGroupAttributes or the sweep',
+  };
+}
+
+async function targetGroupDeleted(
+  change: ChangeOf<'target-group-deleted'>,
+  { stamp, deps }: Ctx,
+): Promise<Step> {
+  const known = await deps.targets.getTargetGroup(change.arn);
+  const w = await deps.targets.deleteTargetGroup(change.arn, stamp);
+  return {
+    writes: [w],
+    audit: audited(w, change.arn, 'deleted TG'),
+    ...(known?.name ? { review: { tgArn: change.arn, delay: true } } : {}),
+    ...(known ? {} : { note: `TG ${change.arn} was not in the ledger; tombstone kept` }),
+  };
+}
+
+async function attributesModified(
+  change: ChangeOf<'target-group-attributes-modified'>,
+  ctx: Ctx,
+): Promise<Step> {
+  const tg = await knownTargetGroup(change.arn, ctx.deps, ctx.budget, ctx.now);
+  if ('ignored' in tg) return tg;
+  // The response, when present, carries every attribute after the change.
+  const attributes = change.resultingAttributes ?? change.attributes;
+  const delay = delayChangeOf(change);
+  const w = await ctx.deps.targets.setAttributes(change.arn, attributes, ctx.stamp, delay);
+  const delayText =
+    attributes[DEREGISTRATION_DELAY_ATTRIBUTE] !== undefined
+      ? ` (delay ${attributes[DEREGISTRATION_DELAY_ATTRIBUTE]} s by ${change.actor.label})`
+      : '';
+  return {
+    writes: [w],
+    audit: audited(w, change.arn, `attributes set${delayText}`),
+    review: { tgArn: change.arn, targets: [], delay: true },
+  };
+}
+
+async function targetsChanged(
+  change: ChangeOf<'targets-registered' | 'targets-deregistered'>,
+  { stamp, deps, budget, now }: Ctx,
+): Promise<Step> {
+  const tg = await knownTargetGroup(change.tgArn, deps, budget, now);
+  if ('ignored' in tg) return tg;
+  const registered = change.kind === 'targets-registered';
+  const ids = change.targets.map((t) => targetId(t, tg.record));
+  const writes = registered
+    ? await deps.targets.registerTargets(
+        change.tgArn,
+        await registrations(change.targets, tg.record, deps, stamp.eventTime),
+        stamp,
+      )
+    : await deps.targets.deregisterTargets(change.tgArn, ids, stamp);
+  const changed = ids.filter((_, i) => writes[i] === 'applied');
+  return {
+    writes,
+    audit: changed.length
+      ? [
+          {
+            entity: change.tgArn,
+            action: `${registered ? 'registered' : 'deregistered'} ${changed.length}`,
+            detail: changed.map((t) => `${t.id}:${t.port}`).join(' '),
+          },
+        ]
+      : [],
+    ...(tg.note ? { note: tg.note } : {}),
+    review: { tgArn: change.tgArn, targets: ids, delay: registered },
+  };
+}
+
+async function tagsChanged(
+  change: ChangeOf<'tags-added' | 'tags-removed'>,
+  { stamp, deps, budget, now }: Ctx,
+): Promise<Step> {
+  const changes: KeyChanges =
+    change.kind === 'tags-added'
+      ? change.tags
+      : Object.fromEntries(change.keys.map((k) => [k, null]));
+  const writes: WriteOutcome[] = [];
+  const audit: AuditEntry[] = [];
+  const skipped: string[] = [];
+  let reviewArn: string | undefined;
+  for (const arn of change.arns) {
+    const resource = resourceOf(arn);
+    if (resource === 'load-balancer') {
+      const lb = await deps.targets.getLoadBalancer(arn);
+      if (!lb || lb.deleted) {
+        skipped.push(`${arn}: ${lb ? 'deleted' : 'not in the ledger (the sweep adds it)'}`);
+        continue;
+      }
+    } else if (resource === 'target-group') {
+      const tg = await knownTargetGroup(arn, deps, budget, now);
+      if ('ignored' in tg) {
+        skipped.push(tg.ignored);
+        continue;
+      }
+      reviewArn ??= arn;
+    } else {
+      skipped.push(`${arn}: not a load balancer or target group`);
+      continue;
+    }
+    const w = await deps.targets.setTags(resource, arn, changes, stamp);
+    writes.push(w);
+    audit.push(...audited(w, arn, `${change.kind} ${Object.keys(changes).join(',')}`));
+  }
+  if (writes.length === 0) return { ignored: skipped.join('; ') };
+  return {
+    writes,
+    audit,
+    ...(skipped.length ? { note: `skipped ${skipped.join('; ')}` } : {}),
+    // A delay tag or a stack tag changes what the delay should be.
+    ...(reviewArn ? { review: { tgArn: reviewArn, targets: [], delay: true } } : {}),
+  };
+}
+
+function tagScopeProblem(deps: ElbDeps, vpcId: string | undefined, tags: Tags): string | undefined {
+  return scopeProblem(
+    deps.scope,
+    vpcId,
+    clusterOf(tags),
+    'belongs to no configured EKS cluster (no elbv2.k8s.aws/cluster tag)',
+  );
 }
 
 function resourceOf(arn: string): 'load-balancer' | 'target-group' | undefined {

@@ -1,5 +1,15 @@
-import { z } from 'zod';
-import { foreignArn, oversize } from '#core/events/event-envelope.ts';
+import * as z from 'zod';
+import {
+  type CloudTrailDetail,
+  describeIssue,
+  type IgnoreCode,
+  type Ignored,
+  ignored,
+  type ParseResult,
+  parseCloudTrail,
+  parsed,
+  parseEnvelope,
+} from '#core/events/event-envelope.ts';
 import {
   DEREGISTRATION_DELAY_ATTRIBUTE,
   parseDelaySeconds,
@@ -148,29 +158,7 @@ export type ElbChange =
   | TagsRemoved;
 export type ElbChangeKind = ElbChange['kind'];
 
-/**
- * Why an event was dropped. `reason` is one line, always `${code}: ${detail}`:
- * - `failed-call: ModifyTargetGroupAttributes AccessDenied: User: arn:... is not authorized ...`
- * - `unsupported-event: CreateListener is not an ELB event netledger follows`
- * - `classic-elb: DeleteLoadBalancer is a Classic Load Balancer call (apiVersion 2012-06-01)`
- * - `malformed: detail.requestParameters.targetGroupArn: Invalid input: expected string, received undefined`
- */
-export type IgnoreCode =
-  | 'failed-call'
-  | 'unsupported-event'
-  | 'classic-elb'
-  | 'malformed'
-  | 'too-large'
-  | 'foreign-resource';
-
-export interface Ignored {
-  readonly kind: 'ignored';
-  readonly code: IgnoreCode;
-  readonly reason: string;
-  /** Present whenever the envelope was readable, for log correlation. */
-  readonly eventId?: string;
-  readonly eventName?: string;
-}
+export type { IgnoreCode, Ignored };
 
 // ---------------------------------------------------------------------------------------------
 // Input schemas
@@ -203,35 +191,6 @@ const UserIdentity = z.object({
   invokedBy: z.string().optional(),
   sessionContext: z.object({ sessionIssuer: SessionIssuer.optional() }).optional(),
 });
-
-const Detail = z.object({
-  eventSource: z.literal('elasticloadbalancing.amazonaws.com'),
-  eventName: z.string().min(1),
-  eventID: z.string().min(1),
-  eventTime: z.iso.datetime({ offset: true }),
-  awsRegion: z.string().min(1),
-  recipientAccountId: z.string().optional(),
-  apiVersion: z.string().optional(),
-  userIdentity: UserIdentity.optional(),
-  userAgent: z.string().optional(),
-  // "true" as a string in real records; accept a boolean too.
-  sessionCredentialFromConsole: z.union([z.string(), z.boolean()]).optional(),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
-  requestParameters: z.unknown(),
-  responseElements: z.unknown(),
-});
-
-const Envelope = z.object({
-  id: z.string().optional(),
-  'detail-type': z.literal('AWS API Call via CloudTrail'),
-  source: z.literal('aws.elasticloadbalancing'),
-  account: z.string().min(1),
-  region: z.string().min(1),
-  resources: z.array(z.string()).optional(),
-  detail: Detail,
-});
-type DetailInput = z.infer<typeof Detail>;
 
 const Targets = z.object({ targetGroupArn: ElbArn, targets: z.array(TargetDescription).min(1) });
 const TargetGroupArnOnly = z.object({ targetGroupArn: ElbArn });
@@ -304,28 +263,13 @@ const RemoveTagsRequest = z.object({
 type Body = { requestParameters: unknown; responseElements: unknown };
 
 /** Parse one EventBridge event (object or JSON text) into a change, or say why it is ignored. */
-export function parseElbEvent(raw: unknown): ElbChange | Ignored {
-  let input = raw;
-  if (typeof raw === 'string') {
-    try {
-      input = JSON.parse(raw);
-    } catch (err) {
-      return ignored('malformed', `not valid JSON (${(err as Error).message})`);
-    }
-  }
-  const tooLarge = oversize(input);
-  if (tooLarge) return ignored('too-large', tooLarge, idsOf(input));
-  const envelope = Envelope.safeParse(input);
-  if (!envelope.success) return ignored('malformed', issueLine(envelope.error), idsOf(input));
-
-  const { detail } = envelope.data;
+export function parseElbEvent(raw: unknown): ParseResult<ElbChange> {
+  const envelope = parseEnvelope(raw, 'aws.elasticloadbalancing');
+  if (!envelope.ok) return envelope;
+  const trail = parseCloudTrail(envelope.value, 'elasticloadbalancing.amazonaws.com');
+  if (!trail.ok) return trail;
+  const detail = trail.value;
   const ids = { eventId: detail.eventID, eventName: detail.eventName };
-  const foreign = foreignArn({ ...envelope.data, resources: envelope.data.resources ?? [] });
-  if (foreign) return ignored('foreign-resource', `not this account's resource: ${foreign}`, ids);
-  if (detail.errorCode !== undefined) {
-    const message = detail.errorMessage ? `: ${detail.errorMessage}` : '';
-    return ignored('failed-call', `${detail.eventName} ${detail.errorCode}${message}`, ids);
-  }
   // Classic Load Balancers share the event source and some event names (CreateLoadBalancer, AddTags).
   if (detail.apiVersion === '2012-06-01') {
     return ignored(
@@ -341,27 +285,30 @@ export function parseElbEvent(raw: unknown): ElbChange | Ignored {
       ids,
     );
   }
-
+  const identity = UserIdentity.optional().safeParse(detail.userIdentity);
+  if (!identity.success) {
+    return ignored('malformed', describeIssue(identity.error, 'detail.userIdentity'), ids);
+  }
   const meta: ElbChangeMeta = {
     eventId: detail.eventID,
     eventTime: new Date(detail.eventTime).toISOString(),
-    region: detail.awsRegion,
-    account: detail.recipientAccountId ?? envelope.data.account,
-    actor: actorOf(detail),
+    region: detail.awsRegion ?? envelope.value.region,
+    account: detail.recipientAccountId ?? envelope.value.account,
+    actor: actorOf(detail, identity.data ?? {}),
   };
   const body: Body = {
     requestParameters: detail.requestParameters,
     responseElements: detail.responseElements,
   };
   const result = normalise(detail.eventName, meta, body);
-  return result.kind === 'ignored' ? { ...result, ...ids } : result;
+  return result.ok ? result : { ...result, ...ids };
 }
 
 export function isElbEventName(name: string): name is ElbEventName {
   return (ELB_EVENT_NAMES as readonly string[]).includes(name);
 }
 
-function normalise(name: ElbEventName, meta: ElbChangeMeta, body: Body): ElbChange | Ignored {
+function normalise(name: ElbEventName, meta: ElbChangeMeta, body: Body): ParseResult<ElbChange> {
   switch (name) {
     case 'RegisterTargets':
     case 'DeregisterTargets':
@@ -407,11 +354,11 @@ function normalise(name: ElbEventName, meta: ElbChangeMeta, body: Body): ElbChan
           ['responseElements', resulting],
         ] as const) {
           const delay = set?.[DEREGISTRATION_DELAY_ATTRIBUTE];
-          const parsed = delay === undefined ? undefined : parseDelaySeconds(delay);
-          if (parsed && !parsed.ok) {
+          const seconds = delay === undefined ? undefined : parseDelaySeconds(delay);
+          if (seconds && !seconds.ok) {
             return ignored(
               'malformed',
-              `detail.${where} ${DEREGISTRATION_DELAY_ATTRIBUTE}: ${parsed.problem}`,
+              `detail.${where} ${DEREGISTRATION_DELAY_ATTRIBUTE}: ${seconds.problem}`,
             );
           }
         }
@@ -472,10 +419,11 @@ function withRequest<Req>(
   schema: z.ZodType<Req>,
   body: Body,
   build: (req: Req) => ElbChange,
-): ElbChange | Ignored {
+): ParseResult<ElbChange> {
   const req = schema.safeParse(body.requestParameters);
-  if (!req.success) return ignored('malformed', issueLine(req.error, 'detail.requestParameters'));
-  return build(req.data);
+  if (!req.success)
+    return ignored('malformed', describeIssue(req.error, 'detail.requestParameters'));
+  return parsed(build(req.data));
 }
 
 function withBoth<Req, Res>(
@@ -483,12 +431,15 @@ function withBoth<Req, Res>(
   resSchema: z.ZodType<Res>,
   body: Body,
   build: (req: Req, res: Res) => ElbChange | Ignored,
-): ElbChange | Ignored {
+): ParseResult<ElbChange> {
   const req = reqSchema.safeParse(body.requestParameters);
-  if (!req.success) return ignored('malformed', issueLine(req.error, 'detail.requestParameters'));
+  if (!req.success)
+    return ignored('malformed', describeIssue(req.error, 'detail.requestParameters'));
   const res = resSchema.safeParse(body.responseElements);
-  if (!res.success) return ignored('malformed', issueLine(res.error, 'detail.responseElements'));
-  return build(req.data, res.data);
+  if (!res.success)
+    return ignored('malformed', describeIssue(res.error, 'detail.responseElements'));
+  const built = build(req.data, res.data);
+  return 'ok' in built && built.ok === false ? built : parsed(built as ElbChange);
 }
 
 function toTargetRef(t: z.infer<typeof TargetDescription>): TargetRef {
@@ -512,8 +463,7 @@ function defined<T extends Record<string, unknown>>(
   return out as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
-function actorOf(detail: DetailInput): Actor {
-  const id = detail.userIdentity ?? {};
+function actorOf(detail: CloudTrailDetail, id: z.infer<typeof UserIdentity>): Actor {
   const type = id.type ?? 'Unknown';
   const roleName = id.sessionContext?.sessionIssuer?.userName;
   // For an assumed role the arn ends in the session name, which for SSO and console users is the person.
@@ -566,35 +516,4 @@ export function parseCloudTrailTime(text: string): string | undefined {
   // Reject rollovers such as "Feb 30".
   if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== month) return undefined;
   return date.toISOString();
-}
-
-function ignored(
-  code: IgnoreCode,
-  detail: string,
-  ids: { eventId?: string | undefined; eventName?: string | undefined } = {},
-): Ignored {
-  return {
-    kind: 'ignored',
-    code,
-    reason: `${code}: ${detail}`.replace(/\s+/g, ' ').slice(0, 500),
-    ...defined(ids),
-  };
-}
-
-/** The first issue as `path: message`, so a log line says where the event broke. */
-function issueLine(error: z.ZodError, prefix?: string): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid input';
-  const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.');
-  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
-  return `${path || '(root)'}: ${issue.message}${more}`;
-}
-
-/** Best effort ids from an event that failed validation, for log correlation. */
-function idsOf(input: unknown): { eventId?: string; eventName?: string } {
-  const detail = (input as { detail?: { eventID?: unknown; eventName?: unknown } } | null)?.detail;
-  return defined({
-    eventId: typeof detail?.eventID === 'string' ? detail.eventID : undefined,
-    eventName: typeof detail?.eventName === 'string' ? detail.eventName : undefined,
-  });
 }

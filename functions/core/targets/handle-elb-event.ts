@@ -5,14 +5,14 @@ import {
 } from '#core/targets/apply-elb-event.ts';
 import { parseElbEvent } from '#core/targets/elb-event.ts';
 
-/** Parse, then apply: the whole job of the elb-activity function. */
+/** Parse, then apply: the whole job of the elb-activity function. The outcome carries the change. */
 export async function handleElbEvent(
   raw: unknown,
   deps: ElbDeps,
   now: string,
 ): Promise<ElbEventOutcome> {
   const parsed = parseElbEvent(raw);
-  if (parsed.kind === 'ignored') {
+  if (!parsed.ok) {
     return {
       status: 'ignored',
       reason: parsed.reason,
@@ -21,5 +21,5 @@ export async function handleElbEvent(
       ...(parsed.eventName ? { name: parsed.eventName } : {}),
     };
   }
-  return applyElbEvent(parsed, deps, now);
+  return applyElbEvent(parsed.value, deps, now);
 }

@@ -6,7 +6,12 @@ import {
   throwFailures,
 } from '#core/alerts/settle-alert.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
-import type { Scope } from '#core/events/scope.ts';
+import {
+  clusterConfigured,
+  lacksRequiredCluster,
+  type Scope,
+  UNKNOWN_CLUSTER,
+} from '#core/events/scope.ts';
 import type { NetworkLedger } from '#core/network/network-ports.ts';
 import {
   checkDeregistrationDelay,
@@ -47,9 +52,6 @@ export interface TargetReview {
   readonly skipped: readonly { readonly subject: string; readonly reason: string }[];
 }
 
-/** Alerts need a cluster; target groups outside any EKS cluster only get here with CLUSTERS=all. */
-const UNKNOWN_CLUSTER = 'unknown';
-
 /**
  * Who holds an IP now. With prefix delegation the IP ledger files /28 prefixes, not pod IPs,
  * and VPC CNI prefixes are always /28-aligned, so the containing /28 is the second place to look.
@@ -78,10 +80,10 @@ async function prefixHolder(network: Pick<NetworkLedger, 'holderOf'>, vpcId: str
 
 /** Why a target group gets no alerts, or undefined when it does. */
 export function alertScopeProblem(tg: TargetGroupRecord, scope: Scope): string | undefined {
-  if (tg.cluster && scope.clusters !== 'all' && !scope.clusters.includes(tg.cluster)) {
+  if (tg.cluster && !clusterConfigured(scope, tg.cluster)) {
     return `cluster ${tg.cluster} is not configured`;
   }
-  if (!tg.cluster && scope.clusters !== 'all') {
+  if (lacksRequiredCluster(scope, tg.cluster)) {
     return 'no elbv2.k8s.aws/cluster tag known yet (the sweep reads tags)';
   }
   return undefined;

@@ -1,6 +1,6 @@
 import type { SettledAlert } from '#core/alerts/settle-alert.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
-import { outOfScope } from '#core/events/scope.ts';
+import { scopeProblem } from '#core/events/scope.ts';
 import type { AuditEntry } from '#core/network/network-ports.ts';
 import type { RemediationPlan } from '#core/targets/deregistration-delay.ts';
 import { DEREGISTRATION_DELAY_ATTRIBUTE } from '#core/targets/deregistration-delay.ts';
@@ -64,8 +64,7 @@ export async function sweepLoadBalancers(
   const tagsOf = (arn: string): Tags => tags.get(arn) ?? {};
   const inScope = (vpcId: string | undefined, arn: string) => {
     const cluster = clusterOf(tagsOf(arn));
-    if (outOfScope(deps.scope, vpcId, cluster)) return false;
-    return cluster !== undefined || deps.scope.clusters === 'all';
+    return scopeProblem(deps.scope, vpcId, cluster, 'no cluster') === undefined;
   };
 
   // Load balancers.

@@ -1,0 +1,34 @@
+import { compareStamps } from '#core/events/event-envelope.ts';
+import type { AddressRecord, EniRecord } from '#core/network/network-ports.ts';
+
+/** One ledger entry for an address in a VPC, with the ENI that entry names (if it is still known). */
+export interface AddressClaim {
+  readonly address: AddressRecord;
+  /** False once the address was unassigned (a release tombstone). */
+  readonly assigned: boolean;
+  readonly eni: EniRecord | undefined;
+}
+
+/**
+ * Which live ENI holds an address right now, from every claim the ledger has on it.
+ *
+ * - Released addresses and addresses of deleted (or unknown) ENIs hold nothing.
+ * - Two live ENIs can claim one address while the older release is still in CloudTrail's
+ *   pipeline: the newest assignment (by event stamp) is the one that holds it.
+ * - The holder's node is the instance its ENI is attached to now. A detached ENI still files
+ *   under the node it was made for, but nobody holds its addresses: no instance id then.
+ */
+export function holderOf(claims: readonly AddressClaim[]): AddressRecord | undefined {
+  let holder: { record: AddressRecord; eni: EniRecord } | undefined;
+  for (const claim of claims) {
+    const { eni } = claim;
+    if (!claim.assigned || !eni || eni.deleted) continue;
+    if (!holder || compareStamps(claim.address.stamp, holder.record.stamp) > 0) {
+      holder = { record: claim.address, eni };
+    }
+  }
+  if (!holder) return undefined;
+  const { instanceId: _filedUnder, ...rest } = holder.record;
+  const attachedTo = holder.eni.attachment?.instanceId;
+  return attachedTo ? { ...rest, instanceId: attachedTo } : rest;
+}

@@ -1,0 +1,195 @@
+import { describe, expect, test } from 'vitest';
+import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
+import type { TargetHealthDescription } from '#core/targets/target-group.ts';
+import {
+  at,
+  DELAY,
+  LB,
+  LB_FACTS,
+  LBC,
+  NODE,
+  TG,
+  TG_FACTS,
+  targetWorld,
+  time,
+  VPC,
+} from '#test/unit/use-cases/target-world.ts';
+
+/**
+ * sweepLoadBalancers on the memory ledgers and the memory ELBv2: given what the events left in
+ * the ledger and what ELBv2 reports now, the sweep repairs exactly the difference, with its
+ * start time as the stamp, then reviews every target group.
+ */
+type World = ReturnType<typeof targetWorld>;
+const SWEEP_AT = time(30);
+
+const healthy = (ip: string, state: TargetHealthDescription['state'] = 'healthy') => ({
+  target: { type: 'ip' as const, ip, port: 80 },
+  state,
+});
+
+/** ELBv2 holds the load balancer and target group with the controller's tags and a 60 s delay. */
+function awsHas(w: World, targets: TargetHealthDescription[] = []) {
+  w.elbv2.loadBalancers.set(LB, LB_FACTS);
+  w.elbv2.targetGroups.set(TG, TG_FACTS);
+  w.elbv2.tags.set(LB, LBC);
+  w.elbv2.tags.set(TG, LBC);
+  w.elbv2.attributes.set(TG, { [DELAY]: '60' });
+  w.elbv2.health.set(TG, targets);
+}
+
+/** The ledger as complete events would have left it. */
+async function ledgerHas(w: World, ips: string[] = []) {
+  await w.targets.putLoadBalancer(LB_FACTS, at(1));
+  await w.targets.setTags('load-balancer', LB, LBC, at(1));
+  await w.targets.putTargetGroup(TG_FACTS, at(1));
+  await w.targets.setTags('target-group', TG, LBC, at(1));
+  await w.targets.setAttributes(TG, { [DELAY]: '60' }, at(2));
+  await w.targets.registerTargets(
+    TG,
+    ips.map((ip) => ({ id: ip, port: 80, kind: 'ip' as const, vpcId: VPC })),
+    at(3),
+  );
+}
+
+interface Case {
+  readonly name: string;
+  readonly prepare: (w: World) => Promise<void> | void;
+  readonly byType: Readonly<Record<string, number>>;
+  readonly targets?: readonly string[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'an empty ledger is filled with the load balancers, target groups, tags, attributes and targets',
+    prepare: (w) => awsHas(w, [healthy('10.0.0.20')]),
+    byType: {
+      'put-lb': 1,
+      'lb-tags': 1,
+      'put-tg': 1,
+      'tg-tags': 1,
+      'tg-attributes': 1,
+      'register-target': 1,
+    },
+    targets: ['10.0.0.20'],
+  },
+  {
+    name: 'a ledger that agrees with ELBv2 needs no repair',
+    prepare: async (w) => {
+      awsHas(w, [healthy('10.0.0.20')]);
+      await ledgerHas(w, ['10.0.0.20']);
+    },
+    byType: {},
+    targets: ['10.0.0.20'],
+  },
+  {
+    name: 'targets the events missed are registered, gone ones deregistered, draining ones too',
+    prepare: async (w) => {
+      awsHas(w, [healthy('10.0.0.21'), healthy('10.0.0.22', 'draining')]);
+      await ledgerHas(w, ['10.0.0.20', '10.0.0.22']);
+    },
+    byType: { 'register-target': 1, 'deregister-target': 2 },
+    targets: ['10.0.0.21'],
+  },
+  {
+    name: 'load balancers and target groups ELBv2 no longer has are deleted',
+    prepare: async (w) => {
+      await ledgerHas(w, ['10.0.0.20']);
+    },
+    byType: { 'delete-lb': 1, 'delete-tg': 1 },
+    targets: [],
+  },
+  {
+    name: 'a tag removed behind the events is removed from the ledger',
+    prepare: async (w) => {
+      awsHas(w);
+      w.elbv2.tags.set(TG, { 'elbv2.k8s.aws/cluster': 'c1' });
+      await ledgerHas(w);
+    },
+    byType: { 'tg-tags': 1 },
+  },
+  {
+    name: 'load balancers and target groups of other clusters are left alone',
+    prepare: (w) => {
+      awsHas(w, [healthy('10.0.0.20')]);
+      w.elbv2.tags.set(LB, { 'elbv2.k8s.aws/cluster': 'other' });
+      w.elbv2.tags.set(TG, { 'elbv2.k8s.aws/cluster': 'other' });
+    },
+    byType: {},
+    targets: [],
+  },
+  {
+    name: 'a delay changed after the sweep began is not put back by the sweep',
+    prepare: async (w) => {
+      awsHas(w);
+      await ledgerHas(w);
+      await w.targets.setAttributes(TG, { [DELAY]: '120' }, at(35));
+    },
+    byType: {},
+  },
+];
+
+describe('sweepLoadBalancers', () => {
+  test.each(cases)('$name', async (c) => {
+    // Prepare
+    const w = targetWorld();
+    await c.prepare(w);
+
+    // Act
+    const report = await sweepLoadBalancers(w.deps, SWEEP_AT);
+
+    // Assess
+    expect(report.byType).toEqual(c.byType);
+    expect(report.repaired).toBe(Object.values(c.byType).reduce((a, b) => a + b, 0));
+    if (c.targets) {
+      expect((await w.targets.targetsOf(TG)).map((t) => t.id)).toEqual(c.targets);
+    }
+  });
+
+  test('a second sweep over the same ELBv2 finds nothing left to repair', async () => {
+    // Prepare
+    const w = targetWorld();
+    awsHas(w, [healthy('10.0.0.20'), healthy('10.0.0.21')]);
+
+    // Act
+    const first = await sweepLoadBalancers(w.deps, SWEEP_AT);
+    const second = await sweepLoadBalancers(w.deps, time(40));
+
+    // Assess
+    expect(first.repaired).toBeGreaterThan(0);
+    expect([second.repaired, second.byType]).toEqual([0, {}]);
+  });
+
+  test('a registration the events missed takes who holds the IP now as its baseline', async () => {
+    // Prepare
+    const w = targetWorld();
+    awsHas(w, [healthy('10.0.0.20')]);
+    await w.holdIps(NODE, 'eni-a', ['10.0.0.20'], 1);
+
+    // Act
+    await sweepLoadBalancers(w.deps, SWEEP_AT);
+
+    // Assess
+    const target = await w.targets.getTarget(TG, { id: '10.0.0.20', port: 80 });
+    expect([target?.nodeAtRegistration, target?.eniAtRegistration]).toEqual([NODE, 'eni-a']);
+    expect(w.notifier.sent).toEqual([]);
+  });
+
+  test('every target group is reviewed: a target on no ENI and a drifted delay alert', async () => {
+    // Prepare
+    const w = targetWorld();
+    awsHas(w, [healthy('10.0.0.99')]);
+    w.elbv2.attributes.set(TG, { [DELAY]: '300' });
+
+    // Act
+    const report = await sweepLoadBalancers(w.deps, SWEEP_AT);
+
+    // Assess
+    expect(report.reviewed).toBe(1);
+    expect(report.alerts.map((a) => [a.kind, a.outcome]).sort()).toEqual([
+      ['deregistration-delay-drift', 'opened'],
+      ['stale-target', 'opened'],
+    ]);
+    expect(report.remediations.map((r) => r.action)).toEqual(['dry-run']);
+  });
+});

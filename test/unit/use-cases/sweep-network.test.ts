@@ -1,0 +1,190 @@
+import { describe, expect, test } from 'vitest';
+import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
+import type { Ec2Event } from '#core/network/ec2-event.ts';
+import type { EniFacts, InstanceFacts, SubnetFacts } from '#core/network/network.ts';
+import { sweepNetwork } from '#core/network/sweep-network.ts';
+import {
+  at,
+  cniEni,
+  event,
+  instance,
+  NODE,
+  NODE_B,
+  networkWorld,
+  nodeLines,
+  primaryEni,
+  SUBNET,
+  SUBNET_FACTS,
+} from '#test/unit/use-cases/network-world.ts';
+
+/**
+ * sweepNetwork on the memory ledger: given what the events left in the ledger and what EC2
+ * reports now, the sweep repairs exactly the difference, with the sweep's start as its stamp.
+ */
+const SWEEP_AT = at(30).eventTime;
+
+interface Ec2Now {
+  readonly instances?: readonly InstanceFacts[];
+  readonly enis?: readonly EniFacts[];
+  readonly subnets?: readonly SubnetFacts[];
+}
+
+interface Case {
+  readonly name: string;
+  readonly events?: readonly Ec2Event[];
+  readonly ec2: Ec2Now;
+  readonly repairs: Readonly<Record<string, number>>;
+  readonly node?: Partial<Awaited<ReturnType<typeof nodeLines>>>;
+  readonly nodeB?: Partial<Awaited<ReturnType<typeof nodeLines>>>;
+}
+
+const launched = (m: number, node = NODE, eni = primaryEni('eni-pa', node)) =>
+  event(m, { type: 'instances-launched', instances: [instance(node)], enis: [eni] });
+const withSecondaries = (eni: EniFacts, ips: string[]): EniFacts => ({ ...eni, secondaryIps: ips });
+
+const cases: Case[] = [
+  {
+    name: 'an empty ledger is filled with the nodes, ENIs, addresses and subnets EC2 reports',
+    ec2: {
+      instances: [instance()],
+      enis: [withSecondaries(primaryEni('eni-pa'), ['10.0.0.11'])],
+      subnets: [SUBNET_FACTS],
+    },
+    repairs: { 'put-node': 1, 'node-state': 1, 'put-eni': 1, 'put-subnet': 1 },
+    node: {
+      state: 'running',
+      enis: ['eni-pa node-primary attached'],
+      addresses: ['eni-pa 10.0.0.10 primary', 'eni-pa 10.0.0.11 secondary'],
+    },
+  },
+  {
+    name: 'a ledger that agrees with EC2 needs no repair',
+    events: [launched(1)],
+    ec2: { instances: [instance()], enis: [primaryEni('eni-pa')], subnets: [SUBNET_FACTS] },
+    repairs: {},
+  },
+  {
+    name: 'an ENI EC2 no longer has is deleted, and its addresses with it',
+    events: [
+      launched(1),
+      event(2, {
+        type: 'eni-created',
+        eni: cniEni('eni-c', NODE, { secondaryIps: ['10.0.0.21'] }),
+      }),
+    ],
+    ec2: { instances: [instance()], enis: [primaryEni('eni-pa')], subnets: [SUBNET_FACTS] },
+    repairs: { 'delete-eni': 1 },
+    node: { enis: ['eni-pa node-primary attached'], addresses: ['eni-pa 10.0.0.10 primary'] },
+  },
+  {
+    name: 'addresses missed by the events are assigned, released ones unassigned',
+    events: [
+      launched(1),
+      event(2, {
+        type: 'addresses-assigned',
+        eniId: 'eni-pa',
+        ips: ['10.0.0.11'],
+        prefixes: [],
+        complete: true,
+      }),
+    ],
+    ec2: {
+      instances: [instance()],
+      enis: [withSecondaries(primaryEni('eni-pa'), ['10.0.0.12'])],
+      subnets: [SUBNET_FACTS],
+    },
+    repairs: { assign: 1, unassign: 1 },
+    node: { addresses: ['eni-pa 10.0.0.10 primary', 'eni-pa 10.0.0.12 secondary'] },
+  },
+  {
+    name: 'a node EC2 no longer lists at all is marked terminated',
+    events: [launched(1)],
+    ec2: { instances: [], enis: [], subnets: [SUBNET_FACTS] },
+    repairs: { 'node-state': 1, 'delete-eni': 1 },
+    node: { state: 'terminated', enis: [], addresses: [] },
+  },
+  {
+    name: 'an attachment the events missed is repaired',
+    events: [launched(1), event(2, { type: 'eni-created', eni: cniEni('eni-c') })],
+    ec2: {
+      instances: [instance()],
+      enis: [
+        primaryEni('eni-pa'),
+        cniEni('eni-c', NODE, { attachment: { instanceId: NODE, deviceIndex: 1 } }),
+      ],
+      subnets: [SUBNET_FACTS],
+    },
+    repairs: { attachment: 1 },
+    node: { enis: ['eni-c vpc-cni attached', 'eni-pa node-primary attached'] },
+  },
+  {
+    name: 'resources outside the configured VPCs and clusters are left alone',
+    ec2: {
+      instances: [instance(NODE_B, { tags: { 'eks:cluster-name': 'other' } })],
+      enis: [{ ...primaryEni('eni-x', NODE_B), vpcId: 'vpc-other' }],
+      subnets: [{ ...SUBNET_FACTS, subnetId: 'subnet-x', vpcId: 'vpc-other' }],
+    },
+    repairs: {},
+    nodeB: { state: undefined, enis: [] },
+  },
+  {
+    name: 'an event that happened after the sweep began wins over what the sweep read',
+    events: [
+      launched(1),
+      event(35, { type: 'instance-state', instanceId: NODE, state: 'stopping' }),
+    ],
+    ec2: { instances: [instance()], enis: [primaryEni('eni-pa')], subnets: [SUBNET_FACTS] },
+    repairs: {},
+    node: { state: 'stopping' },
+  },
+];
+
+describe('sweepNetwork', () => {
+  test.each(cases)('$name', async (c) => {
+    // Prepare
+    const { ledger, ec2, deps } = networkWorld();
+    for (const e of c.events ?? []) await applyEc2Event(e, deps);
+    ec2.subnets.clear();
+    for (const i of c.ec2.instances ?? []) ec2.instances.set(i.instanceId, i);
+    for (const e of c.ec2.enis ?? []) ec2.enis.set(e.eniId, e);
+    for (const s of c.ec2.subnets ?? []) ec2.subnets.set(s.subnetId, s);
+
+    // Act
+    const report = await sweepNetwork(deps, SWEEP_AT);
+
+    // Assess
+    expect(report.byType).toEqual(c.repairs);
+    expect(report.repairs).toBe(Object.values(c.repairs).reduce((a, b) => a + b, 0));
+    if (c.node) expect(await nodeLines(ledger, NODE)).toMatchObject(c.node);
+    if (c.nodeB) expect(await nodeLines(ledger, NODE_B)).toMatchObject(c.nodeB);
+  });
+
+  test('a second sweep over the same EC2 finds nothing left to repair', async () => {
+    // Prepare
+    const { ec2, deps } = networkWorld();
+    ec2.instances.set(NODE, instance());
+    ec2.enis.set('eni-pa', withSecondaries(primaryEni('eni-pa'), ['10.0.0.11', '10.0.0.12']));
+
+    // Act
+    const first = await sweepNetwork(deps, SWEEP_AT);
+    const second = await sweepNetwork(deps, at(40).eventTime);
+
+    // Assess
+    expect(first.repairs).toBeGreaterThan(0);
+    expect(second).toEqual({ repairs: 0, byType: {}, affected: { nodes: [], subnets: [] } });
+  });
+
+  test('the repairs name the nodes and subnets whose capacity they changed', async () => {
+    // Prepare
+    const { ec2, deps } = networkWorld();
+    ec2.instances.set(NODE, instance());
+    ec2.enis.set('eni-pa', primaryEni('eni-pa'));
+
+    // Act
+    const report = await sweepNetwork(deps, SWEEP_AT);
+
+    // Assess
+    expect(report.affected).toEqual({ nodes: [NODE], subnets: [SUBNET] });
+    expect(await deps.ledger.hasProcessed(`sweep:${SWEEP_AT}`)).toBe(true);
+  });
+});

@@ -1,0 +1,160 @@
+import { MemoryAlertStore } from '#adapters/memory/memory-alert-store.ts';
+import { MemoryElbv2 } from '#adapters/memory/memory-elbv2.ts';
+import { MemoryEventLog } from '#adapters/memory/memory-event-log.ts';
+import { MemoryNetworkLedger } from '#adapters/memory/memory-network-ledger.ts';
+import { MemoryNotifier } from '#adapters/memory/memory-notifier.ts';
+import { MemoryTargetLedger } from '#adapters/memory/memory-target-ledger.ts';
+import type { EventStamp } from '#core/events/event-envelope.ts';
+import type { AddressFacts, EniFacts } from '#core/network/network.ts';
+import { DEREGISTRATION_DELAY_ATTRIBUTE } from '#core/targets/deregistration-delay.ts';
+import type {
+  ElbChange,
+  ElbChangeMeta,
+  LoadBalancerCreated,
+  TargetGroupCreated,
+} from '#core/targets/elb-event.ts';
+import type { TargetReviewDeps } from '#core/targets/review-targets.ts';
+import { LBC_TAGS, type LoadBalancer, type TargetGroup } from '#core/targets/target-group.ts';
+
+/**
+ * Data for the target use-case tests: one VPC and cluster, a load balancer and an IP target
+ * group of the AWS Load Balancer Controller, ELB changes at minute `m`, and the memory
+ * adapters (both ledgers sharing one event log, as they share one table) to run them on.
+ */
+export const VPC = 'vpc-1';
+export const CLUSTER = 'c1';
+export const NODE = 'i-0000000000000000a';
+export const NODE_B = 'i-0000000000000000b';
+export const LB = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/web/1';
+export const TG = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web/1';
+export const DELAY = DEREGISTRATION_DELAY_ATTRIBUTE;
+export const LBC = { [LBC_TAGS.cluster]: CLUSTER, [LBC_TAGS.serviceStack]: 'default/web' };
+
+export const time = (m: number) => `2026-11-21T10:${String(m).padStart(2, '0')}:00Z`;
+export const at = (m: number, id = `ev-${m}`): EventStamp => ({ eventTime: time(m), eventId: id });
+
+export function meta(m: number, id = `ev-${m}`): ElbChangeMeta {
+  return {
+    eventId: id,
+    eventTime: time(m),
+    region: 'us-east-1',
+    account: '111122223333',
+    actor: { type: 'AssumedRole', via: 'api', label: 'alice (AssumedRole, api)' },
+  };
+}
+
+export function lbCreated(m: number, extra: Partial<LoadBalancerCreated> = {}): ElbChange {
+  return {
+    ...meta(m),
+    kind: 'load-balancer-created',
+    arn: LB,
+    name: 'web',
+    type: 'network',
+    dnsName: 'web-1.elb.amazonaws.com',
+    canonicalHostedZoneId: 'ZELB',
+    vpcId: VPC,
+    scheme: 'internet-facing',
+    createdAt: time(m),
+    availabilityZones: [],
+    tags: LBC,
+    ...extra,
+  };
+}
+
+export function tgCreated(m: number, extra: Partial<TargetGroupCreated> = {}): ElbChange {
+  return {
+    ...meta(m),
+    kind: 'target-group-created',
+    arn: TG,
+    name: 'web',
+    targetType: 'ip',
+    protocol: 'TCP',
+    port: 80,
+    vpcId: VPC,
+    tags: LBC,
+    ...extra,
+  };
+}
+
+export const registered = (m: number, ...ips: string[]): ElbChange => ({
+  ...meta(m),
+  kind: 'targets-registered',
+  tgArn: TG,
+  targets: ips.map((ip) => ({ type: 'ip', ip, port: 80 })),
+});
+
+export const deregistered = (m: number, ...ips: string[]): ElbChange => ({
+  ...meta(m),
+  kind: 'targets-deregistered',
+  tgArn: TG,
+  targets: ips.map((ip) => ({ type: 'ip', ip, port: 80 })),
+});
+
+export const delaySet = (m: number, seconds: number): ElbChange => ({
+  ...meta(m),
+  kind: 'target-group-attributes-modified',
+  arn: TG,
+  attributes: { [DELAY]: String(seconds) },
+});
+
+/** The target group as ELBv2 describes it. */
+export const TG_FACTS: TargetGroup = {
+  arn: TG,
+  name: 'web',
+  targetType: 'ip',
+  protocol: 'TCP',
+  port: 80,
+  vpcId: VPC,
+  loadBalancerArns: [LB],
+};
+
+export const LB_FACTS: LoadBalancer = {
+  arn: LB,
+  name: 'web',
+  type: 'network',
+  scheme: 'internet-facing',
+  dnsName: 'web-1.elb.amazonaws.com',
+  canonicalHostedZoneId: 'ZELB',
+  vpcId: VPC,
+  availabilityZones: [],
+};
+
+export function targetWorld(options: { remediate?: boolean; defaultDelay?: number } = {}) {
+  const events = new MemoryEventLog();
+  const targets = new MemoryTargetLedger(events);
+  const network = new MemoryNetworkLedger(events);
+  const elbv2 = new MemoryElbv2();
+  const alerts = new MemoryAlertStore();
+  const notifier = new MemoryNotifier();
+  const deps: TargetReviewDeps = {
+    targets,
+    network,
+    elbv2,
+    scope: { clusters: [CLUSTER], vpcIds: [VPC] },
+    settings: {
+      delayPolicy: { default: options.defaultDelay ?? 60, perCluster: {}, perStack: {} },
+      remediate: options.remediate ?? false,
+    },
+    alerting: { alerts, notifier, policy: { remindAfterSeconds: 3600 } },
+  };
+  /** Puts pod IPs on a node's ENI in the IP ledger, as the EC2 events would. */
+  const holdIps = async (node: string, eniId: string, ips: string[], m: number) => {
+    const eni: EniFacts = {
+      eniId,
+      vpcId: VPC,
+      subnetId: 'subnet-a',
+      description: `aws-K8S-${node}`,
+      tags: {},
+      attachment: { instanceId: node, deviceIndex: 1 },
+      secondaryIps: [],
+      prefixes: [],
+    };
+    const addresses: AddressFacts[] = ips.map((address) => ({
+      address,
+      kind: 'secondary',
+      consumer: 'vpc-cni',
+    }));
+    await network.putEni({ facts: eni, kind: 'vpc-cni', instanceId: node, addresses }, at(m));
+  };
+  return { targets, network, elbv2, alerts, notifier, deps, holdIps };
+}
