@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { NoDeadLetterQueueError } from '#adapters/lambda/lambda-invoker.ts';
 import { PermanentInputError } from '#core/events/errors.ts';
 import { DynamoDbLocalError } from '#local/dynamodb-local.ts';
 import { localDnsDeps } from '#local/local-dns.ts';
@@ -42,7 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       error instanceof ConfigError ||
       error instanceof PermanentInputError ||
       error instanceof DynamoDbLocalError ||
-      error instanceof NoDeadLetterQueueError
+      (error instanceof Error && error.name === 'NoDeadLetterQueueError')
     ) {
       process.stderr.write(`netledger: ${error.message}\n`);
       return 1;

@@ -1,21 +1,22 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { Command, InvalidArgumentError } from 'commander';
-import { LambdaFunction } from '#adapters/lambda/lambda-invoker.ts';
-import { DeadLetterQueue } from '#adapters/sqs/dead-letter-queue.ts';
-import { type RedriveLine, redrive } from '#app/redrive.ts';
+import type { RedriveLine } from '#app/redrive.ts';
 
 export interface RedriveCommandDeps {
-  readonly lambda: () => LambdaClient;
-  readonly sqs: () => SQSClient;
+  readonly lambda: () => Promise<LambdaClient>;
+  readonly sqs: () => Promise<SQSClient>;
   readonly writeOut: (text: string) => void;
   readonly setExitCode: (code: number) => void;
 }
 
-/** The real AWS clients (they honour AWS_REGION, AWS_PROFILE and AWS_ENDPOINT_URL_<SERVICE>). */
+/**
+ * The real AWS clients (they honour AWS_REGION, AWS_PROFILE and AWS_ENDPOINT_URL_<SERVICE>),
+ * loaded only when redrive runs: every other command starts without them.
+ */
 const awsDeps: RedriveCommandDeps = {
-  lambda: () => new LambdaClient({ maxAttempts: 5 }),
-  sqs: () => new SQSClient({ maxAttempts: 5 }),
+  lambda: async () => new (await import('@aws-sdk/client-lambda')).LambdaClient({ maxAttempts: 5 }),
+  sqs: async () => new (await import('@aws-sdk/client-sqs')).SQSClient({ maxAttempts: 5 }),
   writeOut: (text) => process.stdout.write(text),
   setExitCode: (code) => {
     process.exitCode = code;
@@ -48,8 +49,11 @@ export function redriveCommand(deps: RedriveCommandDeps = awsDeps): Command {
       "the queue to read instead of the function's on-failure destination",
     )
     .action(async (opts: { function: string; max: number; dryRun: boolean; queueUrl?: string }) => {
-      const sqs = deps.sqs();
-      const target = new LambdaFunction(deps.lambda(), opts.function);
+      const { LambdaFunction } = await import('#adapters/lambda/lambda-invoker.ts');
+      const { DeadLetterQueue } = await import('#adapters/sqs/dead-letter-queue.ts');
+      const { redrive } = await import('#app/redrive.ts');
+      const sqs = await deps.sqs();
+      const target = new LambdaFunction(await deps.lambda(), opts.function);
       const queue = opts.queueUrl
         ? new DeadLetterQueue(sqs, opts.queueUrl)
         : await DeadLetterQueue.fromArn(sqs, await target.deadLetterQueueArn());

@@ -78,8 +78,8 @@ async function run(args: string[]): Promise<string[]> {
   out = '';
   exitCode = 0;
   const command = redriveCommand({
-    lambda: () => new LambdaClient({ region: REGION }),
-    sqs: () => sqs,
+    lambda: async () => new LambdaClient({ region: REGION }),
+    sqs: async () => sqs,
     writeOut: (text) => {
       out += text;
     },

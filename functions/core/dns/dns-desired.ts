@@ -206,7 +206,7 @@ export function desiredFromLoadBalancers(
       });
     }
   }
-  return { records, conflicts, invalid };
+  return { records, conflicts, ...(invalid.length > 0 ? { invalid } : {}) };
 }
 
 /** Every hostname one load balancer asks for: its tag, and static entries that name its ARN. */
