@@ -14,12 +14,13 @@ export function runCli(
   args: readonly string[],
   env: Record<string, string>,
   cwd?: string,
+  timeout = 60_000,
 ): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { ...process.env, ...env }, cwd, timeout: 60_000 },
+      { env: { ...process.env, ...env }, cwd, timeout },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

@@ -15,6 +15,9 @@ const env = {
 };
 
 /** The story the hostile events try to disturb: a node with addresses, an LB with targets. */
+/** Each CLI run starts DynamoDB Local and replays many events: slow on a loaded machine. */
+const CLI_TIMEOUT = 170_000;
+
 const BASELINE = [
   'events/samples/ec2/node-lifecycle',
   'events/samples/elb/create-load-balancer.json',
@@ -32,19 +35,19 @@ describe('hostile events through the CLI and the real handlers: refused, one lin
   let code = -1;
 
   beforeAll(async () => {
-    const baseline = await runCli(['replay', '--reset', ...BASELINE], env);
+    const baseline = await runCli(['replay', '--reset', ...BASELINE], env, undefined, CLI_TIMEOUT);
     if (baseline.code !== 0) throw new Error(`baseline replay failed: ${baseline.stderr}`);
-    before = (await runCli(['report', 'all', '--json'], env)).stdout;
+    before = (await runCli(['report', 'all', '--json'], env, undefined, CLI_TIMEOUT)).stdout;
     const dir = join(home, 'hostile');
     mkdirSync(dir);
     HOSTILE_EVENTS.forEach((c, i) => {
       const name = `${String(i).padStart(3, '0')}.json`;
       writeFileSync(join(dir, name), JSON.stringify(hostileEvent(c, i)));
     });
-    const run = await runCli(['replay', dir], env);
+    const run = await runCli(['replay', dir], env, undefined, CLI_TIMEOUT);
     code = run.code;
     lines = run.stdout.trim().split('\n');
-  }, 180_000);
+  }, 3 * CLI_TIMEOUT);
 
   test('every case is a line of its own, all ignored, and the run succeeds', () => {
     expect(code).toBe(0);
@@ -60,45 +63,55 @@ describe('hostile events through the CLI and the real handlers: refused, one lin
     expect(line.length).toBeLessThan(600);
   });
 
-  test('the ledger is exactly what it was before them', async () => {
-    const after = await runCli(['report', 'all', '--json'], env);
-    expect(after.stdout).toBe(before);
-  }, 60_000);
+  test(
+    'the ledger is exactly what it was before them',
+    async () => {
+      const after = await runCli(['report', 'all', '--json'], env, undefined, CLI_TIMEOUT);
+      expect(after.stdout).toBe(before);
+    },
+    CLI_TIMEOUT,
+  );
 
-  test('dns plan lists a tag entry that cannot be a hostname as a conflict and plans nothing for it', async () => {
-    // Prepare: the LB of the story gets a tag with one good and two bad hostnames.
-    const tags = sample('elb/add-tags.json');
-    const lb = sample('elb/create-load-balancer.json').detail.responseElements.loadBalancers[0];
-    tags.id = 'hostile-dns-tag';
-    tags.detail.eventID = 'hostile-dns-tag';
-    tags.detail.requestParameters = {
-      resourceArns: [lb.loadBalancerArn],
-      tags: [
-        {
-          key: HOSTNAME_TAG,
-          value: `ok.example.com,${'x'.repeat(300)}.example.com,日本.example.com,a b.example.com`,
-        },
-      ],
-    };
-    const file = join(home, 'dns-tag.json');
-    writeFileSync(file, JSON.stringify(tags));
-    expect((await runCli(['replay', file], env)).code).toBe(0);
-    // Act
-    const run = await runCli(['dns', 'plan', '--zone', 'Z0EXAMPLE1=example.com', '--json'], {
-      ...env,
-      DNS_OWNER_ID: 'netledger-test',
-    });
-    // Assess
-    expect(run.code).toBe(0);
-    const plan = JSON.parse(run.stdout);
-    const created = plan.create.map((r: { name: string }) => r.name).sort();
-    expect(created).toEqual(['ok.example.com', 'xn--wgv71a.example.com']);
-    const invalid = plan.conflicts.filter(
-      (c: { reason: string }) => c.reason === 'invalid-hostname',
-    );
-    expect(invalid.map((c: { detail: string }) => c.detail)).toEqual([
-      expect.stringMatching(/label of 300 characters .* no record, no Route53 call$/),
-      expect.stringMatching(/"a b\.example\.com" contains a space; no record, no Route53 call$/),
-    ]);
-  }, 60_000);
+  test(
+    'dns plan lists a tag entry that cannot be a hostname as a conflict and plans nothing for it',
+    async () => {
+      // Prepare: the LB of the story gets a tag with one good and two bad hostnames.
+      const tags = sample('elb/add-tags.json');
+      const lb = sample('elb/create-load-balancer.json').detail.responseElements.loadBalancers[0];
+      tags.id = 'hostile-dns-tag';
+      tags.detail.eventID = 'hostile-dns-tag';
+      tags.detail.requestParameters = {
+        resourceArns: [lb.loadBalancerArn],
+        tags: [
+          {
+            key: HOSTNAME_TAG,
+            value: `ok.example.com,${'x'.repeat(300)}.example.com,日本.example.com,a b.example.com`,
+          },
+        ],
+      };
+      const file = join(home, 'dns-tag.json');
+      writeFileSync(file, JSON.stringify(tags));
+      expect((await runCli(['replay', file], env, undefined, CLI_TIMEOUT)).code).toBe(0);
+      // Act
+      const run = await runCli(
+        ['dns', 'plan', '--zone', 'Z0EXAMPLE1=example.com', '--json'],
+        { ...env, DNS_OWNER_ID: 'netledger-test' },
+        undefined,
+        CLI_TIMEOUT,
+      );
+      // Assess
+      expect(run.code).toBe(0);
+      const plan = JSON.parse(run.stdout);
+      const created = plan.create.map((r: { name: string }) => r.name).sort();
+      expect(created).toEqual(['ok.example.com', 'xn--wgv71a.example.com']);
+      const invalid = plan.conflicts.filter(
+        (c: { reason: string }) => c.reason === 'invalid-hostname',
+      );
+      expect(invalid.map((c: { detail: string }) => c.detail)).toEqual([
+        expect.stringMatching(/label of 300 characters .* no record, no Route53 call$/),
+        expect.stringMatching(/"a b\.example\.com" contains a space; no record, no Route53 call$/),
+      ]);
+    },
+    2 * CLI_TIMEOUT,
+  );
 });
