@@ -1,4 +1,7 @@
 // Mutation testing of functions/core (npm run mutate). See README, Development.
+// STRYKER_REPORT_DIR lets two runs (say, two core folders) keep their reports and sandboxes apart.
+const reportDir = process.env.STRYKER_REPORT_DIR ?? 'reports/mutation';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -21,12 +24,16 @@ export default {
   // here), 435 of them about 5 hours. They are reported as Ignored, outside the score.
   ignoreStatic: true,
   incremental: true,
-  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  incrementalFile: `${reportDir}/stryker-incremental.json`,
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `${reportDir}/mutation.html` },
+  jsonReporter: { fileName: `${reportDir}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
-  tempDirName: '.stryker-tmp',
+  // The other lane's sandbox (see STRYKER_REPORT_DIR) must not be copied into this one.
+  ignorePatterns: ['/.stryker-tmp*', '/.netledger'],
+  tempDirName: process.env.STRYKER_REPORT_DIR
+    ? `.stryker-tmp-${reportDir.replace(/\W/g, '-')}`
+    : '.stryker-tmp',
   cleanTempDir: true,
   timeoutMS: 10000,
   thresholds: { high: 95, low: 90, break: null },

@@ -13,6 +13,8 @@ export default defineConfig({
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_DEV: 'false',
+      // CLI runs start and stop their own DynamoDB Local; ledger-server.test.ts keeps one on purpose.
+      NETLEDGER_LEDGER_IDLE_SECONDS: '0',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_REGION: 'us-east-1',

@@ -1,14 +1,14 @@
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.ts';
 
-// The unit tests alone: pure core and use cases on in-memory adapters, no DynamoDB Local.
-// Mutation testing (stryker.config.mjs) runs these thousands of times, so it must not
-// start the global DynamoDB setup; smoke.test.ts is the one unit file that needs it.
+// The `unit` project of vitest.config.ts as a config of its own, for Stryker (npm run
+// mutate): its vitest runner takes one config file, and it must not see the `ledger`
+// project, whose global setup starts DynamoDB Local.
+const { projects: _projects, ...shared } = base.test ?? {};
+
 export default defineConfig({
   test: {
-    ...base.test,
+    ...shared,
     include: ['test/unit/**/*.test.ts'],
-    exclude: ['test/unit/smoke.test.ts'],
-    globalSetup: [],
   },
 });

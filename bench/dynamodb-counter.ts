@@ -112,8 +112,11 @@ function itemsRead(o: Record<string, unknown>): number {
 }
 
 function onlyAudit(name: string, input: Record<string, unknown>): boolean {
-  const isAudit = (item: unknown) =>
-    (item as { entity?: { S?: string } } | undefined)?.entity?.S === 'audit';
+  // The document client's input may be seen before or after marshalling.
+  const isAudit = (item: unknown) => {
+    const entity = (item as { entity?: unknown } | undefined)?.entity;
+    return entity === 'audit' || (entity as { S?: string } | undefined)?.S === 'audit';
+  };
   if (name === 'PutItemCommand') return isAudit(input.Item);
   if (name === 'BatchWriteItemCommand') {
     const requests = Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>).flat();

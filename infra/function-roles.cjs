@@ -36,6 +36,8 @@ const LEDGER_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
+  // Audit entries go in batches (LedgerTable.batchPut).
+  'dynamodb:BatchWriteItem',
 ];
 
 /** Statements per grant family, given the package-time settings. */

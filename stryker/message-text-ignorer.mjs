@@ -7,15 +7,17 @@
 // - an argument of `new SomethingError(...)` or of a log call such as `deps.log?.('...')`
 //   or `logger.warn('...')` (any literal there is message text), or
 // - prose (a template literal, or a string with a space in it) that flows into the
-//   argument of `ignored(...)` or a `message` / `reason` / `detail` / `note` /
+//   argument of `ignored(...)` or `throwFailures(...)` or a `message` / `reason` / `detail` / `note` /
 //   `description` / `ignored` property, through `+`, `${}`, `?:`, `||`, `??`, arrays
 //   and `.join()` / `.filter()`.
+// - the `name` of an Error subclass (`override readonly name = 'AlertPolicyError'`), which
+//   only prefixes the error's message line: nothing branches on it.
 // Codes such as 'ip-on-detached-eni' or 'malformed' have no space and stay mutated:
 // they are decisions callers branch on.
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 
 const MESSAGE_KEYS = new Set(['message', 'reason', 'detail', 'note', 'description', 'ignored']);
-const MESSAGE_CALLS = new Set(['ignored']);
+const MESSAGE_CALLS = new Set(['ignored', 'throwFailures']);
 const TEXT_METHODS = new Set(['join', 'filter', 'replace', 'slice', 'trim']);
 const LOG_METHODS = new Set(['log', 'debug', 'info', 'warn', 'error']);
 
@@ -30,6 +32,14 @@ function isErrorConstructor(node) {
     node.callee.type === 'Identifier' &&
     /Error$/.test(node.callee.name)
   );
+}
+
+function isErrorName(path) {
+  const property = path.parentPath;
+  if (!property?.isClassProperty() || property.node.value !== path.node) return false;
+  if (property.node.key.type !== 'Identifier' || property.node.key.name !== 'name') return false;
+  const klass = property.parentPath?.parentPath?.node;
+  return klass?.superClass?.type === 'Identifier' && /Error$/.test(klass.superClass.name);
 }
 
 /** Walks from a literal up through text-building expressions to the sink it feeds. */
@@ -77,6 +87,7 @@ export const strykerPlugins = [
   declareValuePlugin(PluginKind.Ignore, 'message-text', {
     shouldIgnore(path) {
       if (!path.isStringLiteral() && !path.isTemplateLiteral()) return undefined;
+      if (isErrorName(path)) return 'name of an error class';
       // Inside a template literal the outer literal decides; do not re-judge its parts.
       const sink = sinkOf(path);
       if (sink === 'error') return 'text of an error or log message';

@@ -1,7 +1,9 @@
 // Prints the mutation score of each functions/core domain folder (and the modules the DNS
 // goal names) from Stryker's JSON report: npm run mutate:scores [-- path/to/mutation.json].
 // Score as Stryker counts it: detected (killed + timeout) over valid mutants (detected +
-// survived + no coverage); ignored mutants (message text) and compile/runtime errors are out.
+// survived + no coverage); ignored mutants (message text) and compile/runtime errors are out,
+// and so are static mutants (ignoreStatic in stryker.config.mjs), also those whose result an
+// incremental file kept from a run before that setting.
 import { readFileSync } from 'node:fs';
 
 const file = process.argv[2] ?? 'reports/mutation/mutation.json';
@@ -9,7 +11,8 @@ const report = JSON.parse(readFileSync(file, 'utf8'));
 const DETECTED = new Set(['Killed', 'Timeout']);
 
 const rows = new Map();
-const count = (key, status) => {
+const count = (key, mutant) => {
+  const status = mutant.static ? 'Ignored' : mutant.status;
   const row = rows.get(key) ?? { detected: 0, survived: 0, noCoverage: 0, ignored: 0 };
   if (DETECTED.has(status)) row.detected++;
   else if (status === 'Survived') row.survived++;
@@ -22,9 +25,9 @@ for (const [path, { mutants }] of Object.entries(report.files)) {
   const inCore = path.replace(/^.*functions\/core\//, '');
   const folder = inCore.split('/')[0];
   for (const m of mutants) {
-    count('core (all)', m.status);
-    count(`${folder}/`, m.status);
-    if (SINGLED_OUT.has(inCore)) count(inCore, m.status);
+    count('core (all)', m);
+    count(`${folder}/`, m);
+    if (SINGLED_OUT.has(inCore)) count(inCore, m);
   }
 }
 

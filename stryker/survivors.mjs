@@ -8,7 +8,7 @@ for (const [path, { source, mutants }] of Object.entries(report.files)) {
   if (!path.includes(filter)) continue;
   const lines = source.split('\n');
   for (const m of mutants) {
-    if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue;
+    if (m.static || (m.status !== 'Survived' && m.status !== 'NoCoverage')) continue;
     const line = m.location.start.line;
     const replacement = JSON.stringify(m.replacement ?? '').slice(0, 70);
     const code = (lines[line - 1] ?? '').trim().slice(0, 90);

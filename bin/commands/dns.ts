@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import Table from 'cli-table3';
 import { Command, CommanderError, Option } from 'commander';
 import * as z from 'zod';
 import { type DnsPlanInput, planDns } from '#core/dns/dns-plan.ts';
@@ -14,6 +13,8 @@ import {
   type RecordSet,
 } from '#core/dns/dns-record.ts';
 import { normalizeDnsName } from '#core/dns/dns-zone.ts';
+import { errorLine, fileWhat, readProblem } from '#local/cli-error.ts';
+import { type TableOptions, table } from '#local/output.ts';
 
 /** Ledger-backed state for `dns plan` without files (local mode: bin/local/local-dns.ts). */
 export interface DnsPlanSource {
@@ -46,9 +47,16 @@ export interface DnsCommandDeps {
   };
 }
 
-/** A file that cannot be used; reported as one stderr line, exit code 1. */
+/** A file or flag that cannot be used; reported as one stderr line, exit code 1. */
 export class DnsInputError extends Error {
   override readonly name = 'DnsInputError';
+
+  constructor(
+    message: string,
+    readonly hint = 'see netledger dns plan --help; nothing was changed',
+  ) {
+    super(message);
+  }
 }
 
 const currentSchema = z.object({
@@ -81,6 +89,7 @@ const desiredSchema = z.array(
 
 interface PlanFlags {
   readonly json?: boolean;
+  readonly wide?: boolean;
   readonly current?: string;
   readonly desired?: string;
   readonly owner: string;
@@ -110,9 +119,7 @@ async function loadJson<T>(
   try {
     text = await read(path);
   } catch (error) {
-    throw new DnsInputError(
-      `${flag} ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
+    throw new DnsInputError(fileWhat(path, readProblem(error), flag));
   }
   let data: unknown;
   try {
@@ -194,9 +201,45 @@ export function planJson(plan: DnsPlan): string {
   );
 }
 
-const PLAIN_STYLE = { head: [], border: [] };
+/** Record changes, not hostnames: one hostname's group holds its alias and its ownership TXT. */
+function recordCount(groups: ReadonlyArray<{ readonly changes: readonly unknown[] }>): number {
+  return groups.reduce((n, g) => n + g.changes.length, 0);
+}
 
-export function planTable(plan: DnsPlan): string {
+export function applyText(
+  plan: DnsPlan,
+  report: DnsApplyReport,
+  options: TableOptions = {},
+): string {
+  const applied = recordCount(report.applied);
+  const failed = recordCount(report.failed.map((f) => f.group));
+  return `${planTable(plan, options)}\n${report.dryRun ? 'Dry run: ' : ''}${applied} record change(s) applied, ${failed} failed, in ${report.batches.length} batch(es).`;
+}
+
+export function applyJson(plan: DnsPlan, report: DnsApplyReport): string {
+  return JSON.stringify(
+    {
+      plan: JSON.parse(planJson(plan)),
+      dryRun: report.dryRun,
+      applied: report.applied.flatMap((g) =>
+        g.changes.map((c) => ({ zoneId: g.zoneId, hostname: g.hostname, ...c })),
+      ),
+      failed: report.failed.map((f) => ({
+        zoneId: f.group.zoneId,
+        hostname: f.group.hostname,
+        records: f.group.changes.length,
+        reason: f.reason,
+        messages: f.messages,
+      })),
+      batches: report.batches.length,
+      complete: report.complete,
+    },
+    null,
+    2,
+  );
+}
+
+export function planTable(plan: DnsPlan, options: TableOptions = {}): string {
   const lines: string[] = [];
   const rows: [string, PlannedRecord][] = [
     ...plan.create.map((r): [string, PlannedRecord] => ['create', r]),
@@ -204,20 +247,29 @@ export function planTable(plan: DnsPlan): string {
     ...plan.delete.map((r): [string, PlannedRecord] => ['delete', r]),
   ];
   if (rows.length > 0) {
-    const table = new Table({
-      head: ['Action', 'Name', 'Type', 'Target', 'Alias zone', 'Zone'],
-      style: PLAIN_STYLE,
-    });
-    for (const [action, r] of rows) {
-      const target = r.previous ? `${r.previous.target} -> ${r.target}` : r.target;
-      table.push([action, r.name, r.type, target, r.aliasZoneId ?? '', r.zoneId]);
-    }
-    lines.push(table.toString());
+    lines.push(
+      table(
+        ['Action', 'Name', 'Type', 'Target', 'Alias zone', 'Zone'],
+        rows.map(([action, r]) => [
+          action,
+          r.name,
+          r.type,
+          r.previous ? `${r.previous.target} -> ${r.target}` : r.target,
+          r.aliasZoneId ?? '',
+          r.zoneId,
+        ]),
+        options,
+      ),
+    );
   }
   if (plan.conflicts.length > 0) {
-    const table = new Table({ head: ['Conflict', 'Name', 'Type', 'Detail'], style: PLAIN_STYLE });
-    for (const c of plan.conflicts) table.push([c.reason, c.name, c.type ?? '', c.detail]);
-    lines.push(table.toString());
+    lines.push(
+      table(
+        ['Conflict', 'Name', 'Type', 'Detail'],
+        plan.conflicts.map((c) => [c.reason, c.name, c.type ?? '', c.detail]),
+        options,
+      ),
+    );
   }
   lines.push(
     rows.length === 0 && plan.conflicts.length === 0
@@ -229,7 +281,8 @@ export function planTable(plan: DnsPlan): string {
 
 function addPlanOptions(cmd: Command, defaults: DnsCommandDeps['defaults'] = {}): Command {
   return cmd
-    .option('--json', 'print the plan as JSON')
+    .option('--json', 'print the plan (with apply: and the outcome) as JSON')
+    .option('--wide', 'untruncated columns (tables otherwise fit 100 columns)')
     .option(
       '--current <file>',
       'saved `aws route53 list-resource-record-sets` response for the zone',
@@ -272,9 +325,9 @@ export function dnsCommand(deps: DnsCommandDeps = {}): Command {
     });
   const output = { writeOut: out, writeErr: err };
 
-  const fail = (error: unknown): void => {
+  const fail = (subcommand: string, error: unknown): void => {
     if (!(error instanceof DnsInputError)) throw error;
-    err(`netledger dns: ${error.message}\n`);
+    err(`${errorLine(`dns ${subcommand}`, error.message, error.hint)}\n`);
     setExitCode(1);
   };
 
@@ -293,10 +346,10 @@ export function dnsCommand(deps: DnsCommandDeps = {}): Command {
   ).action(async (flags: PlanFlags) => {
     try {
       const plan = await buildPlan(flags, deps);
-      out(`${flags.json ? planJson(plan) : planTable(plan)}\n`);
+      out(`${flags.json ? planJson(plan) : planTable(plan, { wide: flags.wide === true })}\n`);
       setExitCode(0);
     } catch (error) {
-      fail(error);
+      fail('plan', error);
     } finally {
       await deps.close?.();
     }
@@ -319,11 +372,11 @@ export function dnsCommand(deps: DnsCommandDeps = {}): Command {
           const plan = await buildPlan(flags, deps);
           const report = await apply(plan, { dryRun: flags.dryRun ?? false });
           out(
-            `${planTable(plan)}\n${report.dryRun ? 'Dry run: ' : ''}${report.applied.length} applied, ${report.failed.length} failed in ${report.batches.length} batch(es).\n`,
+            `${flags.json ? applyJson(plan, report) : applyText(plan, report, { wide: flags.wide === true })}\n`,
           );
           setExitCode(report.failed.length > 0 ? 1 : 0);
         } catch (error) {
-          fail(error);
+          fail('apply', error);
         } finally {
           await deps.close?.();
         }

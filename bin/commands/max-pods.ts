@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import Table from 'cli-table3';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   InstanceTypeDataError,
@@ -8,6 +7,9 @@ import {
   parseInstanceTypeInfo,
 } from '#core/capacity/instance-type.ts';
 import { type MaxPodsResult, MaxPodsSettingsError, maxPods } from '#core/capacity/max-pods.ts';
+import { errorLine, fileWhat, readProblem } from '#local/cli-error.ts';
+import { DEFAULT_INSTANCE_TYPES } from '#local/local-capacity.ts';
+import { table } from '#local/output.ts';
 
 export interface MaxPodsCliOptions {
   /** Path of a saved `aws ec2 describe-instance-types` response. */
@@ -43,11 +45,11 @@ const processIo: MaxPodsCommandIo = {
   },
 };
 
-const PREFIX = 'netledger max-pods:';
+const DATA_HINT = 'pass a saved `aws ec2 describe-instance-types` response';
 
-function failure(message: string): MaxPodsCliResult {
+function failure(message: string, hint = DATA_HINT): MaxPodsCliResult {
   // One line, whatever the underlying error carried.
-  return { exitCode: 1, stdout: '', stderr: `${PREFIX} ${message.replace(/\s*\n\s*/g, ' ')}\n` };
+  return { exitCode: 1, stdout: '', stderr: `${errorLine('max-pods', message, hint)}\n` };
 }
 
 async function loadDocument(
@@ -58,12 +60,14 @@ async function loadDocument(
   try {
     text = await read(path);
   } catch (error) {
-    throw new InstanceTypeDataError(`cannot read ${path}: ${(error as Error).message}`);
+    throw new InstanceTypeDataError(fileWhat(path, readProblem(error), '--instance-types'));
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InstanceTypeDataError(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw new InstanceTypeDataError(
+      fileWhat(path, `not valid JSON (${(error as Error).message})`, '--instance-types'),
+    );
   }
 }
 
@@ -85,32 +89,16 @@ function selectLimits(entries: readonly unknown[], wanted: string | undefined, p
 }
 
 function renderTable(results: readonly [InstanceTypeLimits, MaxPodsResult][]): string {
-  const table = new Table({
-    head: [
-      'Instance type',
-      'vCPUs',
-      'ENIs (default card)',
-      'IPv4 per ENI',
-      'Mode',
-      'Max allowed',
-      'Recommended',
-    ],
-    style: { head: [], border: [] },
-  });
-  for (const [limits, result] of results) {
-    table.push([
-      limits.instanceType,
-      limits.vcpus,
-      result.enis === result.eniLimit
-        ? `${result.enis}`
-        : `${result.enis} of ${result.eniLimit} for pods`,
-      limits.ipv4PerEni,
-      result.fallbackReason ? `${result.mode} (fallback)` : result.mode,
-      result.maxAllowed,
-      result.recommended,
-    ]);
-  }
-  return `${table.toString()}\n`;
+  const rows = results.map(([limits, result]) => [
+    limits.instanceType,
+    limits.vcpus,
+    result.enis === result.eniLimit ? `${result.enis}` : `${result.enis} of ${result.eniLimit}`,
+    limits.ipv4PerEni,
+    result.fallbackReason ? `${result.mode} (fallback)` : result.mode,
+    result.maxAllowed,
+    result.recommended,
+  ]);
+  return `${table(['Instance type', 'vCPUs', 'Pod ENIs', 'IPv4 per ENI', 'Mode', 'Max allowed', 'Recommended'], rows)}\n`;
 }
 
 /**
@@ -146,17 +134,21 @@ export async function runMaxPods(
     }
     return { exitCode: 0, stdout: renderTable(results), stderr: notes };
   } catch (error) {
-    if (error instanceof InstanceTypeDataError || error instanceof MaxPodsSettingsError) {
-      return failure(error.message);
-    }
+    if (error instanceof InstanceTypeDataError) return failure(error.message);
+    if (error instanceof MaxPodsSettingsError) return failure(error.message, 'see --help');
     throw error;
   }
 }
 
-function positiveInteger(value: string): number {
+/** The same range MAX_ENIS accepts (functions/shared/config.ts), so the CLI and Lambda agree. */
+export const MAX_ENIS_RANGE = { min: 1, max: 64 } as const;
+
+function eniCount(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError('must be a positive integer.');
+  if (!/^\d+$/.test(value) || n < MAX_ENIS_RANGE.min || n > MAX_ENIS_RANGE.max) {
+    throw new InvalidArgumentError(
+      `must be a whole number from ${MAX_ENIS_RANGE.min} to ${MAX_ENIS_RANGE.max}, like the CNI's MAX_ENI.`,
+    );
   }
   return n;
 }
@@ -167,9 +159,10 @@ export function maxPodsCommand(overrides: Partial<MaxPodsCommandIo> = {}): Comma
     .description(
       'Compute max pods per node the way the amazon-eks-ami max-pods calculator does, from a saved `aws ec2 describe-instance-types` response (only the default network card ENIs count).',
     )
-    .requiredOption(
+    .option(
       '--instance-types <file>',
-      '(required) JSON saved from `aws ec2 describe-instance-types` ({"InstanceTypes": [...]})',
+      'JSON saved from `aws ec2 describe-instance-types` ({"InstanceTypes": [...]})',
+      DEFAULT_INSTANCE_TYPES,
     )
     .option('--instance-type <type>', 'only this instance type (default: every type in the file)')
     .option(
@@ -184,7 +177,7 @@ export function maxPodsCommand(overrides: Partial<MaxPodsCommandIo> = {}): Comma
       new Option(
         '--max-enis <n>',
         'cap on ENIs per node, the primary included (the CNI MAX_ENI)',
-      ).argParser(positiveInteger),
+      ).argParser(eniCount),
     )
     .option(
       '--max-allowed',

@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { CliError, fileWhat, readProblem } from '#local/cli-error.ts';
 import { DEFAULT_INSTANCE_TYPES } from '#local/local-capacity.ts';
 import { type LocalLedger, openLocalLedger } from '#local/local-ledger.ts';
 import { type Output, stdio } from '#local/output.ts';
@@ -38,7 +41,38 @@ const SECTIONS: ReadonlyArray<readonly [string, string, ReportSection]> = [
 ];
 
 export function reportCommand(io: Output = stdio): Command {
-  const report = new Command('report').description('Show what the local ledger holds');
+  const names = [...SECTIONS.map(([name]) => name), 'all'].join(', ');
+  const report = new Command('report')
+    .description('Show what the local ledger holds')
+    .argument('[report]', `one of: ${names}`)
+    .option(
+      '--html <file>',
+      'write every report as one self-contained page (charts as inline SVG; works offline)',
+    )
+    .action(async (name: string | undefined, opts: { html?: string }) => {
+      // Known reports are subcommands; only an unknown name reaches this action.
+      if (name !== undefined)
+        throw new CliError('unknown command', `one of: ${names}`, `report ${name}`);
+      if (opts.html === undefined) {
+        throw new CliError(
+          'which report? a subcommand or --html FILE is needed',
+          `one of: ${names}`,
+        );
+      }
+      const path = resolve(opts.html);
+      const { collectReportData } = await import('#local/html-report-data.ts');
+      const { renderHtmlReport } = await import('#local/html-report.ts');
+      const data = await withLedger((local) =>
+        collectReportData(local, { instanceTypes: DEFAULT_INSTANCE_TYPES }),
+      );
+      const html = await renderHtmlReport(data);
+      try {
+        writeFileSync(path, html);
+      } catch (error) {
+        throw new CliError(fileWhat(path, readProblem(error), '--html'), 'a writable file path');
+      }
+      io.out(path);
+    });
   for (const [name, description, section] of SECTIONS) {
     withOptions(report.command(name).description(description)).action(async (opts: Options) => {
       const rendered = await withLedger((local) => section(local, opts));
@@ -67,6 +101,7 @@ type Options = SectionOptions & { readonly json: boolean };
 function withOptions(command: Command): Command {
   return command
     .option('--json', 'print JSON instead of a table', false)
+    .option('--wide', 'full ARNs and untruncated columns (tables otherwise fit 100 columns)', false)
     .option(
       '--instance-types <file>',
       'saved `aws ec2 describe-instance-types` response for max pods',

@@ -1,7 +1,20 @@
 import type { Scope } from '#core/events/scope.ts';
+import { CliError } from '#local/cli-error.ts';
 import { loadConfig } from '#shared/config.ts';
+import { ConfigError } from '#shared/errors.ts';
 
-/** Local mode validates scope with the same rules as the deployed functions (ConfigError on bad input). */
+/**
+ * Local mode validates scope with the same rules as the deployed functions, but names the
+ * flag the operator typed (`--clusters`), not the variable behind its default (`CLUSTERS`).
+ */
 export function scopeOption(clusters: string, vpcIds: string): Scope {
-  return loadConfig({ TABLE_NAME: 'local', CLUSTERS: clusters, VPC_IDS: vpcIds }).scope;
+  try {
+    return loadConfig({ TABLE_NAME: 'local', CLUSTERS: clusters, VPC_IDS: vpcIds }).scope;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const what = error.message
+      .replace(/^CLUSTERS:/, `--clusters ${clusters}:`)
+      .replace(/^VPC_IDS:/, `--vpc-ids ${vpcIds}:`);
+    throw new CliError(what, '"all" or a comma-separated list; nothing was changed');
+  }
 }

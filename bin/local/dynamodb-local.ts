@@ -85,7 +85,7 @@ export function localClientConfig(endpoint: string) {
   };
 }
 
-async function freeLoopbackPort(): Promise<number> {
+export async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -99,7 +99,7 @@ async function freeLoopbackPort(): Promise<number> {
   });
 }
 
-async function waitUntilReady(
+export async function waitUntilReady(
   endpoint: string,
   child: ChildProcess,
   timeoutMs: number,

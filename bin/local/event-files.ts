@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileWhat, readProblem } from './cli-error.ts';
 
 export class EventFileError extends Error {
   override readonly name = 'EventFileError';
@@ -23,9 +24,7 @@ export function loadEventFiles(paths: readonly string[]): LoadedEvent[] {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new EventFileError(
-        `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      );
+      throw new EventFileError(fileWhat(file, readProblem(error)));
     }
     let parsed: unknown;
     try {
@@ -42,8 +41,8 @@ function expand(path: string): string[] {
   let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path);
-  } catch {
-    throw new EventFileError(`${path}: no such file or directory`);
+  } catch (error) {
+    throw new EventFileError(fileWhat(path, readProblem(error)));
   }
   if (!stat.isDirectory()) return [path];
   return readdirSync(path)

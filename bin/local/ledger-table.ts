@@ -6,7 +6,12 @@ import {
   type DynamoDBClient,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
+
+/** A real DynamoDB creates and deletes tables in the background; DynamoDB Local at once. */
+const TABLE_WAIT_SECONDS = 300;
 
 /**
  * The ledger table is defined once, as the CloudFormation fragment that
@@ -43,6 +48,10 @@ export async function createLedgerTable(client: DynamoDBClient, tableName: strin
     if ((error as Error).name === 'ResourceInUseException') return;
     throw error;
   }
+  await waitUntilTableExists(
+    { client, maxWaitTime: TABLE_WAIT_SECONDS, minDelay: 1 },
+    { TableName: tableName },
+  );
   if (props.TimeToLiveSpecification?.Enabled) {
     await client.send(
       new UpdateTimeToLiveCommand({
@@ -58,5 +67,10 @@ export async function dropLedgerTable(client: DynamoDBClient, tableName: string)
     await client.send(new DeleteTableCommand({ TableName: tableName }));
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
+    return;
   }
+  await waitUntilTableNotExists(
+    { client, maxWaitTime: TABLE_WAIT_SECONDS, minDelay: 1 },
+    { TableName: tableName },
+  );
 }

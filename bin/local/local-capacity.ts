@@ -6,7 +6,7 @@ import type { Notifier } from '#core/alerts/notifier.ts';
 import type { InstanceTypeCatalog, InstanceTypeReader } from '#core/capacity/capacity-ports.ts';
 import { instanceTypeEntries } from '#core/capacity/instance-type.ts';
 import { CachedInstanceTypeCatalog } from '#core/capacity/instance-type-catalog.ts';
-import { ConfigError } from '#shared/errors.ts';
+import { CliError, fileWhat, readProblem } from './cli-error.ts';
 
 /**
  * Local mode's instance-type data: a saved `aws ec2 describe-instance-types` response
@@ -16,6 +16,9 @@ import { ConfigError } from '#shared/errors.ts';
 export const DEFAULT_INSTANCE_TYPES = fileURLToPath(
   new URL('../../events/reference/instance-types.json', import.meta.url),
 );
+
+const INSTANCE_TYPES_HINT =
+  'pass a saved `aws ec2 describe-instance-types` response; nothing was changed';
 
 /** DescribeInstanceTypes answered from a saved response; the file is read once, on first use. */
 export class FileInstanceTypeReader implements InstanceTypeReader {
@@ -41,13 +44,18 @@ export class FileInstanceTypeReader implements InstanceTypeReader {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new ConfigError(`--instance-types ${this.path}: cannot read (${code})`);
+      throw new CliError(
+        fileWhat(this.path, readProblem(error), '--instance-types'),
+        INSTANCE_TYPES_HINT,
+      );
     }
     try {
       return instanceTypeEntries(JSON.parse(text));
     } catch (error) {
-      throw new ConfigError(`--instance-types ${this.path}: ${(error as Error).message}`);
+      throw new CliError(
+        fileWhat(this.path, (error as Error).message, '--instance-types'),
+        INSTANCE_TYPES_HINT,
+      );
     }
   }
 }

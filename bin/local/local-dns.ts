@@ -47,7 +47,10 @@ export function localDnsDeps(options: LocalDnsOptions = {}): DnsCommandDeps {
         const zones: readonly HostedZoneRef[] =
           flagZones.length > 0 ? flagZones : dns.enabled ? dns.zones : [];
         if (zones.length === 0) {
-          throw new DnsInputError('no hosted zone: pass --zone ID=NAME or set DNS_ZONES');
+          throw new DnsInputError(
+            'no hosted zone to plan for',
+            'pass --zone ID=NAME or set DNS_ZONES',
+          );
         }
         const lbs = new TargetLedgerLoadBalancers((await ports()).targets);
         const records = await cache();

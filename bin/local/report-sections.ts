@@ -1,11 +1,18 @@
 import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import { DynamoUsageHistory } from '#adapters/dynamodb/ledger-usage.ts';
 import type { InstanceTypeCatalog } from '#core/capacity/capacity-ports.ts';
 import { type CapacitySettings, clusterSettings } from '#core/capacity/capacity-settings.ts';
 import { nodeCapacityFromView, subnetCapacityFromView } from '#core/capacity/capacity-views.ts';
+import {
+  aboutHours,
+  type ExhaustionForecast,
+  forecastExhaustion,
+} from '#core/capacity/exhaustion-forecast.ts';
 import { InstanceTypeDataError, type InstanceTypeLimits } from '#core/capacity/instance-type.ts';
 import { nodeRow, subnetRow } from '#core/capacity/network-report.ts';
+import type { SubnetCapacity } from '#core/capacity/subnet-capacity.ts';
 import type { NodeRecord } from '#core/network/network-ports.ts';
 import { targetReport } from '#core/targets/target-report.ts';
 import { loadCapacitySettings } from '#shared/config.ts';
@@ -22,6 +29,8 @@ export interface Rendered {
 
 export interface SectionOptions {
   readonly instanceTypes: string;
+  /** Full ARNs and natural column widths instead of a table that fits 100 columns. */
+  readonly wide?: boolean;
 }
 
 export type ReportSection = (local: LocalLedger, options: SectionOptions) => Promise<Rendered>;
@@ -45,83 +54,121 @@ export const nodesSection: ReportSection = async (local, options) => {
   );
   return {
     rows,
-    text: table(
-      [
-        'node',
-        'type',
-        'cluster',
-        'AZ',
-        'state',
-        'ENIs',
-        'addresses',
-        'prefixes',
-        'max pods',
-        'headroom',
-      ],
-      rows.map((r) => [
-        r.instanceId,
-        r.instanceType,
-        r.cluster,
-        r.availabilityZone,
-        r.state,
-        r.eniLimit === null ? r.enis : `${r.enis}/${r.eniLimit}`,
-        r.addresses,
-        r.prefixes,
-        r.maxPods,
-        r.headroom,
-      ]),
-    ),
+    text: options.wide
+      ? table(
+          [
+            'node',
+            'type',
+            'cluster',
+            'AZ',
+            'state',
+            'ENIs',
+            'addresses',
+            'prefixes',
+            'max pods',
+            'headroom',
+          ],
+          rows.map((r) => [
+            r.instanceId,
+            r.instanceType,
+            r.cluster,
+            r.availabilityZone,
+            r.state,
+            r.eniLimit === null ? r.enis : `${r.enis}/${r.eniLimit}`,
+            r.addresses,
+            r.prefixes,
+            r.maxPods,
+            r.headroom,
+          ]),
+          options,
+        )
+      : table(
+          ['node', 'type', 'cluster', 'state', 'ENIs', 'IPs', '/28s', 'max pods', 'headroom'],
+          rows.map((r) => [
+            r.instanceId,
+            r.instanceType,
+            r.cluster,
+            r.state,
+            r.eniLimit === null ? r.enis : `${r.enis}/${r.eniLimit}`,
+            r.addresses,
+            r.prefixes,
+            r.maxPods,
+            r.headroom,
+          ]),
+          { ...options, wrap: [2] },
+        ),
   };
 };
 
-export const subnetsSection: ReportSection = async (local) => {
+export const subnetsSection: ReportSection = async (local, options) => {
   const ledger = new DynamoNetworkLedger(local.db, local.tableName);
+  const usage = new DynamoUsageHistory(local.db, local.tableName);
   const rows = await Promise.all(
     (await ledger.listSubnets()).map(async (s) => {
       const view = await ledger.subnetView(s.subnetId);
-      return subnetRow(view, s.subnetId, subnetCapacityFromView(view, s.subnetId));
+      const capacity = subnetCapacityFromView(view, s.subnetId);
+      return {
+        ...subnetRow(view, s.subnetId, capacity),
+        forecast: capacity ? await subnetForecast(usage, s.subnetId, capacity) : undefined,
+      };
     }),
   );
   return {
     rows,
-    text: table(
-      [
-        'subnet',
-        'VPC',
-        'CIDR',
-        'AZ',
-        'ENIs',
-        'used',
-        'vpc-cni',
-        'node',
-        'eks',
-        'lb',
-        'other',
-        'reserved',
-        'free',
-        'free /28',
-      ],
-      rows.map((r) => [
-        r.subnetId,
-        r.vpcId,
-        r.cidr,
-        r.availabilityZone,
-        r.enis,
-        r.used,
-        r.byKind['vpc-cni'],
-        r.byKind['node-primary'],
-        r.byKind['eks-control-plane'],
-        r.byKind['load-balancer'],
-        r.byKind.other,
-        r.byKind['cidr-reservation'],
-        r.total === null ? null : `${r.free}/${r.total}`,
-        r.freePrefixBlocks,
-      ]),
-    ),
+    text: options.wide
+      ? table(
+          [
+            'subnet',
+            'VPC',
+            'CIDR',
+            'AZ',
+            'ENIs',
+            'used',
+            'vpc-cni',
+            'node',
+            'eks',
+            'lb',
+            'other',
+            'reserved',
+            'free',
+            'free /28',
+            'runs out',
+          ],
+          rows.map((r) => [
+            r.subnetId,
+            r.vpcId,
+            r.cidr,
+            r.availabilityZone,
+            r.enis,
+            r.used,
+            r.byKind['vpc-cni'],
+            r.byKind['node-primary'],
+            r.byKind['eks-control-plane'],
+            r.byKind['load-balancer'],
+            r.byKind.other,
+            r.byKind['cidr-reservation'],
+            r.total === null ? null : `${r.free}/${r.total}`,
+            r.freePrefixBlocks,
+            forecastCell(r.forecast),
+          ]),
+          options,
+        )
+      : table(
+          ['subnet', 'CIDR', 'free', 'used by', 'free /28', 'runs out'],
+          rows.map((r) => [
+            r.subnetId,
+            r.cidr,
+            r.total === null ? null : `${r.free}/${r.total}`,
+            usedBy(r.byKind),
+            r.freePrefixBlocks,
+            forecastCell(r.forecast),
+          ]),
+          { ...options, wrap: [3, 5] },
+        ),
   };
 };
 
-export const targetsSection: ReportSection = async (local) => {
+export const targetsSection: ReportSection = async (local, options) => {
   const rows = await targetReport({
     targets: new DynamoTargetLedger(local.db, local.tableName),
     network: new DynamoNetworkLedger(local.db, local.tableName),
@@ -130,7 +177,7 @@ export const targetsSection: ReportSection = async (local) => {
   return {
     rows,
     text: table(
-      ['target group', 'stack', 'type', 'delay actual', 'desired', 'targets', 'stale'],
+      ['target group', 'stack', 'type', 'delay', 'desired', 'targets', 'stale'],
       rows.map((r) => [
         r.name ?? r.targetGroupArn,
         r.stack,
@@ -142,11 +189,12 @@ export const targetsSection: ReportSection = async (local) => {
         r.targets,
         r.stale.map((s) => `${s.ip}:${s.port} ${s.reason}`).join('\n') || '-',
       ]),
+      { ...options, wrap: [0, 1, 6] },
     ),
   };
 };
 
-export const alertsSection: ReportSection = async (local) => {
+export const alertsSection: ReportSection = async (local, options) => {
   const rows = await new DynamoAlertStore(local.db, local.tableName).listOpen();
   return {
     rows,
@@ -154,19 +202,62 @@ export const alertsSection: ReportSection = async (local) => {
       rows.length === 0
         ? 'no open alerts'
         : table(
-            ['kind', 'subject', 'cluster', 'severity', 'opened', 'notified', 'summary'],
-            rows.map((a) => [
-              a.kind,
-              a.subject,
-              a.cluster,
-              a.severity,
-              a.openedAt,
-              a.notifyCount,
-              a.summary,
+            ['severity', 'kind', 'subject', 'cluster', 'opened', 'notified'],
+            rows.flatMap((a) => [
+              [
+                a.severity,
+                a.kind,
+                a.subject,
+                a.cluster,
+                options.wide ? a.openedAt : a.openedAt.replace('T', ' ').slice(0, 16),
+                a.notifyCount,
+              ],
+              // The summary is the alert's sentence: it gets the table's whole width.
+              [{ colSpan: 6, content: a.summary }],
             ]),
+            { ...options, wrap: [2] },
           ),
   };
 };
+
+/**
+ * The trend up to the subnet's newest sample: local mode's clock is the replayed events' own,
+ * so "now" is the ledger's latest moment, not the wall clock.
+ */
+export async function subnetForecast(
+  usage: DynamoUsageHistory,
+  subnetId: string,
+  capacity: SubnetCapacity,
+): Promise<ExhaustionForecast | undefined> {
+  const samples = await usage.recent('subnet', subnetId, '1970-01-01T00:00:00.000Z');
+  const latest = samples.at(-1);
+  if (!latest) return undefined;
+  const usable = capacity.total - capacity.reserved;
+  return forecastExhaustion(samples, usable, latest.at);
+}
+
+function usedBy(byKind: Readonly<Record<string, number>>): string {
+  const names: Record<string, string> = {
+    'vpc-cni': 'cni',
+    'node-primary': 'node',
+    'eks-control-plane': 'eks',
+    'load-balancer': 'lb',
+    other: 'other',
+    'cidr-reservation': 'reserved',
+  };
+  const parts = Object.entries(byKind)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${names[kind] ?? kind} ${n}`);
+  return parts.join(', ') || 'nothing';
+}
+
+function forecastCell(forecast: ExhaustionForecast | undefined): string {
+  if (!forecast || forecast.trend === 'unknown') return '-';
+  if (forecast.trend === 'rising') {
+    return `${aboutHours(forecast.hoursToExhaustion).replace(/^about /, '~')} (+${forecast.ratePerHour.toFixed(1)}/h)`;
+  }
+  return forecast.trend;
+}
 
 function nodeSettings(settings: CapacitySettings, node: NodeRecord) {
   return clusterSettings(settings.clusters, node.cluster);

@@ -3,11 +3,12 @@ import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
 import { DynamoDnsRecordCache } from '#adapters/dynamodb/ledger-dns.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import { DynamoUsageHistory } from '#adapters/dynamodb/ledger-usage.ts';
 import type { Ec2HandlerDeps } from '#app/ec2-handler.ts';
 import type { ElbHandlerDeps } from '#app/elb-handler.ts';
 import type { AlertStore } from '#core/alerts/alert-store.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
-import type { InstanceTypeCatalog } from '#core/capacity/capacity-ports.ts';
+import type { InstanceTypeCatalog, UsageHistory } from '#core/capacity/capacity-ports.ts';
 import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
 import type { DnsRecordCache } from '#core/dns/dns-ports.ts';
 import type { Scope } from '#core/events/scope.ts';
@@ -28,6 +29,8 @@ export interface LedgerPorts {
   readonly network: NetworkLedger;
   readonly targets: TargetLedger;
   readonly alerts: AlertStore;
+  /** Usage samples the sweep takes, for the exhaustion forecast; without them, thresholds only. */
+  readonly usage?: UsageHistory;
 }
 
 /** The ledger in one DynamoDB table (deployed, or DynamoDB Local for the CLI and tests). */
@@ -39,6 +42,7 @@ export function dynamoLedger(
     network: new DynamoNetworkLedger(db, tableName),
     targets: new DynamoTargetLedger(db, tableName),
     alerts: new DynamoAlertStore(db, tableName),
+    usage: new DynamoUsageHistory(db, tableName),
     dnsRecords: new DynamoDnsRecordCache(db, tableName),
   };
 }
@@ -90,6 +94,7 @@ export function composeEc2(settings: Settings, adapters: Adapters): Ec2HandlerDe
       notifier: alerting.notifier,
       settings: settings.capacity,
       clock: adapters.clock,
+      usage: adapters.ledger.usage,
     },
   };
 }

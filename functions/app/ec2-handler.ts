@@ -1,6 +1,6 @@
 import type { AlertStore } from '#core/alerts/alert-store.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
-import type { InstanceTypeCatalog } from '#core/capacity/capacity-ports.ts';
+import type { InstanceTypeCatalog, UsageHistory } from '#core/capacity/capacity-ports.ts';
 import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
 import { type CapacityReview, reviewCapacity } from '#core/capacity/review-capacity.ts';
 import type { Affected, Ec2Deps, EventOutcome } from '#core/network/apply-ec2-event.ts';
@@ -22,6 +22,8 @@ export interface CapacityWiring {
   readonly settings: CapacitySettings;
   /** The current time as ISO-8601: read here, at the edge, never in core. */
   readonly clock: () => string;
+  /** Usage samples (written by the sweep) for the exhaustion forecast; without them, thresholds only. */
+  readonly usage?: UsageHistory | undefined;
 }
 
 /** What the stale-target review needs; absent when no alert topic is configured. */
@@ -56,6 +58,7 @@ export function ec2EventHandler(deps: Ec2HandlerDeps) {
       notifier: capacity.notifier,
       settings: capacity.settings,
       now: capacity.clock(),
+      usage: capacity.usage,
     });
     const changed = review.alerts.filter((a) => a.outcome !== 'unchanged');
     if (changed.length > 0 || review.skipped.length > 0) {

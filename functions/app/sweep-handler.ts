@@ -8,13 +8,17 @@ import type { Ec2HandlerDeps } from '#app/ec2-handler.ts';
 import type { ElbHandlerDeps } from '#app/elb-handler.ts';
 import { ALERT_KINDS } from '#core/alerts/alert.ts';
 import type { AlertStore } from '#core/alerts/alert-store.ts';
+import { snapshotCapacityLedger } from '#core/capacity/ledger-snapshot.ts';
 import {
   type CapacityMeasures,
   capacityGauges,
   reviewCapacity,
 } from '#core/capacity/review-capacity.ts';
+import { sampleUsage, type UsageGauge } from '#core/capacity/sample-usage.ts';
 import { refreshZonesAndSync } from '#core/dns/sync-dns.ts';
-import { sweepNetwork } from '#core/network/sweep-network.ts';
+import { snapshotHolders } from '#core/network/address-holder.ts';
+import type { LedgerState } from '#core/network/plan-network-sweep.ts';
+import { readLedger, sweepNetwork } from '#core/network/sweep-network.ts';
 import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
 import { unreportedChangesWarning } from '#core/targets/unreported-changes.ts';
 import { METRICS } from '#shared/metric-names.ts';
@@ -25,6 +29,40 @@ export interface SweepHandlerDeps {
   readonly elb?: ElbHandlerDeps;
   readonly dns?: DnsWiring;
 }
+
+/**
+ * One EMF metric set per subnet and node group, so teams can graph free addresses and the
+ * forecast next to the rest: SubnetAddressesUsed/Free and SubnetHoursToExhaustion (only
+ * while usage is rising) by SubnetId; NodeGroupSlotsUsed/Free by NodeGroup.
+ */
+function publishUsageGauges(gauges: readonly UsageGauge[]): void {
+  // A single metric publishes on addMetric and then forgets its dimension: one per value.
+  const gauge = (dimension: string, subject: string, name: UsageMetric, value: number) => {
+    const single = metrics.singleMetric();
+    single.addDimension(dimension, subject);
+    single.addMetric(METRICS[name], MetricUnit.Count, value);
+  };
+  for (const g of gauges) {
+    if (g.kind === 'subnet') {
+      gauge('SubnetId', g.subject, 'subnetAddressesUsed', g.used);
+      gauge('SubnetId', g.subject, 'subnetAddressesFree', Math.max(0, g.capacity - g.used));
+      if (g.forecast.trend === 'rising') {
+        const hours = Math.round(g.forecast.hoursToExhaustion * 10) / 10;
+        gauge('SubnetId', g.subject, 'subnetHoursToExhaustion', hours);
+      }
+    } else {
+      gauge('NodeGroup', g.subject, 'nodeGroupSlotsUsed', g.used);
+      gauge('NodeGroup', g.subject, 'nodeGroupSlotsFree', Math.max(0, g.capacity - g.used));
+    }
+  }
+}
+
+type UsageMetric =
+  | 'subnetAddressesUsed'
+  | 'subnetAddressesFree'
+  | 'subnetHoursToExhaustion'
+  | 'nodeGroupSlotsUsed'
+  | 'nodeGroupSlotsFree';
 
 export class SweepFailedError extends Error {
   override readonly name = 'SweepFailedError';
@@ -52,26 +90,51 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
         return undefined;
       }
     };
-    const network = await part('network', () => sweepNetwork(deps.network, startedAt));
+    let read: LedgerState | undefined;
+    const network = await part('network', async () => {
+      read = await readLedger(deps.network.ledger);
+      return sweepNetwork(deps.network, startedAt, read);
+    });
     if (network) metrics.addMetric(METRICS.sweepNetworkRepairs, MetricUnit.Count, network.repairs);
+    // The ledger after the network sweep: the sweep's own read when it changed nothing, else
+    // read once more; the capacity and target reviews both work from it.
+    let after: Promise<LedgerState> | undefined;
+    const ledgerAfter = () => {
+      after ??=
+        network?.repairs === 0 && read ? Promise.resolve(read) : readLedger(deps.network.ledger);
+      return after;
+    };
     const capacity = deps.network.capacity;
     if (network && capacity) {
+      const usage = capacity.usage;
+      if (usage) {
+        const gauges = await part('usage', () =>
+          sampleUsage({ ledger: deps.network.ledger, ...capacity, usage, now: capacity.clock() }),
+        );
+        publishUsageGauges(gauges ?? []);
+      }
       // Re-evaluate every node and subnet, not only repaired ones, so reminders and
       // resolutions happen even when no event arrives.
-      const nodes = (await deps.network.ledger.listNodes()).map((n) => n.instanceId);
-      const subnets = (await deps.network.ledger.listSubnets()).map((s) => s.subnetId);
-      const review = await part('capacity', () =>
-        reviewCapacity(
-          { nodes, subnets },
-          { ledger: deps.network.ledger, ...capacity, now: capacity.clock() },
-        ),
-      );
+      const review = await part('capacity', async () => {
+        const view = await ledgerAfter();
+        return reviewCapacity(
+          {
+            nodes: view.nodes.map((n) => n.instanceId),
+            subnets: view.subnets.map((s) => s.subnetId),
+          },
+          { ledger: snapshotCapacityLedger(view), ...capacity, now: capacity.clock() },
+        );
+      });
       if (review?.measures) publishCapacityGauges(review.measures);
       await part('open alerts', () => publishOpenAlerts(capacity.alerts));
     }
     const elb = deps.elb;
     const loadBalancers = elb
-      ? await part('load balancers', () => sweepLoadBalancers(elb, elb.clock()))
+      ? await part('load balancers', async () => {
+          // Without a network sweep (it failed) the holders come from the ledger itself.
+          const network = read ? snapshotHolders(await ledgerAfter()) : elb.network;
+          return sweepLoadBalancers({ ...elb, network }, elb.clock());
+        })
       : undefined;
     const dns = deps.dns;
     const records = dns

@@ -92,6 +92,8 @@ const CapacityEnvSchema = z.object({
   SUBNET_MIN_FREE_ADDRESSES: int(64),
   SUBNET_MIN_FREE_PERCENT: int(10),
   SUBNET_CLEAR_MARGIN_ADDRESSES: int(16),
+  /** Warn when the usage trend runs a subnet out within this many hours (0: off). */
+  SUBNET_EXHAUSTION_HORIZON_HOURS: int(72),
   SUBNET_MIN_FREE_PREFIX_BLOCKS: int(4),
   SUBNET_CLEAR_MARGIN_PREFIX_BLOCKS: int(1),
   ALERT_REMIND_AFTER_SECONDS: int(4 * 3600, 60),
@@ -121,6 +123,7 @@ export function loadCapacitySettings(env: Env): CapacitySettings {
         minFreeAddresses: e.SUBNET_MIN_FREE_ADDRESSES,
         minFreePercent: e.SUBNET_MIN_FREE_PERCENT,
         clearMarginAddresses: e.SUBNET_CLEAR_MARGIN_ADDRESSES,
+        forecastHorizonHours: e.SUBNET_EXHAUSTION_HORIZON_HOURS,
       },
       subnetFragmentation: {
         minFreePrefixBlocks: e.SUBNET_MIN_FREE_PREFIX_BLOCKS,

@@ -18,4 +18,10 @@ export const METRICS = {
   minPodHeadroom: 'MinPodHeadroom',
   /** Per `Kind` dimension: alerts open now. */
   openAlerts: 'OpenAlerts',
+  /** Usage forecasts (CAPACITY usage sampling), per `SubnetId` or `NodeGroup` dimension. */
+  subnetAddressesUsed: 'SubnetAddressesUsed',
+  subnetAddressesFree: 'SubnetAddressesFree',
+  subnetHoursToExhaustion: 'SubnetHoursToExhaustion',
+  nodeGroupSlotsUsed: 'NodeGroupSlotsUsed',
+  nodeGroupSlotsFree: 'NodeGroupSlotsFree',
 } as const;

@@ -85,7 +85,7 @@ describe('local mode: capacity alerts and reports', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim()).toMatch(
-      /^netledger: --instance-types .*nope\.json: cannot read \(ENOENT\)$/,
+      /^netledger replay: --instance-types .*nope\.json: no such file \(pass a saved .*\)$/,
     );
   }, 60_000);
 });

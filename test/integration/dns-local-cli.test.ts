@@ -83,7 +83,7 @@ describe('netledger dns in local mode', () => {
       },
     ]);
     expect(applied.code).toBe(0);
-    expect(applied.out).toContain('1 applied, 0 failed');
+    expect(applied.out).toContain('2 record change(s) applied, 0 failed, in 1 batch(es).');
     const cached = await new DynamoDnsRecordCache(local.db, local.tableName).readZone('Z0LOCAL');
     expect(cached.recordSets.map((rs) => `${rs.Name} ${rs.Type}`).sort()).toEqual([
       'a-web.example.com TXT',

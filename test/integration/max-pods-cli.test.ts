@@ -130,7 +130,7 @@ describe('netledger max-pods (in-process)', () => {
     expect(exitCode).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toBe(
-      'netledger max-pods: t3.medium: NetworkInfo.Ipv4AddressesPerInterface is missing\n',
+      'netledger max-pods: t3.medium: NetworkInfo.Ipv4AddressesPerInterface is missing (pass a saved `aws ec2 describe-instance-types` response)\n',
     );
   });
 
@@ -151,7 +151,7 @@ describe('netledger max-pods (in-process)', () => {
 
   test.each([
     ['an unknown type', ['--instance-type', 'x9.huge'], 'x9.huge: unknown instance type'],
-    ['a missing file', ['--instance-types', `${sample}.nope`], 'cannot read'],
+    ['a missing file', ['--instance-types', `${sample}.nope`], '.nope: no such file'],
   ])('%s: exit 1 with one line', async (_name, extra, message) => {
     // Act
     const { stderr, exitCode } = await cli('--instance-types', sample, ...extra);
@@ -177,10 +177,12 @@ describe('netledger max-pods (in-process)', () => {
 
     // Assess
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/^netledger max-pods: saved\.json is not valid JSON/);
+    expect(result.stderr).toMatch(
+      /^netledger max-pods: --instance-types saved\.json: not valid JSON .*\(pass a saved/,
+    );
   });
 
-  test.each([['0'], ['two'], ['1.5']])('--max-enis %s is refused', async (value) => {
+  test.each([['0'], ['two'], ['1.5'], ['65']])('--max-enis %s is refused', async (value) => {
     // Act
     const { stderr, exitCode } = await cli('--instance-types', sample, '--max-enis', value);
 
@@ -189,13 +191,23 @@ describe('netledger max-pods (in-process)', () => {
     expect(stderr).toContain('--max-enis');
   });
 
-  test('--instance-types is required', async () => {
+  test('--max-enis 64 is the most MAX_ENIS allows, and is accepted', async () => {
     // Act
-    const { stderr, exitCode } = await cli('--json');
+    const { stdout, exitCode } = await cli('--instance-type', 't3.medium', '--max-enis', '64');
 
     // Assess
-    expect(exitCode).toBe(1);
-    expect(stderr).toContain('--instance-types');
+    expect(exitCode).toBe(0);
+    expect(stdout).toMatch(/t3\.medium.*\b17\b/);
+  });
+
+  test('--instance-types defaults to the bundled events/reference/instance-types.json', async () => {
+    // Act
+    const { stdout, stderr, exitCode } = await cli('--instance-type', 'm5.large', '--json');
+
+    // Assess
+    expect(exitCode).toBe(0);
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout)).toEqual({ 'm5.large': 29 });
   });
 
   test('--help describes every option', async () => {
@@ -268,7 +280,7 @@ describe('netledger max-pods (child process)', () => {
     expect(exitCode).toBe(1);
     expect(stdout).toBe('');
     expect(stderr.trimEnd().split('\n')).toEqual([
-      'netledger max-pods: t3.medium: NetworkInfo.Ipv4AddressesPerInterface is missing',
+      'netledger max-pods: t3.medium: NetworkInfo.Ipv4AddressesPerInterface is missing (pass a saved `aws ec2 describe-instance-types` response)',
     ]);
   });
 });

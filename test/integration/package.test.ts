@@ -160,6 +160,11 @@ const OVERRIDES = [
   { param: 'subnetMinFreeAddresses', variable: 'SUBNET_MIN_FREE_ADDRESSES', value: '128' },
   { param: 'subnetMinFreePercent', variable: 'SUBNET_MIN_FREE_PERCENT', value: '20' },
   { param: 'subnetClearMarginAddresses', variable: 'SUBNET_CLEAR_MARGIN_ADDRESSES', value: '32' },
+  {
+    param: 'subnetExhaustionHorizonHours',
+    variable: 'SUBNET_EXHAUSTION_HORIZON_HOURS',
+    value: '24',
+  },
   { param: 'subnetMinFreePrefixBlocks', variable: 'SUBNET_MIN_FREE_PREFIX_BLOCKS', value: '8' },
   {
     param: 'subnetClearMarginPrefixBlocks',

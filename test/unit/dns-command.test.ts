@@ -119,7 +119,7 @@ describe('netledger dns plan', () => {
     [
       'a missing file',
       ['--current', 'missing.json', '--desired', DESIRED_FILE],
-      /--current missing\.json: cannot read/,
+      /^netledger dns plan: --current missing\.json: no such file \(/,
     ],
     [
       'a file that is not JSON',

@@ -122,6 +122,10 @@ describe('ownership TXT values', () => {
     expect(decodeOwnership(value)).toStrictEqual(expected);
   });
 
+  // Equivalent mutants in decodeOwnership: reading fields from the first one instead of the
+  // second (the first is exactly 'heritage=external-dns', whose key is not a label), and
+  // skipping a field only when it has no '=' rather than also when it starts with one (its
+  // key is then '', not an external-dns/ label).
   test('TXT names without a prefix, and with a %{record_type} template', () => {
     expect(ownershipTxtName('web.example.com', 'A')).toBe('a-web.example.com');
     expect(ownershipTxtName('web.example.com', 'AAAA', 'txt-%{record_type}.')).toBe(
@@ -283,6 +287,28 @@ describe('desired records from load balancers and static config', () => {
     expect(x?.target).toBe('t2.cloudfront.net');
   });
 
+  test('two static entries for one hostname with different targets are a duplicate claim', () => {
+    const result = desiredFromLoadBalancers(
+      [],
+      [
+        { hostname: 'x.example.com', target: 'd1.cloudfront.net', aliasZoneId: 'Z2FD' },
+        { hostname: 'x.example.com', target: 'd2.cloudfront.net', aliasZoneId: 'Z2FD' },
+      ],
+    );
+    expect(result.records.map((r) => r.target)).toStrictEqual(['d1.cloudfront.net']);
+    expect(result.conflicts.map((c) => c.detail)).toStrictEqual([
+      'x.example.com is claimed by static:d1.cloudfront.net, static:d2.cloudfront.net; static:d1.cloudfront.net wins',
+    ]);
+  });
+
+  test('records come in hostname order, whatever order the tag lists them in', () => {
+    const a = lb('a', { tags: { 'netledger/hostname': 'b.example.com,a.example.com' } });
+    expect(desiredFromLoadBalancers([a]).records.map((r) => r.name)).toStrictEqual([
+      'a.example.com',
+      'b.example.com',
+    ]);
+  });
+
   test('one load balancer claiming a hostname twice is no conflict', () => {
     const a = lb('a', { tags: { 'netledger/hostname': 'x.example.com' } });
     const result = desiredFromLoadBalancers(
@@ -305,6 +331,12 @@ describe('desired records from load balancers and static config', () => {
   });
 });
 
+// Equivalent mutants in desiredFromLoadBalancers: the ARN's name read without first dropping
+// the five ':'-separated fields (no real ELBv2 ARN has '/' before them); `cluster`/`resource`
+// keys spread as undefined (each is copied to a record only when defined); every static
+// entry ranked '' (the sort is stable, so the first listed still wins); the rank comparator's
+// 'greater' branch (V8 sorts short arrays by insertion, which asks only 'less'); and
+// `if (!winner)` (every hostname in the map has at least one claim).
 describe('the load balancers DNS may alias', () => {
   const record = (name: string, extra: Partial<LoadBalancerRecord> = {}): LoadBalancerRecord => ({
     arn: ARN(name),

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { expiresAt, INDEX, keys } from '#adapters/dynamodb/ledger-keys.ts';
 import { type Guard, type Item, LedgerTable } from '#adapters/dynamodb/ledger-table.ts';
 import type { AlertKind, Severity } from '#core/alerts/alert.ts';
@@ -12,7 +12,10 @@ export const RESOLVED_ALERT_RETENTION_SECONDS = 30 * 86_400;
 export class DynamoAlertStore implements AlertStore {
   private readonly table: LedgerTable;
 
-  constructor(db: DynamoDBDocumentClient, tableName: string) {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
     this.table = new LedgerTable(db, tableName);
   }
 
@@ -35,6 +38,28 @@ export class DynamoAlertStore implements AlertStore {
       KeyConditionExpression: 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.openAlerts },
     });
+    return items.map(toRecord);
+  }
+
+  /**
+   * Every alert the table still holds, open and resolved (a scan: for the local report's
+   * timeline, never on a Lambda's hot path).
+   */
+  async listAll(): Promise<AlertRecord[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(PK, :alert) AND SK = :sk',
+          ExpressionAttributeValues: { ':alert': 'ALERT#', ':sk': keys.alert('', '').SK },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...((page.Items as Item[] | undefined) ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
     return items.map(toRecord);
   }
 }

@@ -35,12 +35,14 @@ export abstract class EventLedger {
     await this.audit(stamp, name, audit);
   }
 
-  /** One item per entry, under the audited entity, numbered so one event can audit it twice. */
+  /**
+   * One item per entry, under the audited entity, numbered so one event can audit it twice;
+   * written in BatchWriteItem requests (new items, no condition to keep).
+   */
   async audit(stamp: EventStamp, name: string, entries: readonly AuditEntry[]): Promise<void> {
-    let n = 0;
-    for (const entry of entries) {
-      await this.table.put({
-        ...keys.audit(entry.entity, stamp.eventTime, stamp.eventId, n++),
+    await this.table.batchPut(
+      entries.map((entry, n) => ({
+        ...keys.audit(entry.entity, stamp.eventTime, stamp.eventId, n),
         entity: 'audit',
         subject: entry.entity,
         action: entry.action,
@@ -49,7 +51,7 @@ export abstract class EventLedger {
         eventTime: stamp.eventTime,
         eventName: name,
         expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.audit),
-      });
-    }
+      })),
+    );
   }
 }

@@ -18,6 +18,7 @@
  * | dns zone | ZONE#<zoneId>    | #ZONE              |                             |                            |                       |
  * | dns rr   | ZONE#<zoneId>    | RR#<name>#<type>#<setId> |                       |                            |                       |
  * | lb host  | LB#<arn>         | DNS#<hostname>     |                             |                            |                       |
+ * | usage    | USAGE#<kind>#<s> | <time>             |                             |                            |                       |
  *
  * So one query answers each access pattern: GSI1 NODE#<id> is a node with its
  * ENIs and addresses, GSI2 SUBNET#<id> a subnet with everything in it, GSI3
@@ -37,6 +38,10 @@
  * name is begins_with RR#<name>#), #ZONE says when the sweep last read it in
  * full. PK LB#<arn> with SK DNS# lists the hostnames an LB claimed, so a delete
  * event can clean up after an LB whose tags are gone.
+ *
+ * Usage: one sample per sweep per subnet (<kind> subnet) or node group (<kind> node-group,
+ * <s> cluster/instance type); PK USAGE#<kind>#<s> with SK >= <time> is the recent history.
+ * Samples expire by TTL after RETENTION_SECONDS.usageSample.
  */
 export const META = { node: '#NODE', eni: '#ENI', subnet: '#SUBNET', event: '#EVENT' } as const;
 
@@ -140,13 +145,24 @@ export const keys = {
   dnsRecordPrefix: (name?: string) => (name === undefined ? 'RR#' : `RR#${name}#`),
   lbHostname: (arn: string, hostname: string) => ({ PK: `LB#${arn}`, SK: `DNS#${hostname}` }),
   lbHostnamePrefix: 'DNS#',
+  usageSample: (kind: string, subject: string, at: string) => ({
+    PK: `USAGE#${kind}#${subject}`,
+    SK: at,
+  }),
+  usagePartition: (kind: string, subject: string) => `USAGE#${kind}#${subject}`,
 } as const;
 
 export const INDEX = { byNode: 'GSI1', bySubnet: 'GSI2', lookup: 'GSI3' } as const;
 
 const DAY = 86_400;
 /** Tombstones outlive any CloudTrail delivery delay; audit entries are kept a month. */
-export const RETENTION_SECONDS = { tombstone: 14 * DAY, processedEvent: 14 * DAY, audit: 30 * DAY };
+export const RETENTION_SECONDS = {
+  tombstone: 14 * DAY,
+  processedEvent: 14 * DAY,
+  audit: 30 * DAY,
+  /** A week of samples: enough for any trend window, a small partition per subject. */
+  usageSample: 7 * DAY,
+};
 
 export function expiresAt(eventTime: string, seconds: number): number {
   return Math.floor(Date.parse(eventTime) / 1000) + seconds;

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -8,10 +9,24 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
+import pRetry from 'p-retry';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { WriteOutcome } from '#core/network/network-ports.ts';
 
 export type Item = Record<string, unknown>;
+
+/** BatchWriteItem takes at most 25 requests. */
+const BATCH_WRITE_SIZE = 25;
+/** Batches in flight at once: enough to hide latency, few enough not to throttle a table. */
+const BATCH_WRITE_CONCURRENCY = 4;
+/** Attempts for the items DynamoDB returns unprocessed (throttled within a batch). */
+const UNPROCESSED_ATTEMPTS = 8;
+
+/** Items a BatchWriteItem left unprocessed after every retry: they were not written. */
+export class UnprocessedItemsError extends Error {
+  override readonly name = 'UnprocessedItemsError';
+}
 
 /**
  * Newer-or-equal stamps win; equal times are ordered by event id so every
@@ -68,6 +83,45 @@ export class LedgerTable {
   async put(item: Item, guard: Guard = {}): Promise<WriteOutcome> {
     const input = { TableName: this.name, Item: item, ...guardInput(guard) };
     return guarded(() => this.db.send(new PutCommand(input)));
+  }
+
+  /**
+   * Unconditional puts of new items (audit entries), 25 to a BatchWriteItem. DynamoDB may
+   * leave some unprocessed under load; those are sent again with backoff (p-retry), and if
+   * any remain after every attempt the call throws, so nothing is dropped silently.
+   */
+  async batchPut(items: readonly Item[]): Promise<void> {
+    const chunks: Item[][] = [];
+    for (let i = 0; i < items.length; i += BATCH_WRITE_SIZE) {
+      chunks.push(items.slice(i, i + BATCH_WRITE_SIZE));
+    }
+    await pMap(chunks, (chunk) => this.#writeBatch(chunk), {
+      concurrency: BATCH_WRITE_CONCURRENCY,
+    });
+  }
+
+  async #writeBatch(chunk: Item[]): Promise<void> {
+    let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
+    await pRetry(
+      async () => {
+        const out = await this.db.send(
+          new BatchWriteCommand({ RequestItems: { [this.name]: pending } }),
+        );
+        const left = out.UnprocessedItems?.[this.name] ?? [];
+        if (left.length === 0) return;
+        pending = left as typeof pending;
+        throw new UnprocessedItemsError(
+          `${left.length} of ${chunk.length} items left unprocessed by BatchWriteItem`,
+        );
+      },
+      {
+        retries: UNPROCESSED_ATTEMPTS - 1,
+        minTimeout: 50,
+        maxTimeout: 2_000,
+        // Only unprocessed items are retried here; errors the SDK already retried are final.
+        shouldRetry: ({ error }) => error instanceof UnprocessedItemsError,
+      },
+    );
   }
 
   /** A delete, guarded by `guard.condition` when given. */

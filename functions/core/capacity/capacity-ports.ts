@@ -1,3 +1,4 @@
+import type { UsageSample } from '#core/capacity/exhaustion-forecast.ts';
 import type { InstanceTypeLimits } from '#core/capacity/instance-type.ts';
 import type { NetworkLedger } from '#core/network/network-ports.ts';
 
@@ -16,6 +17,24 @@ export interface InstanceTypeReader {
 export interface InstanceTypeCache {
   get(instanceType: string): Promise<unknown | undefined>;
   put(instanceType: string, info: unknown): Promise<void>;
+}
+
+/** What usage is sampled for: a subnet's addresses, or a node group's pod addresses. */
+export type UsageSubjectKind = 'subnet' | 'node-group';
+
+export interface UsageRecord extends UsageSample {
+  readonly kind: UsageSubjectKind;
+  /** Subnet id, or `<cluster>/<instance type>` for a node group. */
+  readonly subject: string;
+  /** What `used` can reach: usable addresses, or the group's pod slots. */
+  readonly capacity: number;
+}
+
+/** Usage samples taken at each sweep, kept a few days (TTL) so the trend can be fitted. */
+export interface UsageHistory {
+  record(sample: UsageRecord): Promise<void>;
+  /** Samples of one subject at or after `since`, oldest first. */
+  recent(kind: UsageSubjectKind, subject: string, since: string): Promise<UsageSample[]>;
 }
 
 /** The part of the ledger the capacity review reads. */

@@ -3,15 +3,21 @@ import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
 import type { AlertStore } from '#core/alerts/alert-store.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
 import { type SettledAlert, settleAlertFrom, throwFailures } from '#core/alerts/settle-alert.ts';
-import type { CapacityLedger, InstanceTypeCatalog } from '#core/capacity/capacity-ports.ts';
+import type {
+  CapacityLedger,
+  InstanceTypeCatalog,
+  UsageHistory,
+} from '#core/capacity/capacity-ports.ts';
 import { type CapacitySettings, clusterSettings } from '#core/capacity/capacity-settings.ts';
 import {
   nodeCapacityFromView,
   subnetCapacityFromView,
   subnetClusters,
 } from '#core/capacity/capacity-views.ts';
+import type { ExhaustionForecast } from '#core/capacity/exhaustion-forecast.ts';
 import { InstanceTypeDataError } from '#core/capacity/instance-type.ts';
 import { evaluateNodeCapacity } from '#core/capacity/node-capacity.ts';
+import { forecastFor, GONE_STATES } from '#core/capacity/sample-usage.ts';
 import {
   evaluateSubnetExhaustion,
   evaluateSubnetFragmentation,
@@ -27,6 +33,8 @@ export interface ReviewCapacityDeps {
   readonly settings: CapacitySettings;
   /** ISO-8601; the caller reads the clock. */
   readonly now: string;
+  /** Usage samples from the sweeps: with them a subnet also warns of exhaustion forecast within the horizon. */
+  readonly usage?: UsageHistory | undefined;
 }
 
 export interface SkippedSubject {
@@ -65,9 +73,6 @@ export function capacityGauges(measures: CapacityMeasures): {
     minPodHeadroomByCluster: byCluster,
   };
 }
-
-/** States in which a node runs no pods any more: its capacity alert has nothing left to say. */
-const GONE_STATES = new Set(['shutting-down', 'terminated']);
 
 /**
  * Re-evaluates the capacity alerts of the nodes and subnets an event touched: node pod
@@ -167,8 +172,16 @@ export async function reviewCapacity(
     }
     measuredSubnets.push({ subnetId, free: capacity.free });
     const { thresholds } = deps.settings;
+    const usable = capacity.total - capacity.reserved;
+    let forecast: ExhaustionForecast | undefined;
+    if (deps.usage && (thresholds.subnetExhaustion.forecastHorizonHours ?? 0) > 0) {
+      const current = { at: deps.now, used: usable - capacity.free };
+      forecast = await forecastFor(deps.usage, 'subnet', subnetId, current, usable);
+    }
     await evaluate('subnet-exhaustion', subnetId, (wasOpen) =>
-      withCluster(evaluateSubnetExhaustion(capacity, thresholds.subnetExhaustion, wasOpen)),
+      withCluster(
+        evaluateSubnetExhaustion(capacity, thresholds.subnetExhaustion, wasOpen, forecast),
+      ),
     );
     const prefixes = subnetClusters(view).some(
       (cluster) => clusterSettings(deps.settings.clusters, cluster).prefixDelegation,

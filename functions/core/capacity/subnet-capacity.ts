@@ -1,5 +1,6 @@
 import type { AlertCondition } from '#core/alerts/alert.ts';
 import { runningLow } from '#core/alerts/hysteresis.ts';
+import { type ExhaustionForecast, runsOutText } from '#core/capacity/exhaustion-forecast.ts';
 import { type Ipv4Block, numberToIpv4, parseIpv4Cidr } from '#core/network/ipv4.ts';
 
 /** Subnet input or thresholds that cannot be used; the message names the input. */
@@ -189,6 +190,11 @@ export interface SubnetExhaustionThresholds {
   readonly minFreePercent: number;
   /** An open alert clears only when free addresses exceed the threshold by more than this. */
   readonly clearMarginAddresses: number;
+  /**
+   * Warn earlier, when the usage trend runs the subnet out within this many hours (0: off).
+   * Optional so callers without usage history keep the threshold alone.
+   */
+  readonly forecastHorizonHours?: number;
 }
 
 function byKindFacts(capacity: SubnetCapacity): Record<string, number> {
@@ -201,6 +207,7 @@ export function evaluateSubnetExhaustion(
   capacity: SubnetCapacity,
   thresholds: SubnetExhaustionThresholds,
   wasOpen: boolean,
+  forecast?: ExhaustionForecast,
 ): AlertCondition {
   requireNonNegative(thresholds.minFreeAddresses, 'minFreeAddresses');
   requireNonNegative(thresholds.minFreePercent, 'minFreePercent');
@@ -210,7 +217,11 @@ export function evaluateSubnetExhaustion(
     thresholds.minFreeAddresses,
     (thresholds.minFreePercent / 100) * usable,
   );
-  const active = runningLow(capacity.free, threshold, thresholds.clearMarginAddresses, wasOpen);
+  const low = runningLow(capacity.free, threshold, thresholds.clearMarginAddresses, wasOpen);
+  const horizon = thresholds.forecastHorizonHours ?? 0;
+  const soon = horizon > 0 && forecast?.trend === 'rising' && forecast.hoursToExhaustion <= horizon;
+  const active = low || soon;
+  const runsOut = runsOutText(forecast);
   const top = (Object.entries(capacity.byKind) as [SubnetUsageKind, number][])
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1])
@@ -222,11 +233,19 @@ export function evaluateSubnetExhaustion(
     cluster: capacity.cluster,
     active,
     severity: active && capacity.free === 0 ? 'critical' : 'warning',
-    title: active
+    title: low
       ? `Subnet ${capacity.subnetId} running out of addresses`
-      : `Subnet ${capacity.subnetId} has free addresses`,
-    summary: `${capacity.subnetId} (${capacity.cidr}): ${capacity.free}/${usable} addresses free; used by ${top || 'nothing'}`,
+      : soon
+        ? `Subnet ${capacity.subnetId} ${runsOut}`
+        : `Subnet ${capacity.subnetId} has free addresses`,
+    summary: `${capacity.subnetId} (${capacity.cidr}): ${capacity.free}/${usable} addresses free${runsOut ? `, ${runsOut}` : ''}; used by ${top || 'nothing'}`,
     facts: {
+      ...(forecast?.trend === 'rising'
+        ? {
+            hoursToExhaustion: Math.round(forecast.hoursToExhaustion * 10) / 10,
+            ratePerHour: Math.round(forecast.ratePerHour * 100) / 100,
+          }
+        : {}),
       cidr: capacity.cidr,
       total: capacity.total,
       reserved: capacity.reserved,

@@ -1,5 +1,6 @@
 import { compareStamps } from '#core/events/event-envelope.ts';
-import type { AddressRecord, EniRecord } from '#core/network/network-ports.ts';
+import type { AddressRecord, EniRecord, NetworkLedger } from '#core/network/network-ports.ts';
+import type { LedgerState } from '#core/network/plan-network-sweep.ts';
 
 /** One ledger entry for an address in a VPC, with the ENI that entry names (if it is still known). */
 export interface AddressClaim {
@@ -31,4 +32,25 @@ export function holderOf(claims: readonly AddressClaim[]): AddressRecord | undef
   const { instanceId: _filedUnder, ...rest } = holder.record;
   const attachedTo = holder.eni.attachment?.instanceId;
   return attachedTo ? { ...rest, instanceId: attachedTo } : rest;
+}
+
+/**
+ * Address holders answered from a ledger read in full (the sweep's read), so the target
+ * sweep and review ask no query and no ENI read per target. The read holds assigned
+ * addresses of live ENIs only, which are the only claims that can hold an address.
+ */
+export function snapshotHolders(state: LedgerState): Pick<NetworkLedger, 'holderOf'> {
+  const enis = new Map(state.enis.map((e) => [e.eniId, e]));
+  const claims = new Map<string, AddressClaim[]>();
+  for (const address of state.addresses) {
+    const key = `${address.vpcId}|${address.address}`;
+    const claim = { address, assigned: true, eni: enis.get(address.eniId) };
+    const list = claims.get(key);
+    if (list) list.push(claim);
+    else claims.set(key, [claim]);
+  }
+  return {
+    holderOf: async (vpcId: string, address: string) =>
+      holderOf(claims.get(`${vpcId}|${address}`) ?? []),
+  };
 }

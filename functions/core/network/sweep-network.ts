@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { Scope } from '#core/events/scope.ts';
 import type { Ec2Reader, NetworkLedger, WriteOutcome } from '#core/network/network-ports.ts';
@@ -12,7 +13,15 @@ export interface SweepDeps {
   readonly ledger: NetworkLedger;
   readonly ec2: Ec2Reader;
   readonly scope: Scope;
+  /** Ledger writes in flight at once (default SWEEP_CONCURRENCY). */
+  readonly concurrency?: number;
 }
+
+/**
+ * Subjects repaired at once. Each repair is one to a few conditional writes; at 5,000 nodes
+ * (about 180,000 items into an empty ledger) one at a time is most of the sweep's time.
+ */
+export const SWEEP_CONCURRENCY = 16;
 
 export interface NetworkSweepReport {
   readonly repairs: number;
@@ -28,6 +37,8 @@ export interface NetworkSweepReport {
 export async function sweepNetwork(
   deps: SweepDeps,
   startedAt: string,
+  /** The ledger as read for this sweep, when the caller read it (to reuse the read). */
+  read?: LedgerState,
 ): Promise<NetworkSweepReport> {
   const stamp: EventStamp = { eventId: `sweep:${startedAt}`, eventTime: startedAt };
   const ec2 = {
@@ -35,14 +46,14 @@ export async function sweepNetwork(
     enis: await collect(deps.ec2.listNetworkInterfaces(deps.scope.vpcIds)),
     subnets: await collect(deps.ec2.listSubnets(deps.scope.vpcIds)),
   };
-  const repairs = planNetworkSweep(await readLedger(deps.ledger), ec2, deps.scope);
+  const repairs = planNetworkSweep(read ?? (await readLedger(deps.ledger)), ec2, deps.scope);
+  const outcomes = await applyAll(repairs, stamp, deps.ledger, deps.concurrency);
   const byType: Record<string, number> = {};
   const nodes = new Set<string>();
   const subnets = new Set<string>();
   const audit = [];
   for (const repair of repairs) {
-    const outcome = await apply(repair, stamp, deps.ledger);
-    if (!outcome.includes('applied')) continue;
+    if (!outcomes.get(repair)?.includes('applied')) continue;
     byType[repair.type] = (byType[repair.type] ?? 0) + 1;
     audit.push({ entity: subjectOf(repair), action: `sweep ${repair.type}` });
     if (repair.type === 'put-node' || repair.type === 'node-state') nodes.add(nodeOf(repair));
@@ -58,7 +69,8 @@ export async function sweepNetwork(
   };
 }
 
-async function readLedger(ledger: NetworkLedger): Promise<LedgerState> {
+/** Every node, subnet, live ENI and assigned address: one query per subnet plus two lists. */
+export async function readLedger(ledger: NetworkLedger): Promise<LedgerState> {
   const nodes = await ledger.listNodes();
   const subnets = await ledger.listSubnets();
   const views = await Promise.all(subnets.map((s) => ledger.subnetView(s.subnetId)));
@@ -68,6 +80,35 @@ async function readLedger(ledger: NetworkLedger): Promise<LedgerState> {
     enis: views.flatMap((v) => v.enis),
     addresses: views.flatMap((v) => v.addresses),
   };
+}
+
+/**
+ * Applies the repairs with bounded concurrency (p-map). Repairs of one subject (a node, an
+ * ENI, a subnet) stay in plan order, one after another: an ENI's attachment moves its
+ * addresses, so its assignments must not race it.
+ */
+async function applyAll(
+  repairs: readonly Repair[],
+  stamp: EventStamp,
+  ledger: NetworkLedger,
+  concurrency = SWEEP_CONCURRENCY,
+): Promise<Map<Repair, WriteOutcome[]>> {
+  const bySubject = new Map<string, Repair[]>();
+  for (const repair of repairs) {
+    const key = `${repair.type === 'put-subnet' ? 'subnet' : 'eniId' in repair || repair.type === 'put-eni' ? 'eni' : 'node'}:${subjectOf(repair)}`;
+    const list = bySubject.get(key);
+    if (list) list.push(repair);
+    else bySubject.set(key, [repair]);
+  }
+  const outcomes = new Map<Repair, WriteOutcome[]>();
+  await pMap(
+    bySubject.values(),
+    async (list) => {
+      for (const repair of list) outcomes.set(repair, await apply(repair, stamp, ledger));
+    },
+    { concurrency },
+  );
+  return outcomes;
 }
 
 async function apply(

@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import type { SettledAlert } from '#core/alerts/settle-alert.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import { scopeProblem } from '#core/events/scope.ts';
@@ -26,6 +27,16 @@ import type {
 } from '#core/targets/target-ports.ts';
 
 export type LoadBalancerSweepDeps = TargetReviewDeps;
+
+/**
+ * Target groups repaired at once. Each reads ELBv2 twice (attributes, health), whose
+ * Describe* rate is low and account-wide, so fewer than the ledger alone would take.
+ */
+export const TARGET_GROUP_CONCURRENCY = 4;
+/** Target groups reviewed at once (ledger reads, alerts). */
+export const REVIEW_CONCURRENCY = 8;
+
+type Count = (type: string, entity: string, applied: boolean) => void;
 
 export interface LoadBalancerSweepReport {
   /** Ledger writes that changed something. */
@@ -89,34 +100,20 @@ export async function sweepLoadBalancers(
   // Target groups, their attributes and targets.
   const awsTgs = new Set(tgs.map((t) => t.arn));
   const review: string[] = [];
-  for (const tg of tgs.filter((t) => inScope(t.vpcId, t.arn))) {
-    const known = await deps.targets.getTargetGroup(tg.arn);
-    if (!known?.name || known.deleted || tgDiffers(known, tg)) {
-      count('put-tg', tg.arn, (await deps.targets.putTargetGroup(tg, stamp)) === 'applied');
-    }
-    const tagDiff = tagChanges(known?.tags ?? {}, tagsOf(tg.arn));
-    if (tagDiff) {
-      const w = await deps.targets.setTags('target-group', tg.arn, tagDiff, stamp);
-      count('tg-tags', tg.arn, w === 'applied');
-    }
-    if (tg.targetType !== 'lambda') {
-      const attributes = await deps.elbv2.describeTargetGroupAttributes(tg.arn);
-      if (attributes) {
-        // A successful read without the delay key means unset, recorded explicitly as such.
-        const actual = { [DEREGISTRATION_DELAY_ATTRIBUTE]: '', ...attributes };
-        const diff = valueChanges(known?.attributes ?? {}, actual);
-        if (diff) {
-          const w = await deps.targets.setAttributes(tg.arn, diff, stamp);
-          count('tg-attributes', tg.arn, w === 'applied');
-        }
-      }
-    }
-    const health = await deps.elbv2.describeTargetHealth(tg.arn);
-    if (health) {
-      const record = (await deps.targets.getTargetGroup(tg.arn)) ?? known;
-      if (record) await repairTargets(record, health, deps, stamp, count);
-    }
-    review.push(tg.arn);
+  // Each target group's counts are replayed in list order, so the audit reads the same
+  // whatever order the concurrent repairs finish in.
+  const perGroup = await pMap(
+    tgs.filter((t) => inScope(t.vpcId, t.arn)),
+    async (tg) => {
+      const counted: Parameters<Count>[] = [];
+      await repairTargetGroup(tg, tagsOf(tg.arn), deps, stamp, (...c) => counted.push(c));
+      return { arn: tg.arn, counted };
+    },
+    { concurrency: TARGET_GROUP_CONCURRENCY },
+  );
+  for (const { arn, counted } of perGroup) {
+    for (const c of counted) count(...c);
+    review.push(arn);
   }
   for (const known of await deps.targets.listTargetGroups()) {
     if (awsTgs.has(known.arn)) continue;
@@ -126,15 +123,20 @@ export async function sweepLoadBalancers(
   }
   if (audit.length > 0) await deps.targets.audit(stamp, 'sweep', audit);
 
-  const reviews: TargetReview[] = [];
   const failures: unknown[] = [];
-  for (const arn of review) {
-    try {
-      reviews.push(await reviewTargetGroup(arn, deps, startedAt));
-    } catch (error) {
-      failures.push(error);
-    }
-  }
+  const reviewed = await pMap(
+    review,
+    async (arn) => {
+      try {
+        return await reviewTargetGroup(arn, deps, startedAt);
+      } catch (error) {
+        failures.push(error);
+        return undefined;
+      }
+    },
+    { concurrency: REVIEW_CONCURRENCY },
+  );
+  const reviews = reviewed.filter((r): r is TargetReview => r !== undefined);
   if (failures.length > 0) {
     throw failures.length === 1
       ? failures[0]
@@ -150,12 +152,47 @@ export async function sweepLoadBalancers(
   };
 }
 
+async function repairTargetGroup(
+  tg: TargetGroup,
+  tags: Tags,
+  deps: LoadBalancerSweepDeps,
+  stamp: EventStamp,
+  count: Count,
+): Promise<void> {
+  const known = await deps.targets.getTargetGroup(tg.arn);
+  if (!known?.name || known.deleted || tgDiffers(known, tg)) {
+    count('put-tg', tg.arn, (await deps.targets.putTargetGroup(tg, stamp)) === 'applied');
+  }
+  const tagDiff = tagChanges(known?.tags ?? {}, tags);
+  if (tagDiff) {
+    const w = await deps.targets.setTags('target-group', tg.arn, tagDiff, stamp);
+    count('tg-tags', tg.arn, w === 'applied');
+  }
+  if (tg.targetType !== 'lambda') {
+    const attributes = await deps.elbv2.describeTargetGroupAttributes(tg.arn);
+    if (attributes) {
+      // A successful read without the delay key means unset, recorded explicitly as such.
+      const actual = { [DEREGISTRATION_DELAY_ATTRIBUTE]: '', ...attributes };
+      const diff = valueChanges(known?.attributes ?? {}, actual);
+      if (diff) {
+        const w = await deps.targets.setAttributes(tg.arn, diff, stamp);
+        count('tg-attributes', tg.arn, w === 'applied');
+      }
+    }
+  }
+  const health = await deps.elbv2.describeTargetHealth(tg.arn);
+  if (health) {
+    const record = (await deps.targets.getTargetGroup(tg.arn)) ?? known;
+    if (record) await repairTargets(record, health, deps, stamp, count);
+  }
+}
+
 async function repairTargets(
   tg: TargetGroupRecord,
   health: readonly TargetHealthDescription[],
   deps: LoadBalancerSweepDeps,
   stamp: EventStamp,
-  count: (type: string, entity: string, applied: boolean) => void,
+  count: Count,
 ) {
   // A draining target was deregistered; it only lingers for the deregistration delay.
   const live = health.filter((h) => h.state !== 'draining' && h.state !== 'unhealthy.draining');

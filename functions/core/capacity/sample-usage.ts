@@ -1,0 +1,107 @@
+import type {
+  CapacityLedger,
+  InstanceTypeCatalog,
+  UsageHistory,
+  UsageSubjectKind,
+} from '#core/capacity/capacity-ports.ts';
+import { type CapacitySettings, clusterSettings } from '#core/capacity/capacity-settings.ts';
+import { nodeCapacityFromView, subnetCapacityFromView } from '#core/capacity/capacity-views.ts';
+import {
+  DEFAULT_FORECAST_OPTIONS,
+  type ExhaustionForecast,
+  forecastExhaustion,
+  type UsageSample,
+} from '#core/capacity/exhaustion-forecast.ts';
+import { InstanceTypeDataError } from '#core/capacity/instance-type.ts';
+import { UNKNOWN_CLUSTER } from '#core/events/scope.ts';
+import type { NetworkLedger } from '#core/network/network-ports.ts';
+
+/** One subject's usage now and where its trend leads: what the sweep publishes as metrics. */
+export interface UsageGauge {
+  readonly kind: UsageSubjectKind;
+  readonly subject: string;
+  readonly used: number;
+  readonly capacity: number;
+  readonly forecast: ExhaustionForecast;
+}
+
+export interface SampleUsageDeps {
+  readonly ledger: CapacityLedger & Pick<NetworkLedger, 'listNodes' | 'listSubnets'>;
+  readonly catalog: InstanceTypeCatalog;
+  readonly settings: CapacitySettings;
+  readonly usage: UsageHistory;
+  /** ISO-8601; the caller reads the clock. */
+  readonly now: string;
+}
+
+/** States in which a node runs no pods any more. */
+export const GONE_STATES: ReadonlySet<string> = new Set(['shutting-down', 'terminated']);
+
+/** Since when samples count for the trend. */
+export function forecastSince(now: string): string {
+  return new Date(Date.parse(now) - DEFAULT_FORECAST_OPTIONS.windowHours * 3_600_000).toISOString();
+}
+
+/** The recent history of a subject with `current` as its newest point, fitted. */
+export async function forecastFor(
+  usage: UsageHistory,
+  kind: UsageSubjectKind,
+  subject: string,
+  current: UsageSample,
+  capacity: number,
+): Promise<ExhaustionForecast> {
+  const history = await usage.recent(kind, subject, forecastSince(current.at));
+  const samples = history.some((s) => s.at === current.at) ? history : [...history, current];
+  return forecastExhaustion(samples, capacity, current.at);
+}
+
+/**
+ * Records one usage sample per subnet (addresses used of the usable ones) and per node group
+ * (nodes of one cluster and instance type, as EKS node groups are: pod address slots used of
+ * the slots their attachable ENIs give), then fits each one's recent trend.
+ */
+export async function sampleUsage(deps: SampleUsageDeps): Promise<UsageGauge[]> {
+  const gauges: UsageGauge[] = [];
+  const take = async (kind: UsageSubjectKind, subject: string, used: number, capacity: number) => {
+    await deps.usage.record({ kind, subject, at: deps.now, used, capacity });
+    const forecast = await forecastFor(deps.usage, kind, subject, { at: deps.now, used }, capacity);
+    gauges.push({ kind, subject, used, capacity, forecast });
+  };
+
+  for (const subnet of await deps.ledger.listSubnets()) {
+    const capacity = subnetCapacityFromView(
+      await deps.ledger.subnetView(subnet.subnetId),
+      subnet.subnetId,
+    );
+    if (!capacity) continue;
+    const usable = capacity.total - capacity.reserved;
+    await take('subnet', subnet.subnetId, usable - capacity.free, usable);
+  }
+
+  const groups = new Map<string, { used: number; capacity: number }>();
+  for (const node of await deps.ledger.listNodes()) {
+    if (!node.instanceType || (node.state && GONE_STATES.has(node.state))) continue;
+    let limits: Awaited<ReturnType<InstanceTypeCatalog['limits']>>;
+    try {
+      limits = await deps.catalog.limits(node.instanceType);
+    } catch (error) {
+      if (error instanceof InstanceTypeDataError) continue;
+      throw error;
+    }
+    if (!limits) continue;
+    const capacity = nodeCapacityFromView(
+      await deps.ledger.nodeView(node.instanceId),
+      node.instanceId,
+      limits,
+      clusterSettings(deps.settings.clusters, node.cluster),
+    );
+    const key = `${node.cluster ?? UNKNOWN_CLUSTER}/${node.instanceType}`;
+    const group = groups.get(key) ?? { used: 0, capacity: 0 };
+    groups.set(key, {
+      used: group.used + capacity.slotsInUse,
+      capacity: group.capacity + capacity.slotCapacity,
+    });
+  }
+  for (const [key, group] of groups) await take('node-group', key, group.used, group.capacity);
+  return gauges;
+}
