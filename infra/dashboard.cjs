@@ -71,6 +71,17 @@ function body() {
       widget('Sweep duration (seconds)', 18, 0, [
         ours('SweepDurationSeconds', 'Maximum', 'duration'),
       ]),
+      widget('Free addresses per subnet (usage sampling)', 24, 0, [
+        [search('SubnetAddressesFree', 'SubnetId', 'Minimum')],
+        [search('SubnetAddressesUsed', 'SubnetId', 'Maximum')],
+      ]),
+      widget('Hours to subnet exhaustion, where rising', 24, 12, [
+        [search('SubnetHoursToExhaustion', 'SubnetId', 'Minimum')],
+      ]),
+      widget('Node group pod slots (usage sampling)', 30, 0, [
+        [search('NodeGroupSlotsFree', 'NodeGroup', 'Minimum')],
+        [search('NodeGroupSlotsUsed', 'NodeGroup', 'Maximum')],
+      ]),
       widget(
         'Handler errors',
         18,
