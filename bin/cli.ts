@@ -9,6 +9,7 @@ import { ConfigError } from '#shared/errors.ts';
 import { DnsInputError, dnsCommand } from './commands/dns.ts';
 import { ledgerCommand } from './commands/ledger.ts';
 import { maxPodsCommand } from './commands/max-pods.ts';
+import { redriveCommand } from './commands/redrive.ts';
 import { replayCommand } from './commands/replay.ts';
 import { reportCommand } from './commands/report.ts';
 import { scanCommand } from './commands/scan.ts';
@@ -27,6 +28,7 @@ export function program(): Command {
     .addCommand(maxPodsCommand())
     .addCommand(dnsCommand(localDnsDeps()))
     .addCommand(ledgerCommand())
+    .addCommand(redriveCommand())
     .addCommand(simulateCommand())
     .addCommand(scanCommand());
 }

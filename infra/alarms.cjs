@@ -56,12 +56,37 @@ function errorsAlarm(fn, topicArn) {
   };
 }
 
+/**
+ * A sweep that needs more than half its timeout is one bad day (a throttled Route53, a few more
+ * load balancers) away from timing out, and a timed-out sweep repairs only part of the ledger.
+ */
+function slowSweepAlarm(timeoutSeconds, topicArn) {
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmDescription: `netledger: a sweep ran longer than half its ${timeoutSeconds} s timeout`,
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Duration',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'SweepLambdaFunction' } }],
+      Statistic: 'Maximum',
+      Period: 900,
+      EvaluationPeriods: 1,
+      Threshold: (timeoutSeconds * 1000) / 2,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      ...actions(topicArn),
+    },
+  };
+}
+
 module.exports = async ({ resolveVariable }) => {
   const topicArn = String((await resolveVariable('param:alarmTopicArn')) ?? '').trim();
+  const sweepTimeout = Number(await resolveVariable('self:functions.sweep.timeout'));
   const Resources = {};
   for (const fn of FUNCTIONS) {
     Resources[`${fn}DeadLetterAlarm`] = deadLetterAlarm(fn, topicArn);
     Resources[`${fn}ErrorsAlarm`] = errorsAlarm(fn, topicArn);
   }
+  Resources.SlowSweepAlarm = slowSweepAlarm(sweepTimeout, topicArn);
   return { Resources };
 };

@@ -1,7 +1,8 @@
+import { domainToASCII } from 'node:url';
 import { MemoryRoute53 } from '#adapters/memory/memory-route53.ts';
 import { dynamoLedger } from '#app/composition.ts';
 import { batchChangeGroups, ROUTE53_LIMITS } from '#core/dns/dns-batch.ts';
-import { desiredFromLoadBalancers } from '#core/dns/dns-desired.ts';
+import { desiredFromLoadBalancers, invalidAsConflicts } from '#core/dns/dns-desired.ts';
 import { TargetLedgerLoadBalancers } from '#core/dns/dns-load-balancers.ts';
 import type { HostedZoneRef } from '#core/dns/dns-record.ts';
 import { bareZoneId } from '#core/dns/dns-zone.ts';
@@ -56,6 +57,7 @@ export function localDnsDeps(options: LocalDnsOptions = {}): DnsCommandDeps {
         const desired = desiredFromLoadBalancers(
           await lbs.listLoadBalancers(),
           dns.enabled ? dns.statics : [],
+          domainToASCII,
         );
         const snapshots = await Promise.all(
           zones.map(async (zone) => ({
@@ -64,7 +66,11 @@ export function localDnsDeps(options: LocalDnsOptions = {}): DnsCommandDeps {
           })),
         );
         return {
-          input: { snapshots, desired: desired.records, conflicts: desired.conflicts },
+          input: {
+            snapshots,
+            desired: desired.records,
+            conflicts: [...desired.conflicts, ...invalidAsConflicts(desired.invalid)],
+          },
           zones,
         };
       },

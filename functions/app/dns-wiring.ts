@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -56,6 +57,7 @@ export function dnsWiring(
       statics: dns.statics,
       dryRun: dns.dryRun,
       alertPolicy: config.capacity.alertPolicy,
+      toAscii: domainToASCII,
     },
     log,
   };

@@ -6,14 +6,22 @@ import middy from '@middy/core';
 import type { DnsWiring } from '#app/dns-wiring.ts';
 import type { Ec2HandlerDeps } from '#app/ec2-handler.ts';
 import type { ElbHandlerDeps } from '#app/elb-handler.ts';
+import { ALERT_KINDS } from '#core/alerts/alert.ts';
+import type { AlertStore } from '#core/alerts/alert-store.ts';
 import { snapshotCapacityLedger } from '#core/capacity/ledger-snapshot.ts';
-import { reviewCapacity } from '#core/capacity/review-capacity.ts';
+import {
+  type CapacityMeasures,
+  capacityGauges,
+  reviewCapacity,
+} from '#core/capacity/review-capacity.ts';
 import { sampleUsage, type UsageGauge } from '#core/capacity/sample-usage.ts';
 import { refreshZonesAndSync } from '#core/dns/sync-dns.ts';
 import { snapshotHolders } from '#core/network/address-holder.ts';
 import type { LedgerState } from '#core/network/plan-network-sweep.ts';
 import { readLedger, sweepNetwork } from '#core/network/sweep-network.ts';
 import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
+import { unreportedChangesWarning } from '#core/targets/unreported-changes.ts';
+import { METRICS } from '#shared/metric-names.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
 
 export interface SweepHandlerDeps {
@@ -29,23 +37,32 @@ export interface SweepHandlerDeps {
  */
 function publishUsageGauges(gauges: readonly UsageGauge[]): void {
   // A single metric publishes on addMetric and then forgets its dimension: one per value.
-  const gauge = (dimension: string, subject: string, name: string, value: number) => {
+  const gauge = (dimension: string, subject: string, name: UsageMetric, value: number) => {
     const single = metrics.singleMetric();
     single.addDimension(dimension, subject);
-    single.addMetric(name, MetricUnit.Count, value);
+    single.addMetric(METRICS[name], MetricUnit.Count, value);
   };
   for (const g of gauges) {
-    const subnet = g.kind === 'subnet';
-    const dimension = subnet ? 'SubnetId' : 'NodeGroup';
-    const prefix = subnet ? 'SubnetAddresses' : 'NodeGroupSlots';
-    gauge(dimension, g.subject, `${prefix}Used`, g.used);
-    gauge(dimension, g.subject, `${prefix}Free`, Math.max(0, g.capacity - g.used));
-    if (subnet && g.forecast.trend === 'rising') {
-      const hours = Math.round(g.forecast.hoursToExhaustion * 10) / 10;
-      gauge(dimension, g.subject, 'SubnetHoursToExhaustion', hours);
+    if (g.kind === 'subnet') {
+      gauge('SubnetId', g.subject, 'subnetAddressesUsed', g.used);
+      gauge('SubnetId', g.subject, 'subnetAddressesFree', Math.max(0, g.capacity - g.used));
+      if (g.forecast.trend === 'rising') {
+        const hours = Math.round(g.forecast.hoursToExhaustion * 10) / 10;
+        gauge('SubnetId', g.subject, 'subnetHoursToExhaustion', hours);
+      }
+    } else {
+      gauge('NodeGroup', g.subject, 'nodeGroupSlotsUsed', g.used);
+      gauge('NodeGroup', g.subject, 'nodeGroupSlotsFree', Math.max(0, g.capacity - g.used));
     }
   }
 }
+
+type UsageMetric =
+  | 'subnetAddressesUsed'
+  | 'subnetAddressesFree'
+  | 'subnetHoursToExhaustion'
+  | 'nodeGroupSlotsUsed'
+  | 'nodeGroupSlotsFree';
 
 export class SweepFailedError extends Error {
   override readonly name = 'SweepFailedError';
@@ -59,7 +76,8 @@ export class SweepFailedError extends Error {
  */
 export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => new Date()) {
   return middy(async () => {
-    const startedAt = clock().toISOString();
+    const started = clock();
+    const startedAt = started.toISOString();
     const failures: string[] = [];
     const part = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
       try {
@@ -77,7 +95,7 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
       read = await readLedger(deps.network.ledger);
       return sweepNetwork(deps.network, startedAt, read);
     });
-    if (network) metrics.addMetric('SweepNetworkRepairs', MetricUnit.Count, network.repairs);
+    if (network) metrics.addMetric(METRICS.sweepNetworkRepairs, MetricUnit.Count, network.repairs);
     // The ledger after the network sweep: the sweep's own read when it changed nothing, else
     // read once more; the capacity and target reviews both work from it.
     let after: Promise<LedgerState> | undefined;
@@ -97,7 +115,7 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
       }
       // Re-evaluate every node and subnet, not only repaired ones, so reminders and
       // resolutions happen even when no event arrives.
-      await part('capacity', async () => {
+      const review = await part('capacity', async () => {
         const view = await ledgerAfter();
         return reviewCapacity(
           {
@@ -107,6 +125,8 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
           { ledger: snapshotCapacityLedger(view), ...capacity, now: capacity.clock() },
         );
       });
+      if (review?.measures) publishCapacityGauges(review.measures);
+      await part('open alerts', () => publishOpenAlerts(capacity.alerts));
     }
     const elb = deps.elb;
     const loadBalancers = elb
@@ -121,12 +141,50 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
       ? await part('dns', () => refreshZonesAndSync(dns(clock().toISOString())))
       : undefined;
     if (loadBalancers)
-      metrics.addMetric('SweepLoadBalancerRepairs', MetricUnit.Count, loadBalancers.repaired);
-    metrics.addMetric('SweepFailedParts', MetricUnit.Count, failures.length);
+      metrics.addMetric(METRICS.sweepLoadBalancerRepairs, MetricUnit.Count, loadBalancers.repaired);
+    // Once per run, whatever the number of repairs.
+    const unreported = unreportedChangesWarning({
+      network: network?.repairs,
+      loadBalancers: loadBalancers?.repaired,
+    });
+    if (unreported) logger.warn(unreported);
+    metrics.addMetric(METRICS.sweepFailedParts, MetricUnit.Count, failures.length);
+    const seconds = (clock().getTime() - started.getTime()) / 1000;
+    metrics.addMetric(METRICS.sweepDuration, MetricUnit.Seconds, seconds);
     if (failures.length > 0) throw new SweepFailedError(`sweep incomplete: ${failures.join('; ')}`);
     return { startedAt, network, loadBalancers, dns: records ? { plan: records.plan } : undefined };
   })
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
+}
+
+/** The tightest subnet, and per cluster the tightest node, as dashboard gauges. */
+function publishCapacityGauges(measures: CapacityMeasures): void {
+  const gauges = capacityGauges(measures);
+  if (gauges.minSubnetFreeAddresses !== undefined) {
+    metrics.addMetric(
+      METRICS.minSubnetFreeAddresses,
+      MetricUnit.Count,
+      gauges.minSubnetFreeAddresses,
+    );
+  }
+  for (const [cluster, headroom] of Object.entries(gauges.minPodHeadroomByCluster)) {
+    const single = metrics.singleMetric();
+    single.addDimension('Cluster', cluster);
+    single.addMetric(METRICS.minPodHeadroom, MetricUnit.Count, headroom);
+  }
+}
+
+/** Open alerts by kind, zeros included, so a graph drops back to 0 when they resolve. */
+async function publishOpenAlerts(alerts: AlertStore): Promise<Record<string, number>> {
+  const open = await alerts.listOpen();
+  const counts: Record<string, number> = {};
+  for (const kind of ALERT_KINDS) counts[kind] = open.filter((a) => a.kind === kind).length;
+  for (const [kind, count] of Object.entries(counts)) {
+    const single = metrics.singleMetric();
+    single.addDimension('Kind', kind);
+    single.addMetric(METRICS.openAlerts, MetricUnit.Count, count);
+  }
+  return counts;
 }

@@ -4,14 +4,15 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
+import { METRICS } from './metric-names.ts';
 import { logger, metrics, tracer } from './powertools.ts';
 
 const METRIC: Record<EventOutcome['status'], string> = {
-  applied: 'EventsApplied',
-  duplicate: 'EventsDuplicate',
-  stale: 'EventsStale',
-  ignored: 'EventsIgnored',
-  parked: 'EventsParked',
+  applied: METRICS.eventsApplied,
+  duplicate: METRICS.eventsDuplicate,
+  stale: METRICS.eventsStale,
+  ignored: METRICS.eventsIgnored,
+  parked: METRICS.eventsParked,
 };
 
 /**

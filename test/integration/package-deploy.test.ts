@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DNS_RECORD_TYPES } from '#core/dns/dns-record.ts';
+import { METRICS } from '#shared/metric-names.ts';
 import { actionsCalledBy } from '#test/helpers/bundle-calls.ts';
 import {
   type PackagedService,
@@ -21,6 +22,7 @@ const FEATURES_ON = {
   dnsZones: 'Z0123456789ABC=example.com,Z0987654321XYZ=internal.example:private',
   dnsOwnerId: 'netledger-ci',
   driftRemediate: 'true',
+  createTrail: 'true',
 } as const;
 
 const TEMPLATES = [
@@ -332,4 +334,78 @@ describe('least privilege: one role per function, only the calls its bundle make
       }
     },
   );
+});
+
+describe('the dashboard and alarms', () => {
+  let template: Json;
+
+  beforeAll(async () => {
+    template = await updateTemplate(packages.defaults);
+  });
+
+  /** The metric names of our namespace the dashboard graphs, searches included. */
+  function dashboardMetricNames(): string[] {
+    const body = JSON.parse(
+      template.Resources.OperationsDashboard.Properties.DashboardBody['Fn::Sub'],
+    );
+    const names = new Set<string>();
+    for (const w of body.widgets as Json[]) {
+      for (const m of w.properties.metrics as Json[]) {
+        if (m[0] === 'netledger') names.add(m[1]);
+        const search = /SEARCH\('\{netledger,[^}]*\} MetricName="(\w+)"/.exec(
+          m[0]?.expression ?? '',
+        );
+        if (search?.[1]) names.add(search[1]);
+      }
+    }
+    return [...names].sort();
+  }
+
+  test('graphs exactly the metrics the code writes', () => {
+    expect(dashboardMetricNames()).toEqual(Object.values(METRICS).sort());
+  });
+
+  test('the code writes metrics only under the names in functions/shared/metric-names.ts', async () => {
+    const root = join(PROJECT_ROOT, 'functions');
+    const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts'));
+    let calls = 0;
+    for (const file of files) {
+      const source = await readFile(join(root, file), 'utf8');
+      for (const m of source.matchAll(/\.addMetric\(\s*([^,]+),/g)) {
+        calls++;
+        expect(m[1], `functions/${file}`).toMatch(
+          /^(METRICS\.\w+|METRICS\[name\]|METRIC\[outcome\.status\])$/,
+        );
+      }
+    }
+    expect(calls).toBeGreaterThanOrEqual(5);
+  });
+
+  test("graphs every dead-letter queue and every function's errors", () => {
+    const text = template.Resources.OperationsDashboard.Properties.DashboardBody['Fn::Sub'];
+    for (const f of FUNCTIONS) {
+      expect(text).toContain(`\${${f.id}DeadLetterQueue.QueueName}`);
+      expect(text).toContain(`\${${f.id}LambdaFunction}`);
+    }
+  });
+
+  test('a sweep over half its timeout raises an alarm', () => {
+    const alarm = template.Resources.SlowSweepAlarm.Properties;
+    const timeout = template.Resources.SweepLambdaFunction.Properties.Timeout;
+    expect(alarm.MetricName).toBe('Duration');
+    expect(alarm.Dimensions).toEqual([
+      { Name: 'FunctionName', Value: { Ref: 'SweepLambdaFunction' } },
+    ]);
+    expect(alarm.Threshold).toBe((timeout * 1000) / 2);
+    expect(alarm.ComparisonOperator).toBe('GreaterThanThreshold');
+  });
+
+  test('alarm actions go to the alarm topic when one is configured, and nowhere otherwise', async () => {
+    const withTopic = await updateTemplate(packages.featuresOn);
+    for (const [id, r] of Object.entries(withTopic.Resources as Record<string, Json>)) {
+      if (r.Type !== 'AWS::CloudWatch::Alarm') continue;
+      expect(r.Properties.AlarmActions, id).toEqual([FEATURES_ON.alarmTopicArn]);
+      expect(template.Resources[id].Properties.AlarmActions, id).toBeUndefined();
+    }
+  });
 });

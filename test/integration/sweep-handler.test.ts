@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
@@ -9,6 +9,7 @@ import { SweepFailedError, sweepHandler } from '#app/sweep-handler.ts';
 import { instanceTypeEntries, parseInstanceTypeInfo } from '#core/capacity/instance-type.ts';
 import type { EniFacts } from '#core/network/network.ts';
 import { loadConfig } from '#shared/config.ts';
+import { logger } from '#shared/powertools.ts';
 import { RecordingNotifier, StaticInstanceTypeCatalog } from '#test/helpers/capacity-fakes.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 import { SimulatedEc2 } from '#test/helpers/simulated-ec2.ts';
@@ -109,6 +110,27 @@ describe('the sweep handler', () => {
     expect(w.notifier.sent).toEqual([
       expect.objectContaining({ type: 'open', kind: 'node-pod-capacity', subject: NODE }),
     ]);
+  });
+
+  test('repairs no event reported: one warning per run about the CloudTrail trail, then none', async () => {
+    const w = await deps(fullNode());
+    const warn = vi.spyOn(logger, 'warn');
+    const sweep = sweepHandler(w.handlerDeps, () => new Date('2026-11-21T12:00:00Z'));
+    try {
+      await sweep({}, context);
+      const first = warn.mock.calls.filter(([m]) => String(m).includes('no event reported'));
+      warn.mockClear();
+      await sweep({}, context);
+      const second = warn.mock.calls.filter(([m]) => String(m).includes('no event reported'));
+      expect(first).toHaveLength(1);
+      expect(String(first[0]?.[0])).toMatch(
+        /repaired \d+ ENI\/address change\(s\).*CloudTrail trail/,
+      );
+      // The ledger is current now: nothing repaired, nothing to warn about.
+      expect(second).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('a failing part does not stop the others, and the sweep still fails loudly', async () => {

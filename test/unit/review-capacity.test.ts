@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
 import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
 import { InstanceTypeDataError } from '#core/capacity/instance-type.ts';
-import { reviewCapacity } from '#core/capacity/review-capacity.ts';
+import { capacityGauges, reviewCapacity } from '#core/capacity/review-capacity.ts';
 import type { InstanceState } from '#core/network/network.ts';
 import type {
   AddressRecord,
@@ -464,5 +464,37 @@ describe('reviewCapacity: concurrency and failed deliveries', () => {
     // Act / Assess
     await expect(review([NODE], [SUBNET], 0)).rejects.toThrow('SNS down');
     expect(notifier.sent.map((n) => n.kind)).toEqual(['subnet-exhaustion']);
+  });
+});
+
+describe('capacityGauges', () => {
+  test.each([
+    {
+      name: 'the tightest subnet and the tightest node per cluster',
+      measures: {
+        nodes: [
+          { instanceId: 'i-1', cluster: 'a', headroom: 9 },
+          { instanceId: 'i-2', cluster: 'a', headroom: 2 },
+          { instanceId: 'i-3', cluster: 'b', headroom: 14 },
+        ],
+        subnets: [
+          { subnetId: 's-1', free: 200 },
+          { subnetId: 's-2', free: 12 },
+        ],
+      },
+      gauges: { minSubnetFreeAddresses: 12, minPodHeadroomByCluster: { a: 2, b: 14 } },
+    },
+    {
+      name: 'nothing measured: no subnet gauge, no cluster',
+      measures: { nodes: [], subnets: [] },
+      gauges: { minPodHeadroomByCluster: {} },
+    },
+    {
+      name: 'a full node reads 0',
+      measures: { nodes: [{ instanceId: 'i-1', cluster: 'a', headroom: 0 }], subnets: [] },
+      gauges: { minPodHeadroomByCluster: { a: 0 } },
+    },
+  ])('$name', ({ measures, gauges }) => {
+    expect(capacityGauges(measures)).toEqual(gauges);
   });
 });

@@ -10,6 +10,7 @@ export const ALERT_KINDS = [
   'deregistration-delay-drift',
   'dns-conflict',
   'dns-failure',
+  'dns-invalid',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -42,9 +42,36 @@ export interface SkippedSubject {
   readonly reason: string;
 }
 
+/** What the review measured, for the capacity gauges on the dashboard. */
+export interface CapacityMeasures {
+  readonly nodes: readonly {
+    readonly instanceId: string;
+    readonly cluster: string;
+    readonly headroom: number;
+  }[];
+  readonly subnets: readonly { readonly subnetId: string; readonly free: number }[];
+}
+
 export interface CapacityReview {
   readonly alerts: readonly SettledAlert[];
   readonly skipped: readonly SkippedSubject[];
+  readonly measures?: CapacityMeasures;
+}
+
+/** The gauges a sweep publishes: the tightest subnet, and the tightest node of each cluster. */
+export function capacityGauges(measures: CapacityMeasures): {
+  readonly minSubnetFreeAddresses?: number;
+  readonly minPodHeadroomByCluster: Readonly<Record<string, number>>;
+} {
+  const frees = measures.subnets.map((s) => s.free);
+  const byCluster: Record<string, number> = {};
+  for (const n of measures.nodes) {
+    byCluster[n.cluster] = Math.min(byCluster[n.cluster] ?? Number.POSITIVE_INFINITY, n.headroom);
+  }
+  return {
+    ...(frees.length > 0 ? { minSubnetFreeAddresses: Math.min(...frees) } : {}),
+    minPodHeadroomByCluster: byCluster,
+  };
 }
 
 /**
@@ -61,6 +88,8 @@ export async function reviewCapacity(
   const alerts: SettledAlert[] = [];
   const skipped: SkippedSubject[] = [];
   const failures: unknown[] = [];
+  const measuredNodes: { instanceId: string; cluster: string; headroom: number }[] = [];
+  const measuredSubnets: { subnetId: string; free: number }[] = [];
   const settling = {
     alerts: deps.alerts,
     notifier: deps.notifier,
@@ -124,6 +153,11 @@ export async function reviewCapacity(
     }
     const settings = clusterSettings(deps.settings.clusters, node.cluster);
     const capacity = nodeCapacityFromView(view, nodeId, limits, settings);
+    measuredNodes.push({
+      instanceId: nodeId,
+      cluster: node.cluster ?? UNKNOWN_CLUSTER,
+      headroom: capacity.headroom,
+    });
     await evaluate('node-pod-capacity', nodeId, (wasOpen) =>
       withCluster(evaluateNodeCapacity(capacity, deps.settings.thresholds.node, wasOpen)),
     );
@@ -136,6 +170,7 @@ export async function reviewCapacity(
       skipped.push({ subject: subnetId, reason: 'subnet CIDR not known' });
       continue;
     }
+    measuredSubnets.push({ subnetId, free: capacity.free });
     const { thresholds } = deps.settings;
     const usable = capacity.total - capacity.reserved;
     let forecast: ExhaustionForecast | undefined;
@@ -163,7 +198,7 @@ export async function reviewCapacity(
   }
 
   throwFailures(failures, 'capacity alerts could not be settled');
-  return { alerts, skipped };
+  return { alerts, skipped, measures: { nodes: measuredNodes, subnets: measuredSubnets } };
 }
 
 function withCluster(condition: AlertCondition): AlertCondition {

@@ -1,4 +1,5 @@
 import type { AlertCondition } from '#core/alerts/alert.ts';
+import type { InvalidHostnameTag } from '#core/dns/dns-desired.ts';
 import type { DnsApplyFailure, DnsConflict } from '#core/dns/dns-record.ts';
 
 const CONFLICT_TITLES: Record<DnsConflict['reason'], string> = {
@@ -9,6 +10,7 @@ const CONFLICT_TITLES: Record<DnsConflict['reason'], string> = {
   'duplicate-claim': 'hostname claimed more than once',
   'unknown-load-balancer': 'static DNS entry names an unknown load balancer',
   'routing-policy': 'record uses a routing policy',
+  'invalid-hostname': 'hostname tag entry is not a valid hostname',
 };
 
 /** One `dns-conflict` alert per conflicting name: the subject is the hostname (and type). */
@@ -52,6 +54,31 @@ export function dnsFailureAlert(failure: DnsApplyFailure, cluster = ''): AlertCo
       reason: failure.reason,
       changes: actions,
       messages: failure.messages.join(' | '),
+    },
+  };
+}
+
+/**
+ * One `dns-invalid` alert per load balancer whose hostname tag holds entries that cannot be
+ * hostnames: they get no record (and no Route53 call) until someone fixes the tag.
+ */
+export function dnsInvalidAlert(invalid: InvalidHostnameTag, cluster = ''): AlertCondition {
+  const lbName = invalid.loadBalancerArn.split(':').slice(5).join(':').split('/')[2];
+  const problems = invalid.entries.map((e) => `${JSON.stringify(e.value)} ${e.problem}`);
+  return {
+    kind: 'dns-invalid',
+    subject: `${invalid.loadBalancerArn}|${invalid.tag}`,
+    cluster: invalid.cluster ?? cluster,
+    active: true,
+    // The other names of the tag still sync; these never will until the tag is fixed.
+    severity: 'warning',
+    title: `DNS: load balancer ${lbName ?? invalid.loadBalancerArn} has an invalid hostname in tag ${invalid.tag}`,
+    summary: problems.join('; '),
+    facts: {
+      loadBalancer: invalid.loadBalancerArn,
+      tag: invalid.tag,
+      invalid: invalid.entries.length,
+      problems: problems.join(' | '),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { asciiOnly, checkHostname, type ToAscii } from '#core/dns/dns-hostname.ts';
 import type { DesiredDnsRecord, DnsConflict, DnsRecordType } from '#core/dns/dns-record.ts';
 import { normalizeDnsName } from '#core/dns/dns-zone.ts';
 
@@ -25,9 +26,19 @@ export type StaticDnsEntry =
       readonly resource?: string;
     };
 
+/** A load balancer's hostname tag with entries that cannot become records; they get none. */
+export interface InvalidHostnameTag {
+  readonly loadBalancerArn: string;
+  readonly tag: string;
+  readonly entries: readonly { readonly value: string; readonly problem: string }[];
+  readonly cluster?: string;
+}
+
 export interface DesiredDns {
   readonly records: DesiredDnsRecord[];
   readonly conflicts: DnsConflict[];
+  /** Absent means none. */
+  readonly invalid?: InvalidHostnameTag[];
 }
 
 interface Claim {
@@ -42,24 +53,49 @@ interface Claim {
   readonly cluster?: string;
 }
 
-export function parseHostnameTag(value: string | undefined): string[] {
-  if (!value) return [];
-  return [
-    ...new Set(
-      value
-        .split(',')
-        .map(normalizeDnsName)
-        .filter((h) => h.length > 0),
-    ),
-  ];
+export interface HostnameTagEntries {
+  /** Valid entries in the form Route53 gets (punycode, lower case), without duplicates. */
+  readonly names: string[];
+  readonly invalid: { readonly value: string; readonly problem: string }[];
 }
+
+/**
+ * The comma-separated entries of a hostname tag, each checked. Empty entries (`a.com,`) are
+ * skipped; an entry that cannot be a hostname is returned with its reason, never as a name.
+ */
+export function checkHostnameTag(
+  value: string | undefined,
+  toAscii: ToAscii = asciiOnly,
+): HostnameTagEntries {
+  const names = new Set<string>();
+  const invalid: { value: string; problem: string }[] = [];
+  for (const entry of (value ?? '').split(',')) {
+    if (entry.trim() === '') continue;
+    const checked = checkHostname(entry, toAscii);
+    if (checked.ok) names.add(checked.name);
+    else invalid.push({ value: entry, problem: checked.problem });
+  }
+  return { names: [...names], invalid };
+}
+
+/** The valid hostnames of a tag value (see checkHostnameTag). */
+export function parseHostnameTag(
+  value: string | undefined,
+  toAscii: ToAscii = asciiOnly,
+): string[] {
+  return checkHostnameTag(value, toAscii).names;
+}
+
+/** `namespace/name` (DNS-1123 names), or an ingress group name, as the LB controller tags it. */
+const K8S_STACK = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?(\/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?$/;
 
 /** `external-dns/resource` as ExternalDNS would write it for the Service/Ingress behind the LB. */
 export function lbResource(lb: DnsLoadBalancer): string {
+  // A stack tag with a comma, newline or quote is not a Kubernetes name: fall back to the LB's.
   const service = lb.tags['service.k8s.aws/stack'];
-  if (service) return `service/${service}`;
+  if (service && K8S_STACK.test(service)) return `service/${service}`;
   const ingress = lb.tags['ingress.k8s.aws/stack'];
-  if (ingress) return `ingress/${ingress}`;
+  if (ingress && K8S_STACK.test(ingress)) return `ingress/${ingress}`;
   // arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/<net|app>/<name>/<id>
   const name = lb.arn.split(':').slice(5).join(':').split('/')[2];
   return `loadbalancer/${name ?? lb.arn}`;
@@ -90,8 +126,10 @@ function typesOf(claim: Claim): DnsRecordType[] {
 export function desiredFromLoadBalancers(
   loadBalancers: readonly DnsLoadBalancer[],
   statics: readonly StaticDnsEntry[] = [],
+  toAscii: ToAscii = asciiOnly,
 ): DesiredDns {
   const conflicts: DnsConflict[] = [];
+  const invalid: InvalidHostnameTag[] = [];
   const claims: Claim[] = [];
   const byArn = new Map(loadBalancers.map((lb) => [lb.arn, lb]));
 
@@ -122,8 +160,15 @@ export function desiredFromLoadBalancers(
     });
   });
   for (const lb of loadBalancers) {
-    for (const hostname of parseHostnameTag(lb.tags[HOSTNAME_TAG])) {
-      claims.push(lbClaim(lb, hostname, `1:${lb.arn}`));
+    const tag = checkHostnameTag(lb.tags[HOSTNAME_TAG], toAscii);
+    for (const hostname of tag.names) claims.push(lbClaim(lb, hostname, `1:${lb.arn}`));
+    if (tag.invalid.length > 0) {
+      invalid.push({
+        loadBalancerArn: lb.arn,
+        tag: HOSTNAME_TAG,
+        entries: tag.invalid,
+        ...(lb.cluster === undefined ? {} : { cluster: lb.cluster }),
+      });
     }
   }
 
@@ -161,19 +206,32 @@ export function desiredFromLoadBalancers(
       });
     }
   }
-  return { records, conflicts };
+  return { records, conflicts, ...(invalid.length > 0 ? { invalid } : {}) };
 }
 
 /** Every hostname one load balancer asks for: its tag, and static entries that name its ARN. */
 export function hostnamesClaimedBy(
   lb: Pick<DnsLoadBalancer, 'arn' | 'tags'>,
   statics: readonly StaticDnsEntry[] = [],
+  toAscii: ToAscii = asciiOnly,
 ): string[] {
-  const names = new Set(parseHostnameTag(lb.tags[HOSTNAME_TAG]));
+  const names = new Set(parseHostnameTag(lb.tags[HOSTNAME_TAG], toAscii));
   for (const entry of statics) {
     if ('loadBalancerArn' in entry && entry.loadBalancerArn === lb.arn) {
       names.add(normalizeDnsName(entry.hostname));
     }
   }
   return [...names].sort();
+}
+
+/** Invalid tag entries as plan conflicts, for reports that list conflicts (the CLI's plan). */
+export function invalidAsConflicts(invalid: readonly InvalidHostnameTag[] = []): DnsConflict[] {
+  return invalid.flatMap((i) =>
+    i.entries.map((e) => ({
+      name: JSON.stringify(e.value),
+      reason: 'invalid-hostname' as const,
+      detail: `tag ${i.tag} of ${i.loadBalancerArn}: ${JSON.stringify(e.value)} ${e.problem}; no record, no Route53 call`,
+      ...(i.cluster === undefined ? {} : { cluster: i.cluster }),
+    })),
+  );
 }

@@ -74,7 +74,9 @@ export type DnsConflictReason =
   | 'unowned'
   | 'duplicate-claim'
   | 'unknown-load-balancer'
-  | 'routing-policy';
+  | 'routing-policy'
+  /** A hostname tag entry that cannot be a hostname (reported by the CLI's plan). */
+  | 'invalid-hostname';
 
 export interface DnsConflict {
   readonly name: string;

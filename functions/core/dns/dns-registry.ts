@@ -15,10 +15,24 @@ export interface Ownership {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** The quoted TXT value Route53 stores for an ownership record. */
+/**
+ * A value that can sit in a TXT registry field: no comma (the field separator), no `=`, quote
+ * or backslash (TXT quoting), no space or control character. Kubernetes names never need any.
+ */
+const TXT_FIELD_VALUE = /^[A-Za-z0-9._:/-]{1,253}$/;
+
+export function isTxtFieldValue(value: string): boolean {
+  return TXT_FIELD_VALUE.test(value);
+}
+
+/**
+ * The quoted TXT value Route53 stores for an ownership record. A resource that cannot be a
+ * field value (a tag with a comma or a newline) is left out rather than written broken: it
+ * would split into fields nobody wrote, or inject an owner.
+ */
 export function encodeOwnership(owner: string, resource?: string): string {
   const parts = [HERITAGE, `${OWNER_LABEL}=${owner}`];
-  if (resource) parts.push(`${RESOURCE_LABEL}=${resource}`);
+  if (resource && isTxtFieldValue(resource)) parts.push(`${RESOURCE_LABEL}=${resource}`);
   return `"${parts.join(',')}"`;
 }
 

@@ -7,7 +7,7 @@ import {
   throwFailures,
 } from '#core/alerts/settle-alert.ts';
 
-export const DNS_ALERT_KINDS: readonly AlertKind[] = ['dns-conflict', 'dns-failure'];
+export const DNS_ALERT_KINDS: readonly AlertKind[] = ['dns-conflict', 'dns-failure', 'dns-invalid'];
 
 export type DnsAlertResult = SettledAlert;
 
@@ -34,7 +34,9 @@ export function clearedCondition(record: AlertRecord): AlertCondition {
     summary:
       record.kind === 'dns-failure'
         ? `Route53 changes for ${name} went through or are no longer needed`
-        : `${name} no longer conflicts with another owner or the configuration`,
+        : record.kind === 'dns-invalid'
+          ? `every hostname in the tag of ${record.facts.loadBalancer} is valid now (or the load balancer is gone)`
+          : `${name} no longer conflicts with another owner or the configuration`,
     facts: { ...record.facts, cleared: true },
   };
 }

@@ -2,7 +2,7 @@ import type { AlertCondition } from '#core/alerts/alert.ts';
 import type { AlertPolicy, AlertRecord } from '#core/alerts/alert-lifecycle.ts';
 import type { AlertStore } from '#core/alerts/alert-store.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
-import { dnsConflictAlert, dnsFailureAlert } from '#core/dns/dns-alerts.ts';
+import { dnsConflictAlert, dnsFailureAlert, dnsInvalidAlert } from '#core/dns/dns-alerts.ts';
 import {
   type DesiredDns,
   type DnsLoadBalancer,
@@ -10,6 +10,7 @@ import {
   hostnamesClaimedBy,
   type StaticDnsEntry,
 } from '#core/dns/dns-desired.ts';
+import type { ToAscii } from '#core/dns/dns-hostname.ts';
 import { planDns } from '#core/dns/dns-plan.ts';
 import type {
   DnsApplyReport,
@@ -50,6 +51,11 @@ export interface DnsSyncConfig {
   readonly alertPolicy: AlertPolicy;
   /** Named on alerts that no load balancer tag attributes to a cluster. */
   readonly cluster?: string;
+  /**
+   * IDNA ToASCII (`url.domainToASCII`) for internationalised hostnames, which go to Route53 as
+   * punycode. Without it every non-ASCII hostname is refused as invalid.
+   */
+  readonly toAscii?: ToAscii;
 }
 
 export interface SyncDnsDeps {
@@ -172,7 +178,7 @@ async function gatherAll(
   fresh: readonly ZoneSnapshot[] | undefined,
 ): Promise<Gathered> {
   const loadBalancers = await deps.lbs.listLoadBalancers();
-  const desired = desiredFromLoadBalancers(loadBalancers, deps.config.statics);
+  const desired = desiredFromLoadBalancers(loadBalancers, deps.config.statics, deps.config.toAscii);
   const deferredZones = new Set<string>();
   let snapshots: ZoneSnapshot[];
   if (fresh) {
@@ -200,7 +206,7 @@ async function gatherForLoadBalancers(
   const { config } = deps;
   if (arns.length === 0) {
     return {
-      desired: { records: [], conflicts: [] },
+      desired: { records: [], conflicts: [], invalid: [] },
       snapshots: [],
       deferredZones: new Set(),
       affected: new Set(),
@@ -220,12 +226,13 @@ async function gatherForLoadBalancers(
   for (const arn of arns) {
     for (const h of claims.get(arn) ?? []) affected.add(normalizeDnsName(h));
     const lb = byArn.get(arn);
-    if (lb) for (const h of hostnamesClaimedBy(lb, config.statics)) affected.add(h);
+    if (lb) for (const h of hostnamesClaimedBy(lb, config.statics, config.toAscii)) affected.add(h);
   }
-  const all = desiredFromLoadBalancers(loadBalancers, config.statics);
+  const all = desiredFromLoadBalancers(loadBalancers, config.statics, config.toAscii);
   const desired: DesiredDns = {
     records: all.records.filter((r) => affected.has(r.name)),
     conflicts: all.conflicts.filter((c) => affected.has(c.name)),
+    invalid: (all.invalid ?? []).filter((i) => arns.includes(i.loadBalancerArn)),
   };
 
   const snapshots: ZoneSnapshot[] = [];
@@ -297,6 +304,14 @@ async function reconcile(
     // A zone nobody has read yet is a matter of time, not a conflict worth paging about.
     .filter((c) => c.reason !== 'zone-not-read')
     .map((c) => dnsConflictAlert(c, clusterOf(c.name)));
+  const invalidConditions = (gathered.desired.invalid ?? []).map((i) =>
+    dnsInvalidAlert(i, config.cluster || UNKNOWN_CLUSTER),
+  );
+  if (invalidConditions.length > 0) {
+    deps.log?.('dns: hostnames refused, no record for them', {
+      refused: invalidConditions.map((c) => `${c.facts.loadBalancer}: ${c.summary}`),
+    });
+  }
 
   if (config.dryRun) {
     deps.log?.('dns dry run: nothing changed', {
@@ -314,7 +329,7 @@ async function reconcile(
       plan,
       deferredZones,
       alerts: [],
-      wouldAlert: conflictConditions,
+      wouldAlert: [...conflictConditions, ...invalidConditions],
     };
   }
 
@@ -335,10 +350,16 @@ async function reconcile(
   const evaluated = (name: string): boolean =>
     (gathered.affected === undefined || gathered.affected.has(normalizeDnsName(name))) &&
     !inDeferredZone(name, config.zones, gathered.deferredZones);
+  // A dns-invalid alert is about a load balancer's tag, not a name.
+  const evaluatedTag = (r: AlertRecord): boolean =>
+    gathered.affected === undefined || gathered.arns.includes(String(r.facts.loadBalancer));
   const open = (await deps.alerts.listOpen()).filter(
-    (r: AlertRecord) => DNS_ALERT_KINDS.includes(r.kind) && evaluated(alertName(r)),
+    (r: AlertRecord) =>
+      DNS_ALERT_KINDS.includes(r.kind) &&
+      (r.kind === 'dns-invalid' ? evaluatedTag(r) : evaluated(alertName(r))),
   );
-  const alerts = await settleDnsAlerts([...conflictConditions, ...failureConditions], open, {
+  const active = [...conflictConditions, ...failureConditions, ...invalidConditions];
+  const alerts = await settleDnsAlerts(active, open, {
     alerts: deps.alerts,
     notifier: deps.notifier,
     policy: config.alertPolicy,
@@ -383,7 +404,7 @@ async function rememberClaims(
     const keep = previous.filter(
       (h) => failedHosts.has(h) || inDeferredZone(h, config.zones, gathered.deferredZones),
     );
-    const current = lb ? hostnamesClaimedBy(lb, config.statics) : [];
+    const current = lb ? hostnamesClaimedBy(lb, config.statics, config.toAscii) : [];
     const next = [...new Set([...current, ...keep])].sort();
     const before = [...previous].sort();
     if (next.length === before.length && next.every((h, i) => h === before[i])) continue;

@@ -14,7 +14,15 @@ import * as z from 'zod';
  * - `unsupported-event`: an event name netledger does not follow
  * - `classic-elb`: a Classic Load Balancer call (same event source and names as ELBv2)
  */
-export type IgnoreCode = 'malformed' | 'failed-call' | 'unsupported-event' | 'classic-elb';
+export type IgnoreCode =
+  | 'malformed'
+  | 'failed-call'
+  | 'unsupported-event'
+  | 'classic-elb'
+  /** Larger than any event EventBridge delivers (256 KB). */
+  | 'too-large'
+  /** An ARN of the event's resources in another partition or account. */
+  | 'foreign-resource';
 
 export interface Ignored {
   readonly ok: false;
@@ -111,6 +119,66 @@ export function describeIssue(error: z.ZodError, prefix?: string): string {
   return `${path || '(root)'}: ${issue.message}${more}`;
 }
 
+/** EventBridge's limit on an event (PutEvents entry), so anything larger did not come from it. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+
+/** The partition a region belongs to, which every ARN of that region's resources names. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  return 'aws';
+}
+
+/** Every string under `value` that looks like an ARN, with its JSON path. */
+function arnsIn(value: unknown, path: string, out: [string, string][], depth = 0): void {
+  if (depth > 32) return;
+  if (typeof value === 'string') {
+    if (value.startsWith('arn:')) out.push([path, value]);
+  } else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) arnsIn(v, `${path}.${i}`, out, depth + 1);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) arnsIn(v, `${path}.${k}`, out, depth + 1);
+  }
+}
+
+/**
+ * An ARN of the resources the event is about (`resources`, CloudTrail's request and response)
+ * that names another partition or account: not this account's resource, so not the ledger's.
+ * Who made the call (`userIdentity`) may well be another account, and is not checked.
+ */
+export function foreignArn(
+  event: Pick<EventBridgeEvent, 'resources' | 'detail' | 'region' | 'account'>,
+): string | undefined {
+  const arns: [string, string][] = [];
+  arnsIn(event.resources, 'resources', arns);
+  const detail = event.detail as Record<string, unknown> | undefined;
+  if (detail && typeof detail === 'object') {
+    arnsIn(detail.requestParameters, 'detail.requestParameters', arns);
+    arnsIn(detail.responseElements, 'detail.responseElements', arns);
+  }
+  const partition = partitionOf(event.region);
+  for (const [path, arn] of arns) {
+    const [, arnPartition, , , account] = arn.split(':');
+    if (arnPartition !== partition) {
+      return `${path}: ${arn} is in partition ${arnPartition}, not ${partition} (region ${event.region})`;
+    }
+    if (account !== undefined && account !== '' && account !== event.account) {
+      return `${path}: ${arn} belongs to account ${account}, not ${event.account}`;
+    }
+  }
+  return undefined;
+}
+
+/** Why `raw` is larger than any event EventBridge delivers, or undefined. */
+export function oversize(raw: unknown): string | undefined {
+  const bytes = new TextEncoder().encode(JSON.stringify(raw) ?? '').length;
+  return bytes > MAX_EVENT_BYTES
+    ? `event is ${bytes} bytes; EventBridge delivers at most ${MAX_EVENT_BYTES}`
+    : undefined;
+}
+
 /**
  * The EventBridge envelope of an event (an object, or its JSON text) from the expected source,
  * or why it is not one.
@@ -124,6 +192,8 @@ export function parseEnvelope(raw: unknown, source: string): ParseResult<EventBr
       return ignored('malformed', `not valid JSON (${(error as Error).message})`);
     }
   }
+  const tooLarge = oversize(input);
+  if (tooLarge) return ignored('too-large', tooLarge, idsOf(input));
   const envelope = EventBridgeSchema.safeParse(input);
   if (!envelope.success) {
     return ignored(
@@ -134,6 +204,10 @@ export function parseEnvelope(raw: unknown, source: string): ParseResult<EventBr
   }
   if (envelope.data.source !== source) {
     return ignored('malformed', `source: unexpected source "${envelope.data.source}"`);
+  }
+  const foreign = foreignArn(envelope.data);
+  if (foreign) {
+    return ignored('foreign-resource', `not this account's resource: ${foreign}`, idsOf(input));
   }
   return parsed(envelope.data);
 }

@@ -11,6 +11,10 @@ import {
   parseEnvelope,
 } from '#core/events/event-envelope.ts';
 import {
+  DEREGISTRATION_DELAY_ATTRIBUTE,
+  parseDelaySeconds,
+} from '#core/targets/deregistration-delay.ts';
+import {
   classifyTargetId,
   LOAD_BALANCER_TYPES,
   type LoadBalancerType,
@@ -341,13 +345,31 @@ function normalise(name: ElbEventName, meta: ElbChangeMeta, body: Body): ParseRe
         arn: req.targetGroupArn,
       }));
     case 'ModifyTargetGroupAttributes':
-      return withBoth(ModifyAttributesRequest, ModifyAttributesResponse, body, (req, res) => ({
-        ...meta,
-        kind: 'target-group-attributes-modified',
-        arn: req.targetGroupArn,
-        attributes: toRecord(req.attributes),
-        ...(res ? { resultingAttributes: toRecord(res.attributes) } : {}),
-      }));
+      return withBoth(ModifyAttributesRequest, ModifyAttributesResponse, body, (req, res) => {
+        const attributes = toRecord(req.attributes);
+        const resulting = res ? toRecord(res.attributes) : undefined;
+        // AWS refuses a delay outside 0-3600 s, so a record that claims one was not AWS's.
+        for (const [where, set] of [
+          ['requestParameters', attributes],
+          ['responseElements', resulting],
+        ] as const) {
+          const delay = set?.[DEREGISTRATION_DELAY_ATTRIBUTE];
+          const seconds = delay === undefined ? undefined : parseDelaySeconds(delay);
+          if (seconds && !seconds.ok) {
+            return ignored(
+              'malformed',
+              `detail.${where} ${DEREGISTRATION_DELAY_ATTRIBUTE}: ${seconds.problem}`,
+            );
+          }
+        }
+        return {
+          ...meta,
+          kind: 'target-group-attributes-modified',
+          arn: req.targetGroupArn,
+          attributes,
+          ...(resulting ? { resultingAttributes: resulting } : {}),
+        };
+      });
     case 'CreateLoadBalancer':
       return withBoth(CreateLoadBalancerRequest, CreateLoadBalancerResponse, body, (req, res) => {
         const lb = res.loadBalancers[0] as (typeof res.loadBalancers)[number];
@@ -408,7 +430,7 @@ function withBoth<Req, Res>(
   reqSchema: z.ZodType<Req>,
   resSchema: z.ZodType<Res>,
   body: Body,
-  build: (req: Req, res: Res) => ElbChange,
+  build: (req: Req, res: Res) => ElbChange | Ignored,
 ): ParseResult<ElbChange> {
   const req = reqSchema.safeParse(body.requestParameters);
   if (!req.success)
@@ -416,7 +438,8 @@ function withBoth<Req, Res>(
   const res = resSchema.safeParse(body.responseElements);
   if (!res.success)
     return ignored('malformed', describeIssue(res.error, 'detail.responseElements'));
-  return parsed(build(req.data, res.data));
+  const built = build(req.data, res.data);
+  return 'ok' in built && built.ok === false ? built : parsed(built as ElbChange);
 }
 
 function toTargetRef(t: z.infer<typeof TargetDescription>): TargetRef {
