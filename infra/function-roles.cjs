@@ -38,9 +38,6 @@ const LEDGER_ACTIONS = [
   'dynamodb:DeleteItem',
   // Audit entries go in batches (LedgerTable.batchPut).
   'dynamodb:BatchWriteItem',
-  // DynamoAlertStore.listAll (the CLI's alert timeline) is in every bundle that stores alerts;
-  // no Lambda path calls it, but the bundle can (moving it to a local-only adapter drops this).
-  'dynamodb:Scan',
 ];
 
 /** Statements per grant family, given the package-time settings. */

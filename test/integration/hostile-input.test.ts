@@ -51,8 +51,11 @@ describe('hostile events through the CLI and the real handlers: refused, one lin
 
   test('every case is a line of its own, all ignored, and the run succeeds', () => {
     expect(code).toBe(0);
-    expect(lines).toHaveLength(HOSTILE_EVENTS.length + 1);
-    expect(lines.at(-1)).toBe(`${HOSTILE_EVENTS.length} events: ${HOSTILE_EVENTS.length} ignored`);
+    // One line per event, the outcome summary, then the parking summary: refused events are
+    // never parked, so nothing waits for a subject.
+    expect(lines).toHaveLength(HOSTILE_EVENTS.length + 2);
+    expect(lines.at(-2)).toBe(`${HOSTILE_EVENTS.length} events: ${HOSTILE_EVENTS.length} ignored`);
+    expect(lines.at(-1)).toBe('parked 0, applied later 0, still parked 0');
   });
 
   test.each(HOSTILE_EVENTS.map((c, i) => ({ ...c, i })))('$family: $name', ({ i, reason }) => {
