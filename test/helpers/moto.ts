@@ -1,13 +1,11 @@
 import { motoMissingReason } from '#local/moto-server.ts';
 
 /**
- * Tests that need moto run when it is installed; elsewhere they are skipped with the reason,
- * except in CI (CI=true), where a missing moto is a failure: the end-to-end tests must run.
+ * moto server is part of the test toolchain, like Java for DynamoDB Local: a test that needs
+ * it fails with the install command when it is missing, never skips, so a green run always
+ * means the end-to-end tests ran.
  */
-export function motoSkipReason(): string | undefined {
+export function requireMoto(): void {
   const missing = motoMissingReason();
-  if (missing && process.env.CI === 'true') {
-    throw new Error(`CI needs moto server for the end-to-end tests: ${missing}`);
-  }
-  return missing;
+  if (missing) throw new Error(`these tests need moto server: ${missing}`);
 }

@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { motoSkipReason } from '#test/helpers/moto.ts';
+import { requireMoto } from '#test/helpers/moto.ts';
 
 const HOLDER = fileURLToPath(new URL('../helpers/hold-services.ts', import.meta.url));
-const skip = motoSkipReason();
+requireMoto();
 
 function alive(pid: number): boolean {
   try {
@@ -38,7 +38,7 @@ async function holder(): Promise<{ child: ChildProcess; pids: number[] }> {
   throw new Error('the holder exited before it started its services');
 }
 
-describe.skipIf(skip)('no java or python process outlives the process that started it', () => {
+describe('no java or python process outlives the process that started it', () => {
   test.each([
     ['SIGKILL (kill -9: no exit handler runs; the watchdog reaps)', 'SIGKILL'],
     // SIGTERM and SIGHUP take the same handler as SIGINT.

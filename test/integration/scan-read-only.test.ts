@@ -27,12 +27,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openLocalLedger } from '#local/local-ledger.ts';
 import { type MotoServer, motoClientConfig, startMoto } from '#local/moto-server.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
-import { motoSkipReason } from '#test/helpers/moto.ts';
+import { requireMoto } from '#test/helpers/moto.ts';
 import { type RecordingProxy, recordingProxy } from '#test/helpers/recording-proxy.ts';
 import { ledgerView } from '../../bin/sim/account-truth.ts';
 import { simHandlers } from '../../bin/sim/sim-handlers.ts';
 
-const skip = motoSkipReason();
+requireMoto();
 const REGION = 'ap-northeast-2';
 const BIN = fileURLToPath(new URL('../../bin/netledger.mjs', import.meta.url));
 
@@ -183,7 +183,7 @@ async function seedAccount(endpoint: string) {
   }
 }
 
-describe.skipIf(skip)('netledger scan', () => {
+describe('netledger scan', () => {
   let moto: MotoServer;
   let proxy: RecordingProxy;
   let home: string;

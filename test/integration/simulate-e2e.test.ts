@@ -4,11 +4,11 @@ import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
 import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
 import { type MotoServer, startMoto } from '#local/moto-server.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
-import { motoSkipReason } from '#test/helpers/moto.ts';
+import { requireMoto } from '#test/helpers/moto.ts';
 import { type RunResult, runScenario } from '../../bin/sim/run-scenario.ts';
 import { DEFAULT_SCENARIO, loadScenario } from '../../bin/sim/scenario.ts';
 
-const skip = motoSkipReason();
+requireMoto();
 
 /** kind -> subject -> the lifecycle it went through, in order. */
 function lifecycles(alerts: readonly AlertNotification[]) {
@@ -29,7 +29,7 @@ function lifecycles(alerts: readonly AlertNotification[]) {
  * sweep the ledger must equal the account, every alert must have been opened and resolved
  * (escalated where the story makes it worse), and the SNS topic must have carried them.
  */
-describe.skipIf(skip)('the seeds story against moto', () => {
+describe('the seeds story against moto', () => {
   let moto: MotoServer;
   let result: RunResult;
   let alertStore: DynamoAlertStore;
