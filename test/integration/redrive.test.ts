@@ -12,19 +12,19 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { type MotoServer, startMoto } from '#local/moto-server.ts';
 import { sample } from '#test/helpers/hostile-events.ts';
-import { type MotoProcess, startMotoProcess } from '#test/helpers/moto-process.ts';
 import { redriveCommand } from '../../bin/commands/redrive.ts';
 
 const REGION = 'us-east-1';
 const FUNCTION = 'netledger-test-eniActivity';
 
-let moto: MotoProcess;
+let moto: MotoServer;
 let sqs: SQSClient;
 const lambda = mockClient(LambdaClient);
 
 beforeAll(async () => {
-  moto = await startMotoProcess();
+  moto = await startMoto();
   sqs = new SQSClient({
     region: REGION,
     endpoint: moto.endpoint,
