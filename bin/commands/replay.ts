@@ -15,7 +15,7 @@ import {
 import { openLocalLedger } from '#local/local-ledger.ts';
 import { type Output, stdio } from '#local/output.ts';
 import { loadCapacitySettings } from '#shared/config.ts';
-import { scopeOption } from './scope-options.ts';
+import { scopeOption, withScopeOptions } from './scope-options.ts';
 
 /** Same file as local-ec2's DEFAULT_SUBNETS, named here so the EC2 client loads only for replay. */
 const DEFAULT_SUBNETS = fileURLToPath(
@@ -23,7 +23,7 @@ const DEFAULT_SUBNETS = fileURLToPath(
 );
 
 export function replayCommand(io: Output = stdio): Command {
-  return new Command('replay')
+  return withScopeOptions(new Command('replay'))
     .description(
       'Push EventBridge events through the real handlers into the local ledger (.netledger/).\n' +
         'Each FILE holds one event or a JSON array of them; a directory means its .json files in name order.\n' +
@@ -33,16 +33,6 @@ export function replayCommand(io: Output = stdio): Command {
     )
     .argument('<file...>', 'event files or directories')
     .option('--reset', 'clear the local ledger first', false)
-    .option(
-      '--clusters <list>',
-      'clusters in scope ("all" or comma-separated)',
-      process.env.CLUSTERS ?? 'all',
-    )
-    .option(
-      '--vpc-ids <list>',
-      'VPCs in scope ("all" or comma-separated)',
-      process.env.VPC_IDS ?? 'all',
-    )
     .option('--json', 'print one JSON object per event instead of a summary line', false)
     .option(
       '--instance-types <file>',

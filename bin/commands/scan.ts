@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { type Output, stdio } from '#local/output.ts';
 import type { ScanOptions } from '../scan/run-scan.ts';
+import { withScopeOptions } from './scope-options.ts';
 
 /**
  * The sweep of a real account, read-only, into the local ledger: the same Describe/List/Get
@@ -9,7 +10,7 @@ import type { ScanOptions } from '../scan/run-scan.ts';
  * read-only ports, remediation is off and DNS runs as a dry run.
  */
 export function scanCommand(io: Output = stdio): Command {
-  return new Command('scan')
+  return withScopeOptions(new Command('scan'))
     .description(
       'Sweep a real AWS account read-only into the local ledger, then print the reports and the ' +
         'alerts netledger would raise (never published). Uses the standard AWS credential chain. ' +
@@ -17,16 +18,6 @@ export function scanCommand(io: Output = stdio): Command {
     )
     .option('--profile <name>', 'AWS profile (else AWS_PROFILE or the default chain)')
     .option('--region <region>', 'AWS region (else AWS_REGION or the profile)')
-    .option(
-      '--clusters <list>',
-      'clusters in scope ("all" or comma-separated)',
-      process.env.CLUSTERS ?? 'all',
-    )
-    .option(
-      '--vpc-ids <list>',
-      'VPCs in scope ("all" or comma-separated)',
-      process.env.VPC_IDS ?? 'all',
-    )
     .option(
       '--zone <id=name>',
       'hosted zone to compare DNS with (repeatable; else DNS_ZONES)',

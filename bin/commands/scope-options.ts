@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import type { Scope } from '#core/events/scope.ts';
 import { CliError } from '#local/cli-error.ts';
 import { loadConfig } from '#shared/config.ts';
@@ -17,4 +18,19 @@ export function scopeOption(clusters: string, vpcIds: string): Scope {
       .replace(/^VPC_IDS:/, `--vpc-ids ${vpcIds}:`);
     throw new CliError(what, '"all" or a comma-separated list; nothing was changed');
   }
+}
+
+/** `--clusters` and `--vpc-ids`, defaulting to CLUSTERS and VPC_IDS like the deployed functions. */
+export function withScopeOptions(command: Command): Command {
+  return command
+    .option(
+      '--clusters <list>',
+      'clusters in scope ("all" or comma-separated)',
+      process.env.CLUSTERS ?? 'all',
+    )
+    .option(
+      '--vpc-ids <list>',
+      'VPCs in scope ("all" or comma-separated)',
+      process.env.VPC_IDS ?? 'all',
+    );
 }
