@@ -8,6 +8,7 @@ import type { Ec2HandlerDeps } from '#app/ec2-handler.ts';
 import type { ElbHandlerDeps } from '#app/elb-handler.ts';
 import { ALERT_KINDS } from '#core/alerts/alert.ts';
 import type { AlertStore } from '#core/alerts/alert-store.ts';
+import { deliverPending } from '#core/alerts/settle-alert.ts';
 import { snapshotCapacityLedger } from '#core/capacity/ledger-snapshot.ts';
 import {
   type CapacityMeasures,
@@ -140,6 +141,10 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
     const records = dns
       ? await part('dns', () => refreshZonesAndSync(dns(clock().toISOString())))
       : undefined;
+    // Last, once every review had its chance to send its own: notifications a crash or a
+    // failed publish left in the outbox of alerts nothing evaluates any more.
+    const settling = deps.network.capacity ?? deps.elb?.alerting;
+    if (settling) await part('alert outbox', () => deliverPending(settling));
     if (loadBalancers)
       metrics.addMetric(METRICS.sweepLoadBalancerRepairs, MetricUnit.Count, loadBalancers.repaired);
     // Once per run, whatever the number of repairs.

@@ -41,6 +41,37 @@ describe.each(alertStores)('AlertStore contract: $name', ({ make }) => {
     expect(await store.get('subnet-exhaustion', 'i-1')).toBeUndefined();
   });
 
+  test('the outbox: a pending notification reads back and is listed until it is cleared', async () => {
+    // Prepare
+    const store = await make();
+    const base = record('i-1', { status: 'resolved', resolvedAt: '2026-11-21T11:00:00Z' });
+    const pending = {
+      type: 'resolve' as const,
+      kind: base.kind,
+      severity: base.severity,
+      cluster: base.cluster,
+      subject: base.subject,
+      title: base.title,
+      summary: base.summary,
+      facts: base.facts,
+      openedAt: base.openedAt,
+      resolvedAt: '2026-11-21T11:00:00Z',
+    };
+    await store.put(record('i-2'));
+
+    // Act
+    await store.put({ ...base, pending });
+    const listed = await store.listPending();
+    const read = await store.get('node-pod-capacity', 'i-1');
+    await store.put(base, { ...base, pending });
+
+    // Assess
+    expect(listed).toEqual([{ ...base, pending }]);
+    expect(read).toEqual({ ...base, pending });
+    expect(await store.listPending()).toEqual([]);
+    expect(await store.get('node-pod-capacity', 'i-1')).toEqual(base);
+  });
+
   test('"there was none" fails once a record exists', async () => {
     // Prepare
     const store = await make();

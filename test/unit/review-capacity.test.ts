@@ -414,7 +414,7 @@ describe('reviewCapacity: concurrency and failed deliveries', () => {
     expect(notifier.sent).toEqual([]);
   });
 
-  test('a failed open is rethrown and sent as a reminder by the next review', async () => {
+  test('a failed open is rethrown and sent, as that open, by the next review', async () => {
     // Prepare
     const { ledger, notifier, review } = world();
     ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5, 5] }));
@@ -426,11 +426,11 @@ describe('reviewCapacity: concurrency and failed deliveries', () => {
     await review([NODE], [], 10);
 
     // Assess
-    expect(notifier.sent.map((n) => n.type)).toEqual(['remind']);
+    expect(notifier.sent.map((n) => n.type)).toEqual(['open']);
     expect(notifier.sent[0]?.openedAt).toBe(at(0));
   });
 
-  test('a failed resolve leaves the alert open, so the next review resolves it', async () => {
+  test('a failed resolve stays in the outbox, so the next review sends that resolve', async () => {
     // Prepare
     const { ledger, alerts, notifier, review } = world();
     ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5, 5] }));
@@ -440,11 +440,12 @@ describe('reviewCapacity: concurrency and failed deliveries', () => {
 
     // Act
     await expect(review([NODE], [], 60)).rejects.toThrow('SNS down');
-    const stillOpen: AlertRecord | undefined = await alerts.get('node-pod-capacity', NODE);
+    const unsent: AlertRecord | undefined = await alerts.get('node-pod-capacity', NODE);
     await review([NODE], [], 120);
 
     // Assess
-    expect(stillOpen?.status).toBe('open');
+    expect(unsent).toMatchObject({ status: 'resolved', pending: { type: 'resolve' } });
+    expect(notifier.sent[1]?.resolvedAt).toBe(at(60));
     expect(notifier.sent.map((n) => n.type)).toEqual(['open', 'resolve']);
   });
 

@@ -1,7 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import type { AlertCondition, Severity } from '#core/alerts/alert.ts';
 import type { AlertPolicy, AlertRecord } from '#core/alerts/alert-lifecycle.ts';
-import { settleAlert, settleAlertFrom, throwFailures } from '#core/alerts/settle-alert.ts';
+import {
+  deliverPending,
+  settleAlert,
+  settleAlertFrom,
+  throwFailures,
+} from '#core/alerts/settle-alert.ts';
 import { InMemoryAlertStore, RecordingNotifier } from '#test/helpers/capacity-fakes.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00Z');
@@ -123,6 +128,7 @@ describe('settleAlert: what one evaluation does to the stored alert', () => {
     // Prepare: the caller read "nothing"; meanwhile another invocation opened the alert
     const { alerts, notifier, settling } = world();
     await settleAlert(condition(true), settling, at(0));
+    const writesBefore = alerts.writes.length;
 
     // Act
     const settled = await settleAlertFrom(undefined, condition(true), settling, at(10));
@@ -130,20 +136,20 @@ describe('settleAlert: what one evaluation does to the stored alert', () => {
     // Assess
     expect(settled?.outcome).toBe('conflict');
     expect(notifier.sent).toHaveLength(1);
-    expect(alerts.writes).toHaveLength(1);
+    expect(alerts.writes).toHaveLength(writesBefore);
   });
 });
 
-describe('settleAlert: failed deliveries are sent again by the next evaluation', () => {
+describe('settleAlert: failed deliveries stay in the outbox and go out with the next evaluation', () => {
   test.each([
     {
-      case: 'a first open goes out as a reminder',
+      case: 'a first open goes out as that open',
       before: [] as AlertCondition[],
       failing: condition(true),
-      expected: [{ type: 'remind', escalated: undefined }],
+      expected: [{ type: 'open', escalated: undefined }],
     },
     {
-      case: 'an escalation is rolled back and escalates again',
+      case: 'an escalation escalates once, late',
       before: [condition(true)],
       failing: condition(true, 'critical'),
       expected: [
@@ -152,7 +158,7 @@ describe('settleAlert: failed deliveries are sent again by the next evaluation',
       ],
     },
     {
-      case: 'a resolve is rolled back and resolves again',
+      case: 'a resolve resolves once, late',
       before: [condition(true)],
       failing: condition(false),
       expected: [
@@ -172,6 +178,66 @@ describe('settleAlert: failed deliveries are sent again by the next evaluation',
 
     // Assess
     expect(notifier.sent.map((n) => ({ type: n.type, escalated: n.escalated }))).toEqual(expected);
+  });
+});
+
+describe('the alert outbox', () => {
+  test('a failed publish leaves the notification stored with the transition', async () => {
+    // Prepare
+    const { alerts, notifier, settle } = world();
+    notifier.failNext = new Error('SNS down');
+
+    // Act
+    await expect(settle(condition(true), 0)).rejects.toThrow('SNS down');
+
+    // Assess
+    expect(await alerts.get('stale-target', SUBJECT)).toMatchObject({
+      status: 'open',
+      pending: { type: 'open', subject: SUBJECT },
+    });
+    expect((await alerts.listPending()).map((r) => r.subject)).toEqual([SUBJECT]);
+  });
+
+  test('deliverPending sends what a crash left behind, once', async () => {
+    // Prepare: the transition was stored, then the process died before it published
+    const { alerts, notifier, settling } = world();
+    await settleAlert(condition(true), settling, at(0));
+    const opened = await alerts.get('stale-target', SUBJECT);
+    if (!opened) throw new Error('no alert stored');
+    const resolvedRecord = {
+      ...opened,
+      status: 'resolved' as const,
+      resolvedAt: at(60),
+      lastNotifiedAt: at(60),
+      notifyCount: 2,
+    };
+    await alerts.put({
+      ...resolvedRecord,
+      pending: { ...notifier.sent[0], type: 'resolve', resolvedAt: at(60) } as never,
+    });
+
+    // Act
+    const first = await deliverPending(settling);
+    const second = await deliverPending(settling);
+
+    // Assess
+    expect([first, second]).toEqual([1, 0]);
+    expect(notifier.sent.map((n) => n.type)).toEqual(['open', 'resolve']);
+    expect(await alerts.listPending()).toEqual([]);
+  });
+
+  test('the next evaluation sends the pending notification before deciding anew', async () => {
+    // Prepare: an open that never went out, then the condition clears
+    const { notifier, settle } = world();
+    notifier.failNext = new Error('SNS down');
+    await expect(settle(condition(true), 0)).rejects.toThrow('SNS down');
+
+    // Act
+    const settled = await settle(condition(false), 60);
+
+    // Assess
+    expect(settled?.outcome).toBe('resolved');
+    expect(notifier.sent.map((n) => n.type)).toEqual(['open', 'resolve']);
   });
 });
 

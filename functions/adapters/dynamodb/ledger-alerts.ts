@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expiresAt, INDEX, keys } from '#adapters/dynamodb/ledger-keys.ts';
 import { type Guard, type Item, LedgerTable } from '#adapters/dynamodb/ledger-table.ts';
 import type { AlertKind, Severity } from '#core/alerts/alert.ts';
-import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
+import type { AlertNotification, AlertRecord } from '#core/alerts/alert-lifecycle.ts';
 import { type AlertStore, AlertWriteConflictError } from '#core/alerts/alert-store.ts';
 
 /** Resolved alerts stay visible (and recognisable on a quick re-open) for a month, then expire. */
@@ -34,6 +34,15 @@ export class DynamoAlertStore implements AlertStore {
       IndexName: INDEX.byNode,
       KeyConditionExpression: 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.openAlerts },
+    });
+    return items.map(toRecord);
+  }
+
+  async listPending(): Promise<AlertRecord[]> {
+    const items = await this.table.query({
+      IndexName: INDEX.lookup,
+      KeyConditionExpression: 'GSI3PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.pendingAlerts },
     });
     return items.map(toRecord);
   }
@@ -77,6 +86,12 @@ function toItem(record: AlertRecord): Item {
     notifyCount: record.notifyCount,
     ...(record.resolvedAt !== undefined ? { resolvedAt: record.resolvedAt } : {}),
     ...(record.notifiedSeverity !== undefined ? { notifiedSeverity: record.notifiedSeverity } : {}),
+    ...(record.pending
+      ? {
+          pending: { ...record.pending, facts: storableFacts(record.pending.facts) },
+          ...keys.pendingAlertIndex,
+        }
+      : {}),
     // A whole-item put: an open record carries the index keys, a resolved one a TTL instead.
     ...(open
       ? keys.openAlertIndex(record.kind, record.subject)
@@ -116,5 +131,6 @@ export function toRecord(item: Item): AlertRecord {
     ...(item.notifiedSeverity !== undefined
       ? { notifiedSeverity: item.notifiedSeverity as Severity }
       : {}),
+    ...(item.pending !== undefined ? { pending: item.pending as AlertNotification } : {}),
   };
 }

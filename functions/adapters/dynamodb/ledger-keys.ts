@@ -12,7 +12,7 @@
  * | past att | ATTACH#<attachId>| #ATTACH            |                             |                            |                       |
  * | parked   | PARKED#<subject> | <time>#<eventId>   | PARKED / <subject>#<time>#<eventId> |                    |                       |
  * | audit    | AUDIT#<entity>   | <time>#<eventId>#n |                             |                            |                       |
- * | alert    | ALERT#<kind>#<s> | #ALERT             | ALERTS#open / <kind>#<s>    |                            |                       |
+ * | alert    | ALERT#<kind>#<s> | #ALERT             | ALERTS#open / <kind>#<s>    |                            | ALERTS#outbox         |
  * | itype    | ITYPE#<type>     | #ITYPE             |                             |                            |                       |
  * | LB       | LB#<arn>         | #LB                | LB#<arn> / #LB              | LBS / <arn>                |                       |
  * | TG       | TG#<arn>         | #TG                | LB#<lbArn> / TG#<arn>       | TGS / <arn>                |                       |
@@ -33,7 +33,8 @@
  * PARKED#<subject> in stamp order, expiring after a day; GSI1 PARKED lists all.
  *
  * Alerts: <s> is the subject; GSI1 ALERTS#open lists the open ones, and a
- * resolve drops the GSI1 keys. itype caches one raw DescribeInstanceTypes entry.
+ * resolve drops the GSI1 keys. GSI3 ALERTS#outbox lists the alerts whose notification is
+ * stored but not yet delivered (the outbox); clearing it drops the key. itype caches one raw DescribeInstanceTypes entry.
  *
  * ELB: GSI1 LB#<arn> is a load balancer with its target groups, GSI2 LBS / TGS
  * list live ones (with tags), PK TG#<arn> is a target group with its targets.
@@ -121,6 +122,9 @@ export const keys = {
     GSI1SK: `${kind}#${subject}`,
   }),
   openAlerts: 'ALERTS#open',
+  /** Only alerts with a notification in their outbox carry this: one GSI3 query lists them. */
+  pendingAlertIndex: { GSI3PK: 'ALERTS#outbox' },
+  pendingAlerts: 'ALERTS#outbox',
   instanceType: (instanceType: string) => ({ PK: `ITYPE#${instanceType}`, SK: '#ITYPE' }),
   loadBalancer: (arn: string) => ({ PK: `LB#${arn}`, SK: '#LB' }),
   loadBalancerIndex: (arn: string) => ({

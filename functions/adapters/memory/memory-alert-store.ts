@@ -33,6 +33,13 @@ export class MemoryAlertStore implements AlertStore {
       .sort(([a], [b]) => compareText(a, b))
       .map(([, r]) => copy(r));
   }
+
+  async listPending(): Promise<AlertRecord[]> {
+    return [...this.#records.entries()]
+      .filter(([, r]) => r.pending !== undefined)
+      .sort(([a], [b]) => compareText(a, b))
+      .map(([, r]) => copy(r));
+  }
 }
 
 const keyOf = (kind: string, subject: string) => `${kind}#${subject}`;

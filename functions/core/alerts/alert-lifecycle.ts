@@ -25,6 +25,14 @@ export interface AlertRecord {
    * escalates once, not on every flap. Absent in records stored before escalations existed.
    */
   readonly notifiedSeverity?: Severity;
+  /**
+   * The outbox: the notification of the transition this record stores, written in the same
+   * conditional put as the transition and cleared once it was delivered. A crash or a failed
+   * publish between the two leaves it here, and the next settling of this alert (an event's
+   * redelivery, or the sweep's `deliverPending`) sends it before deciding anything new, so a
+   * stored transition is never left unannounced.
+   */
+  readonly pending?: AlertNotification;
 }
 
 export type AlertNotificationType = 'open' | 'remind' | 'resolve';

@@ -21,4 +21,6 @@ export interface AlertStore {
   put(record: AlertRecord, expected?: AlertRecord | null): Promise<void>;
   /** Every open alert, of every kind. */
   listOpen(): Promise<AlertRecord[]>;
+  /** Every alert whose notification is still in the outbox (`pending`), open or resolved. */
+  listPending(): Promise<AlertRecord[]>;
 }

@@ -39,9 +39,6 @@ export interface SettledAlert {
   readonly outcome: AlertOutcome;
 }
 
-/** Makes an alert overdue, so the next evaluation sends it again as a reminder. */
-const NEVER = '1970-01-01T00:00:00.000Z';
-
 /** Reads the stored record of the condition's alert, then settles it: see `settleAlertFrom`. */
 export async function settleAlert(
   condition: AlertCondition,
@@ -54,12 +51,16 @@ export async function settleAlert(
 
 /**
  * Runs one condition through the alert lifecycle, given the record read before deciding.
- * The next state is stored first, conditional on `previous` still being the stored one, so
+ * A notification still in the record's outbox (`pending`: a crash or a failed publish after
+ * an earlier transition was stored) is delivered first. The next state is then stored with
+ * its notification in the outbox, conditional on `previous` still being the stored one, so
  * concurrent invocations notify once: the one that loses drops its decision unsent
- * ('conflict'). Then the notification is delivered. A failed delivery is rolled back (a
- * first open is instead marked overdue, so it goes out as a reminder) so the next
- * evaluation sends it again, and the delivery error is rethrown. `undefined` when there is
- * no alert and none is needed.
+ * ('conflict'). Then the notification is delivered and the outbox cleared. A failed delivery
+ * leaves it in the outbox and is rethrown, so the event's retry (or the sweep) sends that same
+ * notification: a stored transition is announced, never lost and never re-decided. The one
+ * gap no ledger can close on a standard SNS topic: a crash after SNS accepted the publish and
+ * before the outbox was cleared sends it a second time. `undefined` when there is no alert
+ * and none is needed.
  */
 export async function settleAlertFrom(
   previous: AlertRecord | undefined,
@@ -67,31 +68,83 @@ export async function settleAlertFrom(
   settling: AlertSettling,
   now: string,
 ): Promise<SettledAlert | undefined> {
+  let delivered: AlertNotification | undefined;
+  if (previous?.pending) {
+    delivered = previous.pending;
+    const cleared = await deliverOutbox(previous, settling);
+    if (!cleared) return settledOf(condition, previous, 'conflict');
+    previous = cleared;
+  }
   const { record, notification } = nextAlert(previous, condition, now, settling.policy);
   if (!record) return undefined;
-  const base = {
+  const unsent = delivered ? sentOutcome(delivered) : 'unchanged';
+  if (!notification && sameRecord(record, previous)) return settledOf(condition, record, unsent);
+  const withOutbox: AlertRecord = notification ? { ...record, pending: notification } : record;
+  try {
+    await settling.alerts.put(withOutbox, previous ?? null);
+  } catch (error) {
+    if (error instanceof AlertWriteConflictError) return settledOf(condition, record, 'conflict');
+    throw error;
+  }
+  if (!notification) return settledOf(condition, record, delivered ? unsent : 'updated');
+  await deliverOutbox(withOutbox, settling);
+  return settledOf(condition, record, sentOutcome(notification));
+}
+
+/**
+ * Delivers what the sweep finds in the outbox (alerts whose subject no evaluation visits any
+ * more, such as the resolve of a node that is gone). Every pending alert has its turn; the
+ * failures are thrown together at the end. Returns how many were delivered.
+ */
+export async function deliverPending(
+  settling: Pick<AlertSettling, 'alerts' | 'notifier'>,
+): Promise<number> {
+  const failures: unknown[] = [];
+  let delivered = 0;
+  for (const record of await settling.alerts.listPending()) {
+    try {
+      if (await deliverOutbox(record, settling)) delivered += 1;
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  throwFailures(failures, 'pending alert notifications failed');
+  return delivered;
+}
+
+/**
+ * Publishes the record's pending notification, then stores the record without it,
+ * conditional on the record being unchanged. The cleared record, or `undefined` when another
+ * invocation changed the alert meanwhile (its record, and its own outbox, now lead).
+ */
+async function deliverOutbox(
+  record: AlertRecord,
+  settling: Pick<AlertSettling, 'alerts' | 'notifier'>,
+): Promise<AlertRecord | undefined> {
+  const { pending, ...cleared } = record;
+  if (!pending) return record;
+  await settling.notifier.notify(pending);
+  try {
+    await settling.alerts.put(cleared, record);
+  } catch (error) {
+    if (error instanceof AlertWriteConflictError) return undefined;
+    throw error;
+  }
+  return cleared;
+}
+
+function settledOf(
+  condition: AlertCondition,
+  record: AlertRecord,
+  outcome: AlertOutcome,
+): SettledAlert {
+  return {
     kind: condition.kind,
     subject: condition.subject,
     cluster: record.cluster,
     active: condition.active,
+    outcome,
   };
-  if (!notification && sameRecord(record, previous)) return { ...base, outcome: 'unchanged' };
-  try {
-    await settling.alerts.put(record, previous ?? null);
-  } catch (error) {
-    if (error instanceof AlertWriteConflictError) return { ...base, outcome: 'conflict' };
-    throw error;
-  }
-  if (!notification) return { ...base, outcome: 'updated' };
-  try {
-    await settling.notifier.notify(notification);
-  } catch (error) {
-    const retry = previous?.status === 'open' ? previous : { ...record, lastNotifiedAt: NEVER };
-    // If even this fails, the original delivery error is the one worth reporting.
-    await settling.alerts.put(retry, record).catch(() => undefined);
-    throw error;
-  }
-  return { ...base, outcome: sentOutcome(notification) };
 }
 
 /**
