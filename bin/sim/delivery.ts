@@ -12,6 +12,11 @@ export interface ChaosSettings {
   /** CloudTrail's delay, at-least-once duplicates and reordering; off with --no-chaos. */
   readonly enabled: boolean;
   readonly seed: number;
+  /**
+   * At-least-once delivery: how many times an event may arrive (default 2) and how often it
+   * arrives more than once (default DUPLICATE_RATE); the copies are drawn from 2..maxCopies.
+   */
+  readonly duplicates?: { readonly rate: number; readonly maxCopies: number } | undefined;
 }
 
 /** How often a delivered event arrives a second time, with chaos on. */
@@ -35,6 +40,11 @@ export class EventDelivery {
   private readonly attempts = new Map<string, number>();
   readonly counts: Record<string, number> = {};
   readonly failures: string[] = [];
+  /** Distinct events that reached a handler's queue, and every handing to a handler (copies and retries too). */
+  readonly events = new Set<string>();
+  deliveries = 0;
+  /** Extra copies the at-least-once delivery handed out. */
+  duplicates = 0;
 
   constructor(
     private readonly bus: DeliveryBus,
@@ -74,10 +84,10 @@ export class EventDelivery {
       const received = await this.bus.receiveAll();
       if (received.length === 0) return;
       const batch = this.chaos.enabled
-        ? this.random.shuffle(
-            received.flatMap((m) => (this.random.chance(DUPLICATE_RATE) ? [m, m] : [m])),
-          )
+        ? this.random.shuffle(received.flatMap((m) => this.copies(m)))
         : received.sort((a, b) => timeOf(a).localeCompare(timeOf(b)));
+      for (const m of received) this.events.add(idOf(m));
+      this.deliveries += batch.length;
       const done = new Set<Message>();
       const failed = new Set<Message>();
       for (const message of batch) {
@@ -87,7 +97,7 @@ export class EventDelivery {
       }
       for (const m of done) if (!failed.has(m)) await this.bus.ack(m);
       for (const m of failed) {
-        const key = String((m.body as { id?: unknown }).id);
+        const key = idOf(m);
         const n = (this.attempts.get(key) ?? 0) + 1;
         this.attempts.set(key, n);
         if (n >= MAX_ATTEMPTS) {
@@ -99,6 +109,16 @@ export class EventDelivery {
         }
       }
     }
+  }
+
+  /** One message as the at-least-once delivery hands it out: once, or a few times. */
+  private copies(m: Message): Message[] {
+    const { rate, maxCopies } = this.chaos.duplicates ?? { rate: DUPLICATE_RATE, maxCopies: 2 };
+    if (maxCopies < 2 || !this.random.chance(rate)) return [m];
+    // Two copies draw nothing more, so a seed delivers as it did before copies were settable.
+    const n = maxCopies === 2 ? 2 : this.random.int(2, maxCopies);
+    this.duplicates += n - 1;
+    return Array.from({ length: n }, () => m);
   }
 
   private async handle(message: Message): Promise<boolean> {
@@ -143,6 +163,10 @@ export class EventDelivery {
 function timeOf(message: Message): string {
   const e = message.body as { time?: string; detail?: { eventTime?: string } };
   return new Date(e.detail?.eventTime ?? e.time ?? 0).toISOString();
+}
+
+function idOf(message: Message): string {
+  return String((message.body as { id?: unknown }).id);
 }
 
 function labelOf(message: Message): string {

@@ -21,13 +21,13 @@ import {
   type TruthComparison,
 } from './account-truth.ts';
 import { SimCluster } from './cluster.ts';
-import { EventDelivery } from './delivery.ts';
+import { type ChaosSettings, EventDelivery } from './delivery.ts';
 import { EventBus } from './event-bus.ts';
 import type { Scenario } from './scenario.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { SimClock } from './sim-clock.ts';
 import type { SimContext } from './sim-context.ts';
-import { simHandlers } from './sim-handlers.ts';
+import { type RuleHandler, type SimHandlerOptions, simHandlers } from './sim-handlers.ts';
 import { SubnetPool } from './subnet-pool.ts';
 
 export interface RunOptions {
@@ -36,12 +36,27 @@ export interface RunOptions {
   readonly endpoint: string;
   readonly resetAccount: () => Promise<void>;
   readonly ledger: { readonly db: DynamoDBDocumentClient; readonly tableName: string };
-  readonly chaos: { readonly enabled: boolean; readonly seed: number };
+  readonly chaos: ChaosSettings;
   /** Overrides the node count of the first launch-nodes step. */
   readonly nodes?: number | undefined;
   readonly out: (line: string) => void;
   /** One line per delivered event, too. */
   readonly verbose?: boolean;
+  /** Where the handlers run; by default in this process (the fault suite runs them in a child it can kill). */
+  readonly handlers?: (o: SimHandlerOptions) => Promise<SimHandlerSet>;
+  /** Runs once the account is built, before the story (the fault suite seeds a foreign record). */
+  readonly afterSetup?: (account: {
+    readonly route53: Route53Client;
+    readonly vpcId: string;
+    readonly zoneId?: string | undefined;
+  }) => Promise<void>;
+}
+
+/** The handlers of each rule and the sweep, wherever they run. */
+export interface SimHandlerSet {
+  readonly rules: Record<string, RuleHandler>;
+  sweep(): Promise<unknown>;
+  destroy(): void;
 }
 
 export interface RunResult {
@@ -53,6 +68,8 @@ export interface RunResult {
   readonly published: ReadonlyArray<Record<string, unknown>>;
   readonly counts: Readonly<Record<string, number>>;
   readonly failures: readonly string[];
+  /** Distinct events delivered, and the extra copies at-least-once delivery added. */
+  readonly delivered: { readonly events: number; readonly duplicates: number };
   readonly vpcId: string;
   readonly zoneId?: string | undefined;
 }
@@ -78,7 +95,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const events = new EventBridgeClient({ ...config, maxAttempts: 5 });
   const sqs = new SQSClient({ ...config, maxAttempts: 5 });
   const sns = new SNSClient({ ...config, maxAttempts: 5 });
-  let handlers: ReturnType<typeof simHandlers> | undefined;
+  let handlers: SimHandlerSet | undefined;
   try {
     const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: s.vpcCidr }))).Vpc?.VpcId;
     if (!vpcId) throw new Error('moto created no VPC');
@@ -127,12 +144,13 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       zone = { id, name: s.zone };
     }
     const bus = await EventBus.create({ events, sqs, sns });
+    await o.afterSetup?.({ route53, vpcId, zoneId: zone?.id });
 
     const clock = new SimClock(s.start);
     let handlerNow = clock.now();
     const alerts: AlertNotification[] = [];
     const say = (line: string) => o.out(`[${clock.short()}] ${line}`);
-    handlers = simHandlers({
+    const handlerOptions: SimHandlerOptions = {
       db: o.ledger.db,
       tableName: o.ledger.tableName,
       endpoint: o.endpoint,
@@ -149,7 +167,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
           `           alert ${n.type.padEnd(8)} ${n.kind} ${n.subject} [${n.severity}] ${n.summary}`,
         );
       },
-    });
+    };
+    handlers = o.handlers ? await o.handlers(handlerOptions) : simHandlers(handlerOptions);
     const delivery = new EventDelivery(
       bus,
       handlers.rules,
@@ -213,6 +232,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       published,
       counts: delivery.counts,
       failures: delivery.failures,
+      delivered: { events: delivery.events.size, duplicates: delivery.duplicates },
       vpcId,
       zoneId: zone?.id,
     };

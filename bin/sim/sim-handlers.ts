@@ -30,6 +30,8 @@ export interface SimHandlerOptions {
   readonly clock: () => Date;
   /** Every alert notification, as it is published. */
   readonly onAlert: (n: AlertNotification) => void;
+  /** Applied to each SDK client made here (the fault suite scales their retry waits). */
+  readonly tuneClient?: (<T>(client: T) => T) | undefined;
 }
 
 export type RuleHandler = (event: unknown) => Promise<unknown>;
@@ -53,13 +55,14 @@ export function simHandlers(o: SimHandlerOptions) {
       : {}),
   });
   const moto = motoClientConfig(o.endpoint, o.region);
-  const ec2 = new EC2Client({ ...moto, maxAttempts: 5 });
-  const elbv2 = new ElasticLoadBalancingV2Client(elbv2ClientConfig(moto));
+  const tune = o.tuneClient ?? (<T>(client: T) => client);
+  const ec2 = tune(new EC2Client({ ...moto, maxAttempts: 5 }));
+  const elbv2 = tune(new ElasticLoadBalancingV2Client(elbv2ClientConfig(moto)));
   const route53 = new Route53Client({
     ...motoClientConfig(o.endpoint, 'us-east-1'),
     maxAttempts: 1,
   });
-  const sns = new SNSClient({ ...moto, maxAttempts: 5 });
+  const sns = tune(new SNSClient({ ...moto, maxAttempts: 5 }));
   const clients = { db: o.db, ec2, elbv2, sns: () => sns, clock: o.clock };
   // Lambda's adapters from the SDK clients; the alert notifier also tells the story.
   const adapters = awsAdapters(config, clients);
