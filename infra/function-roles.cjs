@@ -18,8 +18,9 @@
 
 /** What each function's code calls, by grant family (see GRANTS). */
 const FUNCTIONS = {
-  instanceState: ['ledger', 'ec2Read', 'elbRead', 'elbRemediate', 'publishAlerts'],
-  eniActivity: ['ledger', 'ec2Read', 'elbRead', 'elbRemediate', 'publishAlerts'],
+  // The EC2 handlers review stale targets, never delay drift: no ModifyTargetGroupAttributes.
+  instanceState: ['ledger', 'ec2Read', 'elbRead', 'publishAlerts'],
+  eniActivity: ['ledger', 'ec2Read', 'elbRead', 'publishAlerts'],
   elbActivity: ['ledger', 'elbRead', 'elbRemediate', 'publishAlerts', 'route53'],
   sweep: ['ledger', 'ec2Read', 'elbRead', 'elbRemediate', 'publishAlerts', 'route53'],
   notify: ['slackWebhookParameter'],

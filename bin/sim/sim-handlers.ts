@@ -5,6 +5,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createElbv2Reader, elbv2ClientConfig } from '#adapters/elbv2/elbv2-reader.ts';
+import { withDelayRemediation } from '#adapters/elbv2/elbv2-remediation.ts';
 import { composeEc2, composeElb } from '#app/composition.ts';
 import { dnsWiring } from '#app/dns-wiring.ts';
 import { ec2EventHandler } from '#app/ec2-handler.ts';
@@ -81,7 +82,10 @@ export function simHandlers(o: SimHandlerOptions) {
   const dns = dnsWiring(config, { db: o.db, route53, sns: () => sns });
   const ec2Deps = composeEc2(settings, composed);
   const elbDeps = {
-    ...composeElb(settings, { ...composed, elbv2: createElbv2Reader(elbv2) }),
+    ...composeElb(settings, {
+      ...composed,
+      elbv2: withDelayRemediation(createElbv2Reader(elbv2), elbv2),
+    }),
     ...(dns ? { dns } : {}),
   };
   const ec2Handler = ec2EventHandler(ec2Deps);

@@ -6,6 +6,7 @@ import { DynamoInstanceTypeCache } from '#adapters/dynamodb/ledger-instance-type
 import { Ec2InstanceTypeReader } from '#adapters/ec2/ec2-instance-types.ts';
 import { SdkEc2Reader } from '#adapters/ec2/ec2-reader.ts';
 import { createElbv2Reader } from '#adapters/elbv2/elbv2-reader.ts';
+import { withDelayRemediation } from '#adapters/elbv2/elbv2-remediation.ts';
 import { SnsNotifier } from '#adapters/notify/sns-notifier.ts';
 import {
   documentClient,
@@ -91,7 +92,7 @@ export function elbHandlerDeps(
   const clock = clients.clock ?? (() => new Date());
   return composeElb(settingsOf(config), {
     ledger: dynamoLedger(clients.db, config.tableName),
-    elbv2: createElbv2Reader(clients.elbv2),
+    elbv2: withDelayRemediation(createElbv2Reader(clients.elbv2), clients.elbv2),
     alerting: config.alertTopicArn
       ? { notifier: new SnsNotifier(clients.sns(), config.alertTopicArn) }
       : undefined,

@@ -19,8 +19,10 @@ import {
   DESCRIBE_TAGS_BATCH,
   ELBV2_MAX_ATTEMPTS,
   Elbv2PagingError,
+  Elbv2RemediationNotWiredError,
   elbv2ClientConfig,
 } from '#adapters/elbv2/elbv2-reader.ts';
+import { withDelayRemediation } from '#adapters/elbv2/elbv2-remediation.ts';
 import { actualDeregistrationDelay } from '#core/targets/deregistration-delay.ts';
 
 const REGION = 'ap-northeast-2';
@@ -68,10 +70,27 @@ const notFound = (kind: 'tg' | 'lb') =>
         $metadata: {},
       });
 
+test('the plain reader refuses to change a target group, without calling AWS', async () => {
+  // Prepare
+  const client = new ElasticLoadBalancingV2Client({ region: REGION });
+  const elb = mockClient(client);
+
+  // Act
+  const change = createElbv2Reader(client).setDeregistrationDelay(
+    'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-web/0a1b',
+    60,
+  );
+
+  // Assess
+  await expect(change).rejects.toBeInstanceOf(Elbv2RemediationNotWiredError);
+  expect(elb.calls()).toHaveLength(0);
+  elb.restore();
+});
+
 describe('with a mocked client', () => {
   const client = new ElasticLoadBalancingV2Client({ region: REGION });
   const elb = mockClient(client);
-  const reader = createElbv2Reader(client);
+  const reader = withDelayRemediation(createElbv2Reader(client), client);
   beforeEach(() => elb.reset());
   afterAll(() => elb.restore());
 
@@ -408,17 +427,17 @@ describe('through the real SDK against a local ELBv2 endpoint', () => {
   afterEach(() => expect(script).toEqual([]));
 
   // The adapter's configuration, with the backoff shrunk to 1 ms so the test does not wait.
-  const realReader = () =>
-    createElbv2Reader(
-      new ElasticLoadBalancingV2Client(
-        elbv2ClientConfig({
-          region: REGION,
-          endpoint,
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          retryStrategy: new ConfiguredRetryStrategy(ELBV2_MAX_ATTEMPTS, () => 1),
-        }),
-      ),
+  const realReader = () => {
+    const client = new ElasticLoadBalancingV2Client(
+      elbv2ClientConfig({
+        region: REGION,
+        endpoint,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        retryStrategy: new ConfiguredRetryStrategy(ELBV2_MAX_ATTEMPTS, () => 1),
+      }),
     );
+    return withDelayRemediation(createElbv2Reader(client), client);
+  };
 
   test('a throttled read is retried by the SDK and then succeeds', async () => {
     // Prepare

@@ -6,15 +6,10 @@ import {
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   type ElasticLoadBalancingV2ClientConfig,
-  ModifyTargetGroupAttributesCommand,
   type LoadBalancer as SdkLoadBalancer,
   type TargetGroup as SdkTargetGroup,
   type TargetHealthDescription as SdkTargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import {
-  DEREGISTRATION_DELAY_ATTRIBUTE,
-  parseDelaySeconds,
-} from '#core/targets/deregistration-delay.ts';
 import type { Elbv2Port } from '#core/targets/elbv2-port.ts';
 import {
   classifyTargetId,
@@ -56,6 +51,11 @@ export class Elbv2PagingError extends Error {
   override readonly name = 'Elbv2PagingError';
 }
 
+/** A reader without `withDelayRemediation` was asked to change a target group. */
+export class Elbv2RemediationNotWiredError extends Error {
+  override readonly name = 'Elbv2RemediationNotWiredError';
+}
+
 /** A value ELBv2 returned that netledger's domain types cannot hold. */
 export class Elbv2ShapeError extends Error {
   override readonly name = 'Elbv2ShapeError';
@@ -79,7 +79,7 @@ export function isNotFound(err: unknown): boolean {
   return NOT_FOUND.has(err.name) || (typeof code === 'string' && NOT_FOUND.has(code));
 }
 
-async function orUndefinedIfGone<T>(call: () => Promise<T>): Promise<T | undefined> {
+export async function orUndefinedIfGone<T>(call: () => Promise<T>): Promise<T | undefined> {
   try {
     return await call();
   } catch (err) {
@@ -183,27 +183,18 @@ export function createElbv2Reader(client: ElasticLoadBalancingV2Client): Elbv2Po
       return out;
     },
 
-    setDeregistrationDelay: (tgArn, seconds) => {
-      const parsed = parseDelaySeconds(seconds);
-      if (!parsed.ok) {
-        return Promise.reject(
-          new RangeError(`deregistration delay for ${tgArn}: ${parsed.problem}`),
-        );
-      }
-      return orUndefinedIfGone(async () => {
-        const res = await client.send(
-          new ModifyTargetGroupAttributesCommand({
-            TargetGroupArn: tgArn,
-            Attributes: [{ Key: DEREGISTRATION_DELAY_ATTRIBUTE, Value: String(parsed.seconds) }],
-          }),
-        );
-        return attributeMap(res.Attributes);
-      });
-    },
+    // Remediation lives in elbv2-remediation.ts, so only the bundles that remediate (elb-activity,
+    // sweep) carry ModifyTargetGroupAttributes, and only their roles are granted it.
+    setDeregistrationDelay: (tgArn) =>
+      Promise.reject(
+        new Elbv2RemediationNotWiredError(
+          `cannot set the deregistration delay of ${tgArn}: this function is not wired to modify target groups`,
+        ),
+      ),
   };
 }
 
-function attributeMap(
+export function attributeMap(
   attributes: { Key?: string | undefined; Value?: string | undefined }[] | undefined,
 ) {
   const out: Record<string, string> = {};
