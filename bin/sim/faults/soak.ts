@@ -42,10 +42,11 @@ try {
       referenceMoto,
       dynamoEndpoint: dynamo.endpoint,
       dropCrashedEvents: values['no-redelivery'],
+      ...(values.verbose ? { out: (line: string) => console.log(`  ${line.trim()}`) } : {}),
     });
     const problems = unexplained(result);
     console.log(
-      `seed ${seed}: ${figureLine(result.figures)} (${(result.details.seconds.reference + result.details.seconds.faulty).toFixed(0)} s)`,
+      `seed ${seed}: ${figureLine(result.figures)} (${result.details.seconds.total.toFixed(0)} s)`,
     );
     if (problems.length > 0) {
       failed += 1;
