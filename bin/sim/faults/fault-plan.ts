@@ -54,6 +54,8 @@ export class FaultPlan implements ProxyPolicy {
   /** Publish bodies in an outage -> failed attempts left. */
   private readonly outages = new Map<string, number>();
   private readonly decided = new Set<string>();
+  /** A crash armed to strike once the request in flight is answered. */
+  private killAfter: (() => void) | undefined;
 
   constructor(
     private readonly random: SeededRandom,
@@ -101,8 +103,6 @@ export class FaultPlan implements ProxyPolicy {
     }
     return { do: 'forward' };
   }
-
-  private killAfter: (() => void) | undefined;
 
   answered(request: WireRequest, status: number): void {
     if (this.killAfter) {
