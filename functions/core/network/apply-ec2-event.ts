@@ -152,8 +152,10 @@ async function discardEnded(subjects: readonly Subject[], deps: Ec2Deps): Promis
         action: `discarded parked ${p.name}`,
         detail: `${p.stamp.eventId} at ${p.stamp.eventTime}: its subject was deleted`,
       });
-      // A discarded attach names an attachment whose detach may be waiting too.
+      // A discarded attach names an attachment whose detach may be waiting too, or still to
+      // come: remembered, so a later detach finds the deleted ENI and loses by stamp.
       if (p.change.type === 'eni-attached' && p.change.attachmentId) {
+        await deps.ledger.recordPastAttachment(p.change.attachmentId, p.change.eniId);
         queue.push(subject.attachment(p.change.attachmentId));
       }
     }
@@ -199,7 +201,13 @@ async function applyChange(change: Ec2Change, stamp: EventStamp, deps: Ec2Deps):
           reason: `unknown attachment ${change.attachmentId}: no ENI in the ledger has it; parked until its attach is filed`,
         };
       }
+      const current = eni.attachment?.attachmentId;
       const w = await deps.ledger.setEniAttachment(eni.eniId, undefined, stamp);
+      // A newer detach of another attachment (a read-back showed where the ENI went) also ended
+      // the one the ledger held: remembered, so that one's own late detach finds the ENI.
+      if (w === 'applied' && current && current !== change.attachmentId) {
+        await deps.ledger.recordPastAttachment(current, eni.eniId);
+      }
       return { writes: [w], audit: audited(w, eni.eniId, 'detached', eni.instanceId), before: eni };
     }
     case 'eni-deleted': {
@@ -237,29 +245,30 @@ async function instanceState(
   stamp: EventStamp,
   deps: Ec2Deps,
 ): Promise<Step> {
-  let node = await deps.ledger.getNode(instanceId);
+  const node = await deps.ledger.getNode(instanceId);
   const audit: AuditEntry[] = [];
   const writes: WriteOutcome[] = [];
   const filed: Subject[] = [];
+  let note: string | undefined;
   if (!node) {
     // The state-change event carries only id and state; the rest comes from EC2.
     const facts = await deps.ec2.describeInstance(instanceId);
-    if (!facts) {
-      return {
-        park: subject.instance(instanceId),
-        reason: `unknown instance ${instanceId}: not in the ledger and not found in EC2; parked until it is filed`,
-      };
+    if (facts) {
+      const cluster = clusterOf(facts);
+      const why = scopeProblem(
+        deps.scope,
+        facts.vpcId,
+        cluster,
+        `instance ${instanceId} belongs to no EKS cluster`,
+      );
+      if (why) return { ignored: why };
+      writes.push(await deps.ledger.putNodeFacts(facts, cluster));
+    } else {
+      // Filed from its state alone (see awaitsFacts): the state shows at once, and a
+      // termination wins whatever arrives after it. RunInstances or the sweep completes it.
+      note = `instance ${instanceId} not found in EC2: filed from its state; type, VPC and cluster follow`;
     }
-    const cluster = clusterOf(facts);
-    const why = scopeProblem(
-      deps.scope,
-      facts.vpcId,
-      cluster,
-      `instance ${instanceId} belongs to no EKS cluster`,
-    );
-    if (why) return { ignored: why };
-    writes.push(await deps.ledger.putNodeFacts(facts, cluster));
-    node = await deps.ledger.getNode(instanceId);
+    // Changes parked under the instance by an earlier version of this rule apply now.
     filed.push(subject.instance(instanceId));
   }
   const w = await deps.ledger.setNodeState(instanceId, state, stamp);
@@ -276,7 +285,7 @@ async function instanceState(
       audit.push(...audited(d, eni.eniId, 'released'));
     }
   }
-  return { writes, audit, filed };
+  return { writes, audit, filed, ...(note ? { note } : {}) };
 }
 
 async function launched(
@@ -294,6 +303,12 @@ async function launched(
     const why = scopeProblem(deps.scope, instance.vpcId, cluster, 'belongs to no EKS cluster');
     if (why) {
       skipped.push(`${instance.instanceId}: ${why}`);
+      // Its state came first and filed it with no facts: now we know it is not ours.
+      const forgot = await deps.ledger.forgetNode(instance.instanceId);
+      if (forgot === 'applied') {
+        writes.push(forgot);
+        audit.push({ entity: instance.instanceId, action: 'forgotten', detail: why });
+      }
       continue;
     }
     const f = await deps.ledger.putNodeFacts(instance, cluster);
