@@ -1,6 +1,11 @@
 import { compareStamps, type EventStamp } from '#core/events/event-envelope.ts';
-import { applyParked, discardParked, type Subject, subject } from '#core/events/parking.ts';
+import { type Subject, subject } from '#core/events/parking.ts';
 import { outOfScope, type Scope, scopeProblem } from '#core/events/scope.ts';
+import {
+  applyParkedEc2Changes,
+  withLaterAffected,
+} from '#core/network/apply-parked-ec2-changes.ts';
+import { discardParkedEc2Changes } from '#core/network/discard-parked-ec2-changes.ts';
 import type { Ec2Change, Ec2Event } from '#core/network/ec2-event.ts';
 import {
   classifyEni,
@@ -94,19 +99,14 @@ export async function applyEc2Event(event: Ec2Event, deps: Ec2Deps): Promise<Eve
     await deps.ledger.park({ subject: step.park, stamp, name, change: event.change });
     return { ...base, status: 'parked', reason: step.reason, parkedOn: step.park, audit: [] };
   }
-  const discarded = await discardEnded(step.ended ?? [], deps);
+  const discarded = await discardParkedEc2Changes(step.ended ?? [], deps.ledger);
   const audit = [...step.audit, ...discarded];
   const applied = step.writes.some((w) => w === 'applied');
   const allStale = step.writes.length > 0 && step.writes.every((w) => w === 'stale');
   await deps.ledger.markProcessed(stamp, name, audit);
-  const { attached } = step;
-  const later = await applyParked(deps.ledger, step.filed ?? [], (p) => {
-    const change =
-      p.change.type === 'eni-detached' && p.change.attachmentId === attached?.attachmentId
-        ? { ...p.change, eniId: attached.eniId }
-        : p.change;
-    return applyEc2Event({ stamp: p.stamp, name: p.name, change }, deps);
-  });
+  const later = await applyParkedEc2Changes(deps.ledger, step.filed ?? [], step.attached, (e) =>
+    applyEc2Event(e, deps),
+  );
   const extra = {
     ...(later.length ? { later } : {}),
     ...(discarded.length ? { discarded: discarded.length } : {}),
@@ -124,7 +124,7 @@ export async function applyEc2Event(event: Ec2Event, deps: Ec2Deps): Promise<Eve
   const affected = await affectedBy(event.change, deps.ledger, step.before);
   return {
     ...base,
-    affected: mergeAffected(affected, later),
+    affected: withLaterAffected(affected, later),
     status: 'applied',
     reason: [
       applied ? summary || 'changed' : 'no change',
@@ -135,48 +135,6 @@ export async function applyEc2Event(event: Ec2Event, deps: Ec2Deps): Promise<Eve
       .join('; '),
     audit,
     ...extra,
-  };
-}
-
-/**
- * A deleted ENI is final: changes parked for it (or for an attachment of it) never apply.
- * Each discarded change leaves an audit line.
- */
-async function discardEnded(subjects: readonly Subject[], deps: Ec2Deps): Promise<AuditEntry[]> {
-  const audit: AuditEntry[] = [];
-  const queue = [...subjects];
-  for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
-    for (const p of await discardParked(deps.ledger, s)) {
-      audit.push({
-        entity: s,
-        action: `discarded parked ${p.name}`,
-        detail: `${p.stamp.eventId} at ${p.stamp.eventTime}: its subject was deleted`,
-      });
-      // A discarded attach names an attachment whose detach may be waiting too, or still to
-      // come: remembered, so a later detach finds the deleted ENI and loses by stamp.
-      if (p.change.type === 'eni-attached' && p.change.attachmentId) {
-        await deps.ledger.recordPastAttachment(p.change.attachmentId, p.change.eniId);
-        queue.push(subject.attachment(p.change.attachmentId));
-      }
-    }
-  }
-  return audit;
-}
-
-/** The nodes and subnets parked changes applied later touched count as touched by this event. */
-function mergeAffected(affected: Affected, later: readonly EventOutcome[]): Affected {
-  const more = later.flatMap((o) => (o.affected ? [o.affected] : []));
-  if (more.length === 0) return affected;
-  const all = [affected, ...more];
-  const union = (pick: (a: Affected) => readonly string[] | undefined) =>
-    [...new Set(all.flatMap((a) => pick(a) ?? []))].sort();
-  const released = union((a) => a.releasedFrom);
-  const addresses = all.flatMap((a) => a.addresses ?? []);
-  return {
-    nodes: union((a) => a.nodes),
-    subnets: union((a) => a.subnets),
-    ...(released.length ? { releasedFrom: released } : {}),
-    ...(addresses.length ? { addresses } : {}),
   };
 }
 
