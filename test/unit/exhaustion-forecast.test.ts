@@ -150,3 +150,45 @@ describe('evaluateSubnetExhaustion with a forecast (threshold 20 free of 251, ho
     }
   });
 });
+
+describe('an open forecast warning clears with hysteresis (horizon 72 h, clears beyond 90 h)', () => {
+  const capacity = computeSubnetCapacity({
+    subnetId: 'subnet-0abc',
+    cluster: 'prod',
+    cidr: '10.0.32.0/24',
+    addresses: [],
+    prefixes: [],
+    reservations: [],
+  });
+  const thresholds = {
+    minFreeAddresses: 20,
+    minFreePercent: 0,
+    clearMarginAddresses: 10,
+    forecastHorizonHours: 72,
+  };
+  const rising = (hoursToExhaustion: number): ExhaustionForecast => ({
+    trend: 'rising',
+    ratePerHour: 1,
+    hoursToExhaustion,
+    samples: 10,
+  });
+
+  test.each<[string, boolean, ExhaustionForecast, boolean]>([
+    ['closed, 80 h away: stays closed', false, rising(80), false],
+    ['open, 80 h away: stays open (within the clear margin)', true, rising(80), true],
+    ['open, exactly 90 h away: stays open', true, rising(90), true],
+    ['open, 91 h away: resolves', true, rising(91), false],
+    [
+      'open, trend turns flat: resolves',
+      true,
+      { trend: 'flat', ratePerHour: 0, samples: 10 },
+      false,
+    ],
+  ])('%s', (_name, wasOpen, forecast, active) => {
+    // Act
+    const alert = evaluateSubnetExhaustion(capacity, thresholds, wasOpen, forecast);
+
+    // Assess
+    expect(alert.active).toBe(active);
+  });
+});
