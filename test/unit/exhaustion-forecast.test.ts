@@ -96,6 +96,12 @@ describe('forecastExhaustion: least squares over the recent samples of a 251-add
       runsOutText({ trend: 'rising', ratePerHour: 2, hoursToExhaustion: 75, samples: 5 }),
     ).toBe('runs out in about 3 days at the current rate');
   });
+
+  test('a subnet already full gets no "runs out in" (its free count says it)', () => {
+    expect(
+      runsOutText({ trend: 'rising', ratePerHour: 2, hoursToExhaustion: 0, samples: 5 }),
+    ).toBeUndefined();
+  });
 });
 
 describe('evaluateSubnetExhaustion with a forecast (threshold 20 free of 251, horizon 72 h)', () => {

@@ -195,6 +195,8 @@ export interface SubnetExhaustionThresholds {
    * Optional so callers without usage history keep the threshold alone.
    */
   readonly forecastHorizonHours?: number;
+  /** How many recent hours of usage samples the forecast fits (default 24). */
+  readonly forecastWindowHours?: number;
 }
 
 function byKindFacts(capacity: SubnetCapacity): Record<string, number> {
