@@ -155,30 +155,8 @@ describe('evaluateSubnetExhaustion with a forecast (threshold 20 free of 251, ho
       expect(alert.facts.hoursToExhaustion).toBe(60);
     }
   });
-});
 
-describe('an open forecast warning clears with hysteresis (horizon 72 h, clears beyond 90 h)', () => {
-  const capacity = computeSubnetCapacity({
-    subnetId: 'subnet-0abc',
-    cluster: 'prod',
-    cidr: '10.0.32.0/24',
-    addresses: [],
-    prefixes: [],
-    reservations: [],
-  });
-  const thresholds = {
-    minFreeAddresses: 20,
-    minFreePercent: 0,
-    clearMarginAddresses: 10,
-    forecastHorizonHours: 72,
-  };
-  const rising = (hoursToExhaustion: number): ExhaustionForecast => ({
-    trend: 'rising',
-    ratePerHour: 1,
-    hoursToExhaustion,
-    samples: 10,
-  });
-
+  // Hysteresis: an open forecast warning clears only beyond 1.25 x the horizon (90 h).
   test.each<[string, boolean, ExhaustionForecast, boolean]>([
     ['closed, 80 h away: stays closed', false, rising(80), false],
     ['open, 80 h away: stays open (within the clear margin)', true, rising(80), true],
