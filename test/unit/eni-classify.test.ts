@@ -188,7 +188,7 @@ describe('instanceCluster and clusterOf: which cluster a node is in', () => {
     {
       title: 'eks:cluster-name wins over aws:eks:cluster-name and kubernetes.io/cluster',
       tags: {
-        'kubernetes.io/cluster/c': 'owned',
+        'kubernetes.io/cluster/blue-apne2': 'owned',
         'aws:eks:cluster-name': 'b',
         'eks:cluster-name': 'a',
       },
@@ -196,18 +196,18 @@ describe('instanceCluster and clusterOf: which cluster a node is in', () => {
     },
     {
       title: 'an empty eks:cluster-name falls through to the kubernetes.io tag',
-      tags: { 'eks:cluster-name': '', 'kubernetes.io/cluster/c': 'owned' },
-      cluster: 'c',
+      tags: { 'eks:cluster-name': '', 'kubernetes.io/cluster/blue-apne2': 'owned' },
+      cluster: 'blue-apne2',
     },
     {
       title: 'kubernetes.io/cluster/<name> = owned',
-      tags: { 'kubernetes.io/cluster/c': 'owned' },
-      cluster: 'c',
+      tags: { 'kubernetes.io/cluster/blue-apne2': 'owned' },
+      cluster: 'blue-apne2',
     },
     {
       title: 'kubernetes.io/cluster/<name> = shared',
-      tags: { 'kubernetes.io/cluster/d': 'shared' },
-      cluster: 'd',
+      tags: { 'kubernetes.io/cluster/green': 'shared' },
+      cluster: 'green',
     },
     {
       title: 'kubernetes.io/cluster/<name> with another value says nothing',
@@ -216,8 +216,8 @@ describe('instanceCluster and clusterOf: which cluster a node is in', () => {
     },
     {
       title: 'the first owned kubernetes.io tag after one that says nothing',
-      tags: { 'kubernetes.io/cluster/e': 'no', 'kubernetes.io/cluster/f': 'owned' },
-      cluster: 'f',
+      tags: { 'kubernetes.io/cluster/e': 'no', 'kubernetes.io/cluster/red': 'owned' },
+      cluster: 'red',
     },
     {
       title: 'a key that only contains kubernetes.io/cluster/ is not the tag',
@@ -233,6 +233,8 @@ describe('instanceCluster and clusterOf: which cluster a node is in', () => {
   ])('$title', ({ tags, cluster }) => {
     expect(instanceCluster(tags)).toBe(cluster);
   });
+  // Equivalent: the `$` of /^kubernetes\.io\/cluster\/(.+)$/ dropped. `.+` is greedy and a tag
+  // key cannot hold a line break, so the name runs to the end of the key either way.
 
   const instance = (facts: Partial<InstanceFacts>): InstanceFacts => ({
     instanceId: 'i-1',
