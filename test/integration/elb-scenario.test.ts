@@ -376,11 +376,13 @@ describe('events that are ignored, and API calls per event', () => {
     // Assess
     expect(unread?.attributes['deregistration_delay.timeout_seconds']).toBeUndefined();
     expect(retried.status).toBe('applied');
+    // (No EC2 events here, so the IP ledger holds neither target's IP: they look stale, and
+    // ELBv2 is asked once whether they are still registered before they alert.)
     expect(w.elbv2.describeCalls()).toEqual([
       `DescribeTargetGroupAttributes ${ECHO_TG}`,
       `DescribeTargetGroupAttributes ${ECHO_TG}`,
+      `DescribeTargetHealth ${ECHO_TG}`,
     ]);
-    // (No EC2 events here, so the IP ledger holds neither target's IP: those alert as stale too.)
     expect(ofKind(w.notifications, 'deregistration-delay-drift')).toMatchObject([
       { type: 'open', facts: { actualSeconds: 300, actualSource: 'set' } },
     ]);

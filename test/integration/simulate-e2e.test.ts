@@ -98,6 +98,11 @@ describe('the seeds story against moto', () => {
     }
     const subnet = Object.values(seen['subnet-exhaustion'] ?? {})[0];
     expect(subnet).toEqual(['open', 'escalate', 'resolve']);
+    // The sweeps' usage samples let the subnet alert say when it runs out (issue 12).
+    const subnetOpen = result.alerts.find(
+      (a) => a.kind === 'subnet-exhaustion' && a.type === 'open',
+    );
+    expect(subnetOpen?.summary).toMatch(/runs out in .+ at the current rate/);
     const drift = result.alerts.find(
       (a) => a.kind === 'deregistration-delay-drift' && a.type === 'open',
     );
