@@ -35,15 +35,23 @@ const [moto, referenceMoto, dynamo] = await Promise.all([
 let failed = 0;
 try {
   for (let seed = first; seed < first + seeds; seed++) {
-    const result = await runFaultSuite({
-      scenario,
-      seed,
-      moto,
-      referenceMoto,
-      dynamoEndpoint: dynamo.endpoint,
-      dropCrashedEvents: values['no-redelivery'],
-      ...(values.verbose ? { out: (line: string) => console.log(`  ${line.trim()}`) } : {}),
-    });
+    let result: Awaited<ReturnType<typeof runFaultSuite>>;
+    try {
+      result = await runFaultSuite({
+        scenario,
+        seed,
+        moto,
+        referenceMoto,
+        dynamoEndpoint: dynamo.endpoint,
+        dropCrashedEvents: values['no-redelivery'],
+        ...(values.verbose ? { out: (line: string) => console.log(`  ${line.trim()}`) } : {}),
+      });
+    } catch (error) {
+      // A seed that cannot even finish (moto or the handler process gone) fails, the rest still run.
+      failed += 1;
+      console.log(`seed ${seed}: the run failed: ${(error as Error).message}`);
+      continue;
+    }
     const problems = unexplained(result);
     console.log(
       `seed ${seed}: ${figureLine(result.figures)} (${result.details.seconds.total.toFixed(0)} s)`,
