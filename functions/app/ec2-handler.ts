@@ -43,14 +43,16 @@ export type Ec2HandlerOutcome = EventOutcome & {
 export function ec2EventHandler(deps: Ec2HandlerDeps) {
   return eventHandler(async (event: unknown): Promise<Ec2HandlerOutcome> => {
     const outcome = await handleEc2Event(event, deps);
-    if (outcome.status !== 'applied' || !outcome.affected) return outcome;
+    // A duplicate is reviewed again: its first delivery may have died between recording the
+    // event as processed and settling the alerts (Lambda retries an invocation that failed).
+    const reviewed = outcome.status === 'applied' || outcome.status === 'duplicate';
+    if (!reviewed || !outcome.affected) return outcome;
     const targets = deps.targets ? await reviewTargets(outcome.affected, deps.targets) : undefined;
     const withTargets = targets ? { ...outcome, targets } : outcome;
     const { capacity } = deps;
     if (!capacity) return withTargets;
-    // The event is already recorded as processed, so a redelivery will not review again:
-    // a failed review throws for the log, the alarm and the DLQ, and the next event or
-    // sweep touching the node settles the alert.
+    // A failed review throws: the event is redelivered, found a duplicate and reviewed again;
+    // after the last retry the DLQ keeps it and the sweep settles the alert.
     const review = await reviewCapacity(outcome.affected, {
       ledger: deps.ledger,
       alerts: capacity.alerts,

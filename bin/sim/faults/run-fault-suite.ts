@@ -8,6 +8,7 @@ import {
   Route53Client,
 } from '@aws-sdk/client-route-53';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { listAllAlerts } from '#adapters/dynamodb/ledger-alert-history.ts';
 import { localClientConfig } from '#local/dynamodb-local.ts';
 import { createLedgerTable } from '#local/ledger-table.ts';
 import { type MotoServer, motoClientConfig } from '#local/moto-server.ts';
@@ -64,6 +65,10 @@ export interface FaultSuiteResult {
     readonly doubled: readonly string[];
     /** Transitions only the faulty run announced (passing alerts of a late redelivery). */
     readonly extra: readonly string[];
+    /** What the faulty run's alert topic delivered, as compared. */
+    readonly published: readonly string[];
+    /** What the fault-free run's alert topic delivered. */
+    readonly expected: readonly string[];
     readonly recordsLost: readonly string[];
     readonly foreignTouched: readonly string[];
     readonly failures: readonly string[];
@@ -100,9 +105,9 @@ export function figureLine(f: FaultFigures): string {
 }
 
 /**
- * Plays the scenario twice on the same moto account: once fault-free (handlers in this
- * process, every event once and in order) for the reference, then with faults: events up to
- * three times and shuffled within CloudTrail's delay, a share of EC2, ELBv2, Route53, SNS and
+ * Plays the scenario twice: once fault-free (handlers in this process) for the reference,
+ * then with faults; both with the same delivery (events up to three times, shuffled within
+ * CloudTrail's delay, from the seed). The faults: a share of EC2, ELBv2, Route53, SNS and
  * DynamoDB requests failed at the fault proxy under the SDK's retries, some alert publishes
  * failing on every attempt after the ledger stored the alert, and the handler process
  * SIGKILLed mid-event and the event redelivered. Then compares: the ledger with moto, the
@@ -119,7 +124,9 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
       endpoint: referenceMoto.endpoint,
       resetAccount: () => referenceMoto.reset(),
       ledger: await freshLedger(o.dynamoEndpoint),
-      chaos: { enabled: false, seed: o.seed },
+      // The same delivery as the faulty run (CloudTrail delay, copies, shuffles from the same
+      // seed): what differs is only the faults.
+      chaos: { enabled: true, seed: o.seed, duplicates: DUPLICATES },
       afterSetup: seedForeignRecords,
       out: () => undefined,
     });
@@ -137,12 +144,13 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
   const stats: CrashStats = { crashes: 0, unexpectedExits: 0 };
   let foreignBefore: string[] = [];
   let faulty: RunResult;
+  const faultyLedger = await freshLedger(o.dynamoEndpoint);
   try {
     faulty = await runScenario({
       scenario: o.scenario,
       endpoint: o.moto.endpoint,
       resetAccount: () => o.moto.reset(),
-      ledger: await freshLedger(o.dynamoEndpoint),
+      ledger: faultyLedger,
       chaos: { enabled: true, seed: o.seed, duplicates: DUPLICATES },
       afterSetup: async (account) => {
         await seedForeignRecords(account);
@@ -190,6 +198,33 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
   for (const [body, n] of bodies) {
     for (let i = 1; i < n; i++) doubled.push(transitionKey(JSON.parse(body), faultyNames));
   }
+  // And the faulty run against its own ledger: every alert's last transition announced,
+  // nothing left in an outbox.
+  for (const record of await listAllAlerts(faultyLedger.db, faultyLedger.tableName)) {
+    const key = transitionKey(
+      {
+        kind: record.kind,
+        subject: record.subject,
+        type: record.status === 'open' ? 'open' : 'resolve',
+      },
+      faultyNames,
+    );
+    if (record.pending) lost.push(`${key} (still in the outbox)`);
+    const announced = faulty.published.some((m) => {
+      const n = JSON.parse(String(m.Message)) as Announced & {
+        openedAt: string;
+        resolvedAt?: string;
+      };
+      return (
+        n.kind === record.kind &&
+        n.subject === record.subject &&
+        (record.status === 'open'
+          ? n.type === 'open' && n.openedAt === record.openedAt
+          : n.type === 'resolve' && n.resolvedAt === record.resolvedAt)
+      );
+    });
+    if (!announced && !lost.includes(key)) lost.push(`${key} (stored, never published)`);
+  }
   const extra: string[] = [];
   for (const [key, have] of got) {
     for (let i = expected.get(key) ?? 0; i < have; i++) extra.push(key);
@@ -217,6 +252,12 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
       lost,
       doubled,
       extra,
+      published: faulty.published.map((m) =>
+        transitionKey(JSON.parse(String(m.Message)) as Announced, faultyNames),
+      ),
+      expected: reference.published.map((m) =>
+        transitionKey(JSON.parse(String(m.Message)) as Announced, referenceNames),
+      ),
       recordsLost,
       foreignTouched,
       failures: faulty.failures,

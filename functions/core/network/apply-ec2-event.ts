@@ -91,7 +91,12 @@ export async function applyEc2Event(event: Ec2Event, deps: Ec2Deps): Promise<Eve
   const { stamp, name } = event;
   const base = { eventId: stamp.eventId, name };
   if (await deps.ledger.hasProcessed(stamp.eventId)) {
-    return { ...base, status: 'duplicate', reason: 'already applied', audit: [] };
+    // What it touched, all the same: a redelivery after a crash or a failed review must review
+    // again (reviews settle alerts idempotently), or an alert the first delivery would have
+    // raised is never raised. Without the ENI as it was before, a detach or delete names only
+    // what the ledger still knows.
+    const affected = await affectedBy(event.change, deps.ledger, undefined);
+    return { ...base, status: 'duplicate', reason: 'already applied', audit: [], affected };
   }
   const step = await applyChange(event.change, stamp, deps);
   if ('ignored' in step) return { ...base, status: 'ignored', reason: step.ignored, audit: [] };
