@@ -63,6 +63,8 @@ interface Harness {
   readonly alerts: DynamoAlertStore;
   /** Delivers what was published since the last call to the notify function, i.e. to Slack. */
   readonly deliverToSlack: () => Promise<void>;
+  /** The next SNS publish fails (after the SDK's retries), as when SNS is down. */
+  readonly failNextPublish: (error: Error) => void;
 }
 
 let slack: FakeSlack;
@@ -130,6 +132,9 @@ async function harness(
     published,
     describeInstanceTypesCalls: () => ec2Mock.commandCalls(DescribeInstanceTypesCommand).length,
     alerts: new DynamoAlertStore(db, tableName),
+    failNextPublish: (error) => {
+      snsMock.on(PublishCommand).rejectsOnce(error).resolves({ MessageId: 'm' });
+    },
     deliverToSlack: async () => {
       const fresh = published().slice(delivered);
       delivered += fresh.length;
@@ -189,6 +194,57 @@ const t3Medium = {
   eniId: ETH0,
   privateIp: `${NET}10`,
 };
+
+describe('a redelivered event settles the alerts its first delivery could not', () => {
+  test('SNS fails after the open was stored: the redelivery (a duplicate) publishes that open', async () => {
+    // Prepare: a t3.medium one pod short of its alert
+    const h = await harness({ [SUBNET]: '192.168.1.0/24' });
+    const { events } = h;
+    await h.send(events.runInstances(t3Medium));
+    await h.send(events.after(41).instanceState(NODE, 'running'));
+    await h.send(events.after(30).assignPrivateIpAddresses(ETH0, ips(NET, 21, 5)));
+    await h.send(
+      events.after(230).createNetworkInterface({
+        eniId: ETH1,
+        instanceId: NODE,
+        subnetId: SUBNET,
+        primaryIp: `${NET}40`,
+        secondaryIps: ips(NET, 41, 5),
+      }),
+    );
+    await h.send(events.after(1).attachNetworkInterface(ETH1, NODE, 1));
+    await h.send(
+      events.after(100).createNetworkInterface({
+        eniId: ETH2,
+        instanceId: NODE,
+        subnetId: SUBNET,
+        primaryIp: `${NET}60`,
+        secondaryIps: ips(NET, 61, 2),
+      }),
+    );
+    await h.send(events.after(1).attachNetworkInterface(ETH2, NODE, 2));
+    const crossing = events.after(100).assignPrivateIpAddresses(ETH2, [`${NET}63`]);
+    h.failNextPublish(new Error('SNS is down'));
+
+    // Act: the first delivery applies the event and stores the open, then its publish fails;
+    // Lambda delivers the event again
+    const first = h.send(crossing);
+    await expect(first).rejects.toThrow('SNS is down');
+    const again = await h.send(crossing);
+
+    // Assess: two publish calls of the same open, the one that failed and the one that went out
+    expect(again.status).toBe('duplicate');
+    const [failed, sent, ...rest] = h.published().map(messageOf);
+    expect(rest).toEqual([]);
+    expect([failed?.kind, failed?.type, failed?.subject]).toEqual([
+      'node-pod-capacity',
+      'open',
+      NODE,
+    ]);
+    expect(sent).toEqual(failed);
+    expect((await h.alerts.get('node-pod-capacity', NODE))?.pending).toBeUndefined();
+  });
+});
 
 describe('seed scenario: a t3.medium fills up as a deployment scales toward 50 pods', () => {
   test('node-pod-capacity opens once, escalates at 0 free slots, reminds once after the interval, and resolves on scale-in', async () => {
