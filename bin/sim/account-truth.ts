@@ -13,6 +13,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDnsRecordCache } from '#adapters/dynamodb/ledger-dns.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import { normalizeDnsName } from '#core/dns/dns-zone.ts';
 
 /** One comparable view of the network, targets and records: from the account or the ledger. */
 export interface AccountView {
@@ -71,7 +72,7 @@ export async function accountView(
       new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }),
     );
     for (const r of sets.ResourceRecordSets ?? []) {
-      if (r.Type !== 'NS' && r.Type !== 'SOA') records.push(`${r.Name} ${r.Type}`);
+      if (r.Type !== 'NS' && r.Type !== 'SOA') records.push(recordLine(r.Name, r.Type));
     }
   }
   return sorted({ nodes, enis, addresses, targets, records });
@@ -107,10 +108,19 @@ export async function ledgerView(
   if (zoneId) {
     const cached = await new DynamoDnsRecordCache(db, tableName).readZone(zoneId);
     for (const r of cached.recordSets) {
-      if (r.Type !== 'NS' && r.Type !== 'SOA') records.push(`${r.Name} ${r.Type}`);
+      if (r.Type !== 'NS' && r.Type !== 'SOA') records.push(recordLine(r.Name, r.Type));
     }
   }
   return sorted({ nodes, enis, addresses, targets, records });
+}
+
+/**
+ * A record as `name type`, the name as DNS compares it (no final dot, lower case): Route53
+ * lists `tetris.example.internal.`, while the ledger caches a record it wrote itself under the
+ * name its plan used, until the next full read of the zone replaces it.
+ */
+function recordLine(name: string | undefined, type: string | undefined): string {
+  return `${normalizeDnsName(name ?? '')} ${type}`;
 }
 
 export function compareViews(ledger: AccountView, account: AccountView): TruthComparison {

@@ -17,6 +17,13 @@ export interface ChaosSettings {
    * arrives more than once (default DUPLICATE_RATE); the copies are drawn from 2..maxCopies.
    */
   readonly duplicates?: { readonly rate: number; readonly maxCopies: number } | undefined;
+  /**
+   * Redeliver a failed invocation at once instead of after the rest of the batch. Lambda
+   * retries a minute or two later; the fault suite retries at once so that its faulty run
+   * delivers in the same order as its fault-free reference and any alert that differs is the
+   * faults' doing, not the order's.
+   */
+  readonly retryAtOnce?: boolean | undefined;
 }
 
 /** How often a delivered event arrives a second time, with chaos on. */
@@ -92,7 +99,7 @@ export class EventDelivery {
       const failed = new Set<Message>();
       for (const message of batch) {
         if (failed.has(message)) continue;
-        if (await this.handle(message)) done.add(message);
+        if (await this.handleWithRetries(message)) done.add(message);
         else failed.add(message);
       }
       for (const m of done) if (!failed.has(m)) await this.bus.ack(m);
@@ -109,6 +116,22 @@ export class EventDelivery {
         }
       }
     }
+  }
+
+  /**
+   * Handles a message; with `retryAtOnce`, a failed invocation is retried right away (up to
+   * MAX_ATTEMPTS in all, the last failure then goes the usual way), so the rest of the batch
+   * keeps its order and its random draws.
+   */
+  private async handleWithRetries(message: Message): Promise<boolean> {
+    if (await this.handle(message)) return true;
+    if (!this.chaos.retryAtOnce) return false;
+    for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt++) {
+      if (await this.handle(message)) return true;
+    }
+    // Out of attempts: the bookkeeping after the batch leaves it for the DLQ.
+    this.attempts.set(idOf(message), MAX_ATTEMPTS - 1);
+    return false;
   }
 
   /** One message as the at-least-once delivery hands it out: once, or a few times. */

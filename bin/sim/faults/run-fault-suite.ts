@@ -126,7 +126,7 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
       ledger: await freshLedger(o.dynamoEndpoint),
       // The same delivery as the faulty run (CloudTrail delay, copies, shuffles from the same
       // seed): what differs is only the faults.
-      chaos: { enabled: true, seed: o.seed, duplicates: DUPLICATES },
+      chaos: { enabled: true, seed: o.seed, duplicates: DUPLICATES, retryAtOnce: true },
       afterSetup: seedForeignRecords,
       out: () => undefined,
     });
@@ -151,7 +151,7 @@ export async function runFaultSuite(o: FaultSuiteOptions): Promise<FaultSuiteRes
       endpoint: o.moto.endpoint,
       resetAccount: () => o.moto.reset(),
       ledger: faultyLedger,
-      chaos: { enabled: true, seed: o.seed, duplicates: DUPLICATES },
+      chaos: { enabled: true, seed: o.seed, duplicates: DUPLICATES, retryAtOnce: true },
       afterSetup: async (account) => {
         await seedForeignRecords(account);
         foreignBefore = await foreignRecords(o.moto.endpoint, account.zoneId);
