@@ -1,6 +1,6 @@
 import pMap from 'p-map';
 import type { EventStamp } from '#core/events/event-envelope.ts';
-import { type Subject, subject } from '#core/events/parking.ts';
+import { type Subject, subject, takeSuperseded } from '#core/events/parking.ts';
 import type { Scope } from '#core/events/scope.ts';
 import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
 import { applyParkedEc2Changes } from '#core/network/apply-parked-ec2-changes.ts';
@@ -31,7 +31,10 @@ export interface NetworkSweepReport {
   readonly repairs: number;
   readonly byType: Readonly<Record<string, number>>;
   readonly affected: { readonly nodes: string[]; readonly subnets: string[] };
-  /** Parked events whose subject the sweep filed, applied now; and those a delete ended. */
+  /**
+   * Parked events whose subject the sweep filed, applied now when newer than its read; and
+   * those dropped: ended by a delete, or older than the read (superseded by it).
+   */
   readonly parked: { readonly applied: number; readonly discarded: number };
 }
 
@@ -71,6 +74,15 @@ export async function sweepNetwork(
   const filed = repairs.flatMap(filedBy);
   const ended = repairs.flatMap((r) => (r.type === 'delete-eni' ? [subject.eni(r.eniId)] : []));
   const dropped = await discardParkedEc2Changes(ended, deps.ledger);
+  for (const p of await takeSuperseded(deps.ledger, filed, stamp)) {
+    // Marked processed, so a redelivery of it is a duplicate rather than applied after all.
+    await deps.ledger.markProcessed(p.stamp, p.name, []);
+    dropped.push({
+      entity: p.subject,
+      action: `discarded parked ${p.name}`,
+      detail: `${p.stamp.eventId} at ${p.stamp.eventTime}: superseded by the sweep's read at ${startedAt}`,
+    });
+  }
   const discarded = dropped.length;
   audit.push(...dropped);
   if (audit.length) await deps.ledger.markProcessed(stamp, 'Sweep', audit);
