@@ -187,13 +187,14 @@ export class LedgerSession extends LedgerTable {
     this.#open();
     const ctx = { names: input.ExpressionAttributeNames, values: input.ExpressionAttributeValues };
     const base = !input.IndexName && !input.FilterExpression && !input.Limit;
+    const range = base ? partitionRange(String(input.KeyConditionExpression), ctx) : undefined;
+    if (range && this.#covered(range)) return this.#fromMemory(range, input.ScanIndexForward);
     const fromTable = await super.query(base ? { ...input, ConsistentRead: true } : input);
     if (base) {
       for (const item of fromTable) {
         const text = keyText(item);
         if (!this.#entries.has(text)) this.#entries.set(text, entry(keyOf(item), item));
       }
-      const range = partitionRange(String(input.KeyConditionExpression), ctx);
       if (range) this.#complete.push(range);
     }
     const written = [...this.#entries.values()].filter((e) => e.written);
@@ -212,6 +213,20 @@ export class LedgerSession extends LedgerTable {
       compareText(String(a[sortKey] ?? ''), String(b[sortKey] ?? '')),
     );
     return input.ScanIndexForward === false ? sorted.reverse() : sorted;
+  }
+
+  /** Whether a strongly consistent query of this session already read the whole range. */
+  #covered(range: { pk: unknown; prefix: string }): boolean {
+    return this.#complete.some((r) => r.pk === range.pk && range.prefix.startsWith(r.prefix));
+  }
+
+  /** A range read whole before, as this session sees it now, in sort-key order. */
+  #fromMemory(range: { pk: unknown; prefix: string }, forward = true): Item[] {
+    const items = [...this.#entries.values()]
+      .filter((e) => e.key.PK === range.pk && String(e.key.SK).startsWith(range.prefix))
+      .flatMap((e) => (e.current ? [structuredClone(e.current)] : []))
+      .sort((a, b) => compareText(String(a.SK), String(b.SK)));
+    return forward ? items : items.reverse();
   }
 
   /**

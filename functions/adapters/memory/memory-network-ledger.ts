@@ -250,7 +250,10 @@ export class MemoryNetworkLedger implements NetworkLedger {
     this.#enis.set(eniId, eni);
     // findableBy stays, like the DynamoDB attachment lookup key: a late detach finds the tombstone.
     eni.deleted = true;
-    for (const a of this.#addressesOf(eniId)) this.#release(eniId, a.address, stamp);
+    // As in DynamoDB: addresses released before keep their stamp (nothing can assign to a tombstone).
+    for (const a of this.#addressesOf(eniId)) {
+      if (a.assigned) this.#release(eniId, a.address, stamp);
+    }
     return 'applied';
   }
 
