@@ -104,4 +104,6 @@ describe('holderOf: which live ENI holds an address', () => {
     expect(holderOf([later, a])?.eniId).toBe('eni-b');
     expect(holderOf([a, later])?.eniId).toBe('eni-b');
   });
+  // Equivalent: `compareStamps(...) > 0` as `>= 0`. Two claims compare equal only with the same
+  // stamp, the same time and event id, and one EC2 call assigns an address to one ENI.
 });

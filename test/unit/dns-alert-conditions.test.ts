@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { AlertCondition } from '#core/alerts/alert.ts';
 import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
-import { dnsConflictAlert, dnsFailureAlert } from '#core/dns/dns-alerts.ts';
+import { dnsConflictAlert, dnsFailureAlert, dnsInvalidAlert } from '#core/dns/dns-alerts.ts';
+import type { InvalidHostnameTag } from '#core/dns/dns-desired.ts';
 import type {
   DnsApplyFailure,
   DnsChangeGroup,
@@ -102,6 +103,81 @@ describe('dnsFailureAlert', () => {
     expect(alert.summary).toBe('CREATE A web.example.com; CREATE TXT a-web.example.com');
     expect(alert.cluster).toBe('');
     expect(alert.facts.messages).toBe('');
+  });
+});
+
+describe('dnsInvalidAlert', () => {
+  const ALB =
+    'arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/web/50dc6c495c0c9188';
+  const invalid = (overrides: Partial<InvalidHostnameTag> = {}): InvalidHostnameTag => ({
+    loadBalancerArn: ALB,
+    tag: 'netledger.io/hostname',
+    entries: [
+      { value: 'bad name', problem: 'has a space' },
+      { value: '-x.example.com', problem: 'starts with a hyphen' },
+    ],
+    ...overrides,
+  });
+
+  test('one warning per load balancer and tag, with every bad entry and its problem', () => {
+    expect(dnsInvalidAlert(invalid(), 'myeks')).toStrictEqual({
+      kind: 'dns-invalid',
+      subject: `${ALB}|netledger.io/hostname`,
+      cluster: 'myeks',
+      active: true,
+      severity: 'warning',
+      title: expect.stringContaining('netledger.io/hostname'),
+      summary: '"bad name" has a space; "-x.example.com" starts with a hyphen',
+      facts: {
+        loadBalancer: ALB,
+        tag: 'netledger.io/hostname',
+        invalid: 2,
+        problems: '"bad name" has a space | "-x.example.com" starts with a hyphen',
+      },
+    });
+  });
+
+  test.each<{ title: string; arn: string; names: string; notNames?: string }>([
+    {
+      title: 'an application load balancer by its name',
+      arn: ALB,
+      names: ' web ',
+      notNames: 'arn:aws',
+    },
+    {
+      title: 'a network load balancer by its name',
+      arn: 'arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/net/api/6b1e2f3a4c5d6e7f',
+      names: ' api ',
+      notNames: 'arn:aws',
+    },
+    {
+      title: 'an ARN without a load balancer name by the whole ARN',
+      arn: 'arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup',
+      names: 'arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup',
+    },
+  ])('the title names $title', ({ arn, names, notNames }) => {
+    const { title } = dnsInvalidAlert(invalid({ loadBalancerArn: arn }));
+    expect(title).toContain(names);
+    if (notNames) expect(title).not.toContain(notNames);
+  });
+
+  test.each<{
+    title: string;
+    own: string | undefined;
+    fallback: string | undefined;
+    cluster: string;
+  }>([
+    {
+      title: "the load balancer's cluster wins over the default",
+      own: 'blue',
+      fallback: 'myeks',
+      cluster: 'blue',
+    },
+    { title: 'without one, the default', own: undefined, fallback: 'myeks', cluster: 'myeks' },
+    { title: 'without either, none', own: undefined, fallback: undefined, cluster: '' },
+  ])('cluster: $title', ({ own, fallback, cluster }) => {
+    const input = own === undefined ? invalid() : invalid({ cluster: own });
+    expect(dnsInvalidAlert(input, fallback).cluster).toBe(cluster);
   });
 });
 

@@ -129,12 +129,6 @@ describe('zones', () => {
   });
 });
 
-// Equivalent mutants that survive in batchChangeGroups, and why no test can kill them:
-// - `const order: string[] = []` seeded with a bogus zone id: closing a zone with no open
-//   batch is a no-op, so the extra entry changes nothing.
-// - `current.groups.length > 0` in close() mutated to `true` or `>= 0`: a batch is opened only
-//   to take the group at hand, so an open batch never has zero groups.
-
 describe('packing by value characters', () => {
   const txtCreate = (name: string, chars: number): RecordChange => ({
     Action: 'CREATE',
@@ -164,5 +158,106 @@ describe('packing by value characters', () => {
       ['g5', 'g15'],
       ['g10', 'g20', 'a1', 'a2'],
     ]);
+  });
+});
+
+describe('best fit: a TXT group joins the request it leaves fullest, on whichever quota is fullest', () => {
+  // Costs are written out by hand: `values(name, sizes)` is one change with one value of each
+  // size; `oneEach(name, sizes)` is one change per size, each with one value of that size.
+  const values = (name: string, perValue: readonly number[]): RecordChange => ({
+    Action: 'CREATE',
+    ResourceRecordSet: {
+      Name: name,
+      Type: 'TXT',
+      TTL: 300,
+      ResourceRecords: perValue.map((n) => ({ Value: 'x'.repeat(n) })),
+    },
+  });
+  const oneEach = (name: string, perChange: readonly number[]): RecordChange[] =>
+    perChange.map((n, i) => values(`${name}-${i}`, [n]));
+
+  // In every case the 20- and 15-character groups cannot share a request (35 > 30), and the
+  // 5-character group fits beside either; which request it joins is the decision.
+  test.each<{ title: string; limits: BatchLimits; groups: DnsChangeGroup[]; requests: string[][] }>(
+    [
+      {
+        title: 'characters fullest: beside the 20 (25 of 30 characters), not the 15 in 5 changes',
+        limits: { maxChanges: 100, maxResourceRecords: 100, maxValueChars: 30 },
+        groups: [
+          group('g5', [values('g5', [5])]),
+          group('g15', oneEach('g15', [3, 3, 3, 3, 3])),
+          group('g20', [values('g20', [20])]),
+        ],
+        requests: [['g5', 'g20'], ['g15']],
+      },
+      {
+        title:
+          'change count fullest: beside the 15 in 9 changes (10 of 10), not the 20 of 10 values',
+        limits: { maxChanges: 10, maxResourceRecords: 1000, maxValueChars: 30 },
+        groups: [
+          group('g5', [values('g5', [5])]),
+          group('g15', oneEach('g15', [1, 1, 1, 1, 1, 1, 1, 1, 7])),
+          group('g20', [values('g20', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2])]),
+        ],
+        requests: [['g5', 'g15'], ['g20']],
+      },
+      {
+        title:
+          'ResourceRecords fullest: beside the 15 of 8 values (9 of 10), not the 20 (25 of 30 characters)',
+        limits: { maxChanges: 100, maxResourceRecords: 10, maxValueChars: 30 },
+        groups: [
+          group('g5', [values('g5', [5])]),
+          group('g15', [values('g15', [2, 2, 2, 2, 2, 2, 2, 1])]),
+          group('g20', [values('g20', [20])]),
+        ],
+        requests: [['g5', 'g15'], ['g20']],
+      },
+      {
+        title: 'two requests equally full: the earlier one',
+        limits: { maxChanges: 100, maxResourceRecords: 100, maxValueChars: 30 },
+        groups: [
+          group('first20', [values('first20', [20])]),
+          group('second20', [values('second20', [20])]),
+          group('g5', [values('g5', [5])]),
+        ],
+        requests: [['first20', 'g5'], ['second20']],
+      },
+    ],
+  )('$title', ({ limits, groups, requests }) => {
+    const result = batchChangeGroups(groups, limits);
+
+    expect(result.batches.map((b) => b.groups.map((g) => g.hostname))).toStrictEqual(requests);
+    expect(result.oversized).toStrictEqual([]);
+  });
+
+  // Equivalent survivors in batchChangeGroups:
+  // - the tie-break `a.index - b.index` in the largest-first sort, mutated to `+`: the items are
+  //   already in input order and Array.prototype.sort is stable, so ties keep that order either
+  //   way (checked over thousands of random arrays up to 600 items).
+  // - `i.cost.valueChars > 0 ||` replaced by `false` (in the filter and in the alias loop): a
+  //   group with value characters has ResourceRecords too, so `resourceRecords > 0` decides alone.
+  // - `a.items[0]?.index` without `?.`: a request is opened only to take a group, so it is
+  //   never empty.
+});
+
+describe('a record whose values are all empty strings', () => {
+  // It costs ResourceRecords but no characters: it must be packed with the valued groups,
+  // once, not lost between the two passes and not sent twice.
+  test.each<{ title: string; order: 'empty first' | 'alias first' }>([
+    { title: 'before an alias', order: 'empty first' },
+    { title: 'after an alias', order: 'alias first' },
+  ])('is sent exactly once, $title', ({ order }) => {
+    const empty = group('empty.example.com', [txtUpsert('a-empty.example.com', '')]);
+    const alias = group('web.example.com', [aliasCreate('web.example.com')]);
+    const groups = order === 'empty first' ? [empty, alias] : [alias, empty];
+
+    const result = batchChangeGroups(groups, {
+      maxChanges: 10,
+      maxResourceRecords: 10,
+      maxValueChars: 30,
+    });
+
+    expect(result.batches.map((b) => b.groups)).toStrictEqual([groups]);
+    expect(result.oversized).toStrictEqual([]);
   });
 });

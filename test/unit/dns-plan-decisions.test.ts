@@ -657,8 +657,9 @@ describe('more edges of ownership', () => {
 // - isAddressType() always true, or the address-type branch always taken: records of other
 //   types (SOA, MX, CNAME) then sit in the record map under their own type, which the plan
 //   never looks up; their names only add hosts with nothing to plan.
-// - recordOf/sameTarget with `ResourceRecords ?? ["Stryker was here"]`: a one-element array
-//   of a string has no `.Value`, which joins to '' and compares unequal, as the empty array.
+// - recordOf/sameTarget/txtChanges with `ResourceRecords ?? ["Stryker was here"]`: a
+//   one-element array of a string has no `.Value`, which joins to '' and compares unequal, as
+//   the empty array does (in txtChanges a TXT that did not exist is never 'unchanged' either way).
 // - sameTarget's `AliasTarget === undefined` dropped, or `values[0]?.Value` unguarded: an
 //   alias record set carries no ResourceRecords, and `values.length === 1` guards values[0].
 // - ownershipOf returning `{}` or `{ state: '' }` for 'none': every caller only asks
@@ -673,4 +674,6 @@ describe('more edges of ownership', () => {
 // - `if (state.edits.length > 0)` before txtChanges (no edits give no changes); editFor's
 //   lookup never finding an existing edit (no TXT name is edited twice for one host); and the
 //   TXT-name comparator's '<=' / '>=' / constant branches (names are unique, and V8 sorts
-//   short arrays by insertion, which only asks 'less').
+//   short arrays by insertion, which only asks 'less'). Its 'less' branch made constant
+//   reverses the TXT changes of a host with three edits: an order among different TXT names
+//   in one atomic Route53 request, not a decision (no test pins it).

@@ -79,4 +79,6 @@ describe('snapshotHolders', () => {
   test('another VPC with the same address is another address', async () => {
     expect(await holders.holderOf('vpc-2', '10.0.0.5')).toBeUndefined();
   });
+  // Equivalent: the `?? []` for an address with no claims made `['Stryker was here']`. A string
+  // is no assigned claim, so holderOf skips it and finds no holder, as with no claims.
 });

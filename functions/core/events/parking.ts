@@ -20,6 +20,12 @@ export const subject = {
   loadBalancer: (arn: string): Subject => `load-balancer:${arn}`,
 } as const;
 
+/** A subject's kind (`eni`, `target-group`, ...) and id (an ARN may hold colons itself). */
+export function subjectParts(s: Subject): { kind: string; id: string } {
+  const at = s.indexOf(':');
+  return at < 0 ? { kind: '', id: s } : { kind: s.slice(0, at), id: s.slice(at + 1) };
+}
+
 export interface ParkedChange<C> {
   readonly subject: Subject;
   readonly stamp: EventStamp;

@@ -164,6 +164,8 @@ async function apply(
       return [await ledger.putNodeFacts(repair.instance, repair.cluster)];
     case 'node-state':
       return [await ledger.setNodeState(repair.instanceId, repair.state, stamp)];
+    case 'forget-node':
+      return [await ledger.forgetNode(repair.instanceId)];
     case 'put-eni':
       return [await ledger.putEni(repair.entry, stamp)];
     case 'attachment':
@@ -188,6 +190,7 @@ function subjectOf(repair: Repair): string {
     case 'put-node':
       return repair.instance.instanceId;
     case 'node-state':
+    case 'forget-node':
       return repair.instanceId;
     case 'put-eni':
       return repair.entry.facts.eniId;
