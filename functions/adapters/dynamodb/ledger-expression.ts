@@ -4,7 +4,7 @@ import type { Item } from '#adapters/dynamodb/ledger-table.ts';
  * The part of DynamoDB's expression language the ledger adapters use, evaluated in memory, so a
  * unit of work can decide a conditional write against the item it read and buffer the result:
  *
- *   condition: AND, OR, NOT, parentheses, = <> < <= > >=, attribute_exists(path),
+ *   condition: AND, OR, NOT, parentheses, = < <= > >=, attribute_exists(path),
  *              attribute_not_exists(path), begins_with(path, operand)
  *   update:    SET path = operand | if_not_exists(path, operand), ...  REMOVE path, ...
  *   operand:   :value or path; path: name or #name, `.`-separated (maps)
@@ -120,7 +120,9 @@ class Parser {
     }
     const left = this.operand();
     const cmp = this.next();
-    if (!['=', '<>', '<', '<=', '>', '>='].includes(cmp)) {
+    // `<>` is left out on purpose: no adapter writes it, and how DynamoDB answers it for a
+    // missing attribute is not something to guess.
+    if (!['=', '<', '<=', '>', '>='].includes(cmp)) {
       throw new UnsupportedExpressionError(`unsupported comparator "${cmp}"`);
     }
     return { op: 'cmp', cmp, left, right: this.operand() };
@@ -180,10 +182,7 @@ function operandValue(o: Operand, item: Item | undefined): unknown {
 
 function compare(cmp: string, a: unknown, b: unknown): boolean {
   if (a === undefined || b === undefined) return false;
-  if (cmp === '=' || cmp === '<>') {
-    const same = sameValue(a, b);
-    return cmp === '=' ? same : !same;
-  }
+  if (cmp === '=') return sameValue(a, b);
   // Ordering is defined for two strings or two numbers; anything else is false, as in DynamoDB.
   const ordered =
     (typeof a === 'string' && typeof b === 'string') ||
