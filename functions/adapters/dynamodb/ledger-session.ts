@@ -273,7 +273,13 @@ export class LedgerSession extends LedgerTable {
         await this.db.send(new UpdateCommand(only.Update));
       } else if (items.length === 1 && only?.Delete) {
         await this.db.send(new DeleteCommand(only.Delete));
-      } else await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      } else {
+        // No ClientRequestToken: DynamoDB would answer the same transaction within ten minutes
+        // as already done, even into a table dropped and made anew (replay --reset) - nothing
+        // written. An SDK retry after a lost response loses its pins instead, and the event is
+        // applied item by item.
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      }
       return 1;
     } catch (error) {
       const lost = lostCondition(error, items);
