@@ -1,8 +1,7 @@
-import { compareStamps, type EventStamp } from '#core/events/event-envelope.ts';
-import { inStampOrder, type ParkedChange, subjectParts } from '#core/events/parking.ts';
+import type { EventStamp } from '#core/events/event-envelope.ts';
+import { applyParked, subjectParts, takeSuperseded } from '#core/events/parking.ts';
 import type { AuditEntry } from '#core/network/network-ports.ts';
 import { applyElbEvent, type ElbDeps } from '#core/targets/apply-elb-event.ts';
-import type { ElbChange } from '#core/targets/elb-event.ts';
 
 /** What the load-balancer sweep did with changes parked for target groups and load balancers. */
 export interface ParkedElbSettlement {
@@ -41,29 +40,30 @@ export async function settleParkedElbChanges(
   );
   let applied = 0;
   const audit: AuditEntry[] = [];
-  const drop = async (p: ParkedChange<ElbChange>, why: string) => {
-    await deps.targets.unpark(p.subject, p.stamp.eventId);
-    await deps.targets.markProcessed(p.stamp, p.name, []);
-    audit.push({
-      entity: p.subject,
-      action: `discarded parked ${p.name}`,
-      detail: `${p.stamp.eventId} at ${p.stamp.eventTime}: ${why}`,
-    });
-  };
   for (const s of [...subjects].sort()) {
     const seen = listed.get(subjectParts(s).id);
-    for (const p of inStampOrder(await deps.targets.parkedFor(s))) {
-      const older = compareStamps(p.stamp, stamp) < 0;
-      if (seen === 'in-scope' && older) {
-        await drop(p, `superseded by the sweep's read at ${stamp.eventTime}`);
-      } else if (seen === 'in-scope') {
-        await deps.targets.unpark(s, p.stamp.eventId);
-        const outcome = await applyElbEvent(p.change, deps, stamp.eventTime, { parked: true });
-        if (outcome.status !== 'parked') applied++;
-      } else if (older) {
-        await drop(p, seen ? 'ELBv2 lists it out of scope' : 'ELBv2 no longer lists it');
-      }
+    const why =
+      seen === 'in-scope'
+        ? `superseded by the sweep's read at ${stamp.eventTime}`
+        : seen
+          ? 'ELBv2 lists it out of scope'
+          : 'ELBv2 no longer lists it';
+    for (const p of await takeSuperseded(deps.targets, [s], stamp)) {
+      // Marked processed, so a redelivery of it is a duplicate rather than parked again.
+      await deps.targets.markProcessed(p.stamp, p.name, []);
+      audit.push({
+        entity: s,
+        action: `discarded parked ${p.name}`,
+        detail: `${p.stamp.eventId} at ${p.stamp.eventTime}: ${why}`,
+      });
     }
+    // Newer than the read: applied once the subject is filed; otherwise it waits (the listing
+    // may predate its subject).
+    if (seen !== 'in-scope') continue;
+    const outcomes = await applyParked(deps.targets, [s], (p) =>
+      applyElbEvent(p.change, deps, stamp.eventTime, { parked: true }),
+    );
+    applied += outcomes.filter((o) => o.status !== 'parked').length;
   }
   if (audit.length > 0) await deps.targets.audit(stamp, 'sweep', audit);
   return { applied, discarded: audit.length };

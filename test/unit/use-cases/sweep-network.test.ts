@@ -192,4 +192,43 @@ describe('sweepNetwork', () => {
     expect(report.affected).toEqual({ nodes: [NODE], subnets: [SUBNET] });
     expect(await deps.ledger.hasProcessed(`sweep:${SWEEP_AT}`)).toBe(true);
   });
+
+  test('changes parked for an ENI the sweep files: newer than its read apply, older ones are superseded', async () => {
+    // Prepare: two assigns arrive before anything about the ENI (EC2 cannot answer yet)
+    const { ledger, ec2, deps } = networkWorld();
+    const assign = (m: number, ip: string) =>
+      event(m, {
+        type: 'addresses-assigned',
+        eniId: 'eni-c',
+        ips: [ip],
+        prefixes: [],
+        complete: true,
+      });
+    for (const e of [assign(5, '10.0.0.31'), assign(35, '10.0.0.32')]) {
+      expect((await applyEc2Event(e, deps)).status).toBe('parked');
+    }
+    // By the sweep's read .31 was released again (that record is still on its way).
+    ec2.instances.set(NODE, instance());
+    ec2.enis.set('eni-pa', primaryEni('eni-pa'));
+    ec2.enis.set(
+      'eni-c',
+      cniEni('eni-c', NODE, {
+        primaryIp: '10.0.0.30',
+        attachment: { instanceId: NODE, deviceIndex: 1 },
+      }),
+    );
+
+    // Act
+    const report = await sweepNetwork(deps, SWEEP_AT);
+
+    // Assess
+    expect(report.parked).toEqual({ applied: 1, discarded: 1 });
+    expect(await ledger.listParked()).toEqual([]);
+    expect((await nodeLines(ledger)).addresses).toEqual([
+      'eni-c 10.0.0.30 primary',
+      'eni-c 10.0.0.32 secondary',
+      'eni-pa 10.0.0.10 primary',
+    ]);
+    expect(await ledger.hasProcessed(at(5).eventId)).toBe(true);
+  });
 });
