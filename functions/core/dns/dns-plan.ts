@@ -15,9 +15,9 @@ import type {
 import { DNS_RECORD_TYPES } from '#core/dns/dns-record.ts';
 import {
   aliasCnameTxtName,
-  decodeOwnership,
   encodeOwnership,
   legacyTxtName,
+  ownershipOwner,
   ownershipTxtName,
 } from '#core/dns/dns-registry.ts';
 import {
@@ -180,7 +180,7 @@ function planZone(
     if (!values) return NO_OWNERS;
     const owners: string[] = [];
     for (const r of values) {
-      const owner = decodeOwnership(r.Value)?.owner;
+      const owner = ownershipOwner(r.Value);
       if (owner !== undefined) owners.push(owner);
     }
     return owners;
@@ -272,7 +272,7 @@ function editFor(state: HostState, txtName: string, txt: ReadonlyMap<string, Rec
 }
 
 function dropOurs(edit: TxtEdit, ctx: ZoneContext): void {
-  edit.values = edit.values.filter((v) => decodeOwnership(v)?.owner !== ctx.ownerId);
+  edit.values = edit.values.filter((v) => ownershipOwner(v) !== ctx.ownerId);
 }
 
 function claim(

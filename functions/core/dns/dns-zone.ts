@@ -26,12 +26,37 @@ function encodeChar(char: string): string {
 const PLAIN_NAME = /^[A-Za-z0-9._*-]*$/;
 
 /**
+ * True when `name` has only a-z, 0-9, `.`, `_`, `*` and `-`: then it is canonical but for a
+ * final dot, and the plan's hot path (100,000s of names per plan) skips the trim, the regex
+ * and the lower-case copy.
+ */
+function isLowerPlain(name: string): boolean {
+  const n = name.length;
+  for (let i = 0; i < n; i++) {
+    const c = name.charCodeAt(i);
+    if (
+      !(
+        (c >= 0x61 && c <= 0x7a) || // a-z
+        (c >= 0x30 && c <= 0x39) || // 0-9
+        c === 0x2e || // .
+        c === 0x2d || // -
+        c === 0x5f || // _
+        c === 0x2a // *
+      )
+    )
+      return false;
+  }
+  return true;
+}
+
+/**
  * Canonical form for comparing DNS names, which is also a form Route53 accepts when writing:
  * lower case, no trailing dot, and every escape decoded (ListResourceRecordSets returns any
  * character outside a-z, 0-9, `-` and `_` as `\ooo`, e.g. `*` as `\052` wherever it appears)
  * except for the characters Route53 requires escaped, which are re-escaped the same way.
  */
 export function normalizeDnsName(name: string): string {
+  if (isLowerPlain(name)) return name.endsWith('.') ? name.slice(0, -1) : name;
   const text = name.trim();
   if (PLAIN_NAME.test(text)) {
     // The common case, and the plan's hot path: no escapes, only case and the final dot.
@@ -66,12 +91,16 @@ export function normalizeDnsName(name: string): string {
 
 /** Route53 hands back zone ids as `/hostedzone/Z123`; the API accepts both, we keep the bare id. */
 export function bareZoneId(id: string): string {
-  return id.replace(/^\/?hostedzone\//, '');
+  // Most ids are bare already; a startsWith is far cheaper than a regex replace per record.
+  if (id.startsWith('/hostedzone/')) return id.slice('/hostedzone/'.length);
+  if (id.startsWith('hostedzone/')) return id.slice('hostedzone/'.length);
+  return id;
 }
 
 /** Alias targets compare without case, trailing dot or the `dualstack.` prefix Route53 may add. */
 export function normalizeAliasTarget(dnsName: string): string {
-  return normalizeDnsName(dnsName).replace(/^dualstack\./, '');
+  const name = normalizeDnsName(dnsName);
+  return name.startsWith('dualstack.') ? name.slice('dualstack.'.length) : name;
 }
 
 function isInZone(hostname: string, zoneName: string): boolean {
