@@ -56,6 +56,7 @@ const DEFAULT_TTL = 300;
 type ByType<T> = Partial<Record<DnsRecordType, T>>;
 
 const NO_OWNERS: string[] = [];
+const NO_CLUSTER: { readonly cluster?: string } = {};
 
 function slotOf<T>(map: Map<string, ByType<T>>, name: string): ByType<T> {
   let slot = map.get(name);
@@ -107,6 +108,32 @@ type OwnershipState =
   | { readonly state: 'none' }
   | { readonly state: 'foreign'; readonly owners: readonly string[] };
 
+const OURS: OwnershipState = { state: 'ours' };
+const UNOWNED: OwnershipState = { state: 'none' };
+
+/** Where an ownership TXT for a name may live: per type, the old `cname-` one, the legacy one. */
+type TxtKind = DnsRecordType | 'cname' | 'legacy';
+const TXT_KINDS: readonly TxtKind[] = ['A', 'AAAA', 'cname', 'legacy'];
+
+/** The TXT name of `kind` for `host`: the registry's own naming, so both always agree. */
+function txtNameOf(host: string, kind: TxtKind, prefix: string): string {
+  if (kind === 'legacy') return legacyTxtName(host, prefix);
+  if (kind === 'cname') return aliasCnameTxtName(host, prefix);
+  return ownershipTxtName(host, kind, prefix);
+}
+
+/**
+ * What the zone holds for one name: its address record sets, the types it routes by policy,
+ * and the ownership TXTs that speak for it. The TXTs are filed under the name they vouch for
+ * while the zone is read (a TXT named `<prefix-of-kind><host>` goes to `host`), so the plan
+ * looks each host up once instead of building and hashing up to four TXT names per host.
+ */
+interface NameSlot {
+  held?: ByType<RecordSet>;
+  routed?: ByType<true>;
+  txt?: Partial<Record<TxtKind, RecordSet>>;
+}
+
 interface TxtEdit {
   readonly current: RecordSet | undefined;
   values: string[];
@@ -145,14 +172,87 @@ function desiredRecordSet(d: DnsRecord, ctx: ZoneContext): RecordSet {
 }
 
 function planned(zoneId: string, r: DnsRecord, previous?: DnsRecord): PlannedRecord {
-  const base: PlannedRecord = {
-    zoneId,
-    name: r.name,
-    type: r.type,
-    target: r.target,
-    ...(r.aliasZoneId === undefined ? {} : { aliasZoneId: bareZoneId(r.aliasZoneId) }),
-  };
+  const base: PlannedRecord =
+    r.aliasZoneId === undefined
+      ? { zoneId, name: r.name, type: r.type, target: r.target }
+      : {
+          zoneId,
+          name: r.name,
+          type: r.type,
+          target: r.target,
+          aliasZoneId: bareZoneId(r.aliasZoneId),
+        };
   return previous === undefined ? base : { ...base, previous };
+}
+
+function nameSlot(names: Map<string, NameSlot>, name: string): NameSlot {
+  let slot = names.get(name);
+  if (!slot) {
+    slot = {};
+    names.set(name, slot);
+  }
+  return slot;
+}
+
+/** Every name of the zone with what it holds; TXTs filed under each host they may vouch for. */
+function readZone(snapshot: ZoneSnapshot, prefix: string): Map<string, NameSlot> {
+  const names = new Map<string, NameSlot>();
+  // The TXT name of each kind for host h is `<that kind's prefix>h`.
+  const kindPrefixes = TXT_KINDS.map((kind) => ({ kind, prefix: txtNameOf('', kind, prefix) }));
+  for (const rs of snapshot.recordSets) {
+    const name = normalizeDnsName(rs.Name);
+    if (rs.Type === 'TXT') {
+      if (rs.SetIdentifier !== undefined) continue;
+      for (const k of kindPrefixes) {
+        if (!name.startsWith(k.prefix)) continue;
+        const host = k.prefix.length === 0 ? name : name.slice(k.prefix.length);
+        const slot = nameSlot(names, host);
+        if (!slot.txt) slot.txt = {};
+        slot.txt[k.kind] = rs;
+      }
+    } else if (isAddressType(rs.Type)) {
+      const slot = nameSlot(names, name);
+      // Weighted/latency/failover sets are someone's deliberate routing; never ours to rewrite.
+      if (rs.SetIdentifier !== undefined) {
+        if (!slot.routed) slot.routed = {};
+        slot.routed[rs.Type] = true;
+      } else {
+        if (!slot.held) slot.held = {};
+        slot.held[rs.Type] = rs;
+      }
+    }
+  }
+  return names;
+}
+
+function heritageOwners(rs: RecordSet | undefined): string[] {
+  const values = rs?.ResourceRecords;
+  if (!values) return NO_OWNERS;
+  const owners: string[] = [];
+  for (const r of values) {
+    const owner = ownershipOwner(r.Value);
+    if (owner !== undefined) owners.push(owner);
+  }
+  return owners;
+}
+
+function ownershipOf(
+  txt: Partial<Record<TxtKind, RecordSet>>,
+  type: DnsRecordType,
+  current: RecordSet | undefined,
+  ownerId: string,
+): OwnershipState {
+  // ExternalDNS's order: the per-type TXT; for an existing A alias the `cname-` TXT older
+  // versions wrote for it; then the legacy same-name TXT. Each speaks only when the one
+  // before it is absent.
+  let owners = heritageOwners(txt[type]);
+  if (owners.length === 0 && type === 'A' && current?.AliasTarget !== undefined)
+    owners = heritageOwners(txt.cname);
+  if (owners.length === 0) owners = heritageOwners(txt.legacy);
+  if (owners.length === 0) return UNOWNED;
+  const foreign = owners.filter((o) => o !== ownerId);
+  if (foreign.length > 0) return { state: 'foreign', owners: [...new Set(foreign)] };
+  return OURS;
 }
 
 function planZone(
@@ -161,56 +261,18 @@ function planZone(
   ctx: ZoneContext,
   out: PlanSink,
 ): void {
-  const records = new Map<string, ByType<RecordSet>>();
-  const routed = new Map<string, ByType<true>>();
-  const txt = new Map<string, RecordSet>();
-  for (const rs of snapshot.recordSets) {
-    const name = normalizeDnsName(rs.Name);
-    if (rs.Type === 'TXT') {
-      if (rs.SetIdentifier === undefined) txt.set(name, rs);
-    } else if (isAddressType(rs.Type)) {
-      // Weighted/latency/failover sets are someone's deliberate routing; never ours to rewrite.
-      if (rs.SetIdentifier !== undefined) slotOf(routed, name)[rs.Type] = true;
-      else slotOf(records, name)[rs.Type] = rs;
-    }
-  }
-
-  const heritageOwners = (txtName: string): string[] => {
-    const values = txt.get(txtName)?.ResourceRecords;
-    if (!values) return NO_OWNERS;
-    const owners: string[] = [];
-    for (const r of values) {
-      const owner = ownershipOwner(r.Value);
-      if (owner !== undefined) owners.push(owner);
-    }
-    return owners;
-  };
-
-  const ownershipOf = (
-    host: string,
-    type: DnsRecordType,
-    current: RecordSet | undefined,
-  ): OwnershipState => {
-    // ExternalDNS's order: the per-type TXT; for an existing A alias the `cname-` TXT older
-    // versions wrote for it; then the legacy same-name TXT. Each speaks only when the one
-    // before it is absent.
-    let owners = heritageOwners(ownershipTxtName(host, type, ctx.prefix));
-    if (owners.length === 0 && type === 'A' && current?.AliasTarget !== undefined)
-      owners = heritageOwners(aliasCnameTxtName(host, ctx.prefix));
-    if (owners.length === 0) owners = heritageOwners(legacyTxtName(host, ctx.prefix));
-    const foreign = owners.filter((o) => o !== ctx.ownerId);
-    if (foreign.length > 0) return { state: 'foreign', owners: [...new Set(foreign)] };
-    return owners.length > 0 ? { state: 'ours' } : { state: 'none' };
-  };
-
-  const hosts = new Set<string>();
-  for (const name of desired.keys()) hosts.add(name);
-  for (const name of records.keys()) hosts.add(name);
+  const names = readZone(snapshot, ctx.prefix);
+  const hosts = [...desired.keys()];
+  for (const [name, slot] of names) if (slot.held && !desired.has(name)) hosts.push(name);
+  hosts.sort();
   const none: ByType<never> = {};
 
-  for (const host of [...hosts].sort()) {
+  for (const host of hosts) {
+    const slot = names.get(host);
+    const txt = slot?.txt ?? none;
     const state: HostState = {
       host,
+      txt,
       recordDeletes: [],
       recordWrites: [],
       edits: [],
@@ -218,8 +280,8 @@ function planZone(
       deleted: false,
     };
     const wanted = desired.get(host) ?? none;
-    const held = records.get(host) ?? none;
-    const routedTypes = routed.get(host) ?? none;
+    const held = slot?.held ?? none;
+    const routedTypes = slot?.routed ?? none;
     for (const type of DNS_RECORD_TYPES) {
       const d = wanted[type];
       const current = held[type];
@@ -236,38 +298,41 @@ function planZone(
       }
       if (!d && !current) continue;
       if (current) state.remaining[type] = true;
-      planRecord(state, type, d, current, ownershipOf(host, type, current), ctx, txt, out);
+      planRecord(state, type, d, current, ownershipOf(txt, type, current, ctx.ownerId), ctx, out);
     }
 
     // The legacy TXT vouches for every type at the name, so it goes only with the last record.
     if (state.deleted && !DNS_RECORD_TYPES.some((t) => state.remaining[t])) {
-      dropOurs(editFor(state, legacyTxtName(host, ctx.prefix), txt), ctx);
+      dropOurs(editFor(state, 'legacy', ctx), ctx);
     }
     const changes = state.recordDeletes;
-    changes.push(...state.recordWrites);
-    if (state.edits.length > 0) changes.push(...txtChanges(state, ctx));
+    for (const c of state.recordWrites) changes.push(c);
+    if (state.edits.length > 0) for (const c of txtChanges(state, ctx)) changes.push(c);
     if (changes.length > 0) out.changes.push({ zoneId: ctx.zoneId, hostname: host, changes });
   }
 }
 
 interface HostState {
   readonly host: string;
+  /** The ownership TXTs the zone holds for this host, by kind. */
+  readonly txt: Partial<Record<TxtKind, RecordSet>>;
   readonly recordDeletes: RecordChange[];
   readonly recordWrites: RecordChange[];
-  /** Ownership TXT edits by TXT name: one or two per host, so a list beats a Map. */
-  readonly edits: { readonly name: string; readonly edit: TxtEdit }[];
+  /**
+   * Ownership TXT edits: one or two per host, so a list beats a Map. The kinds' TXT names of
+   * one host all differ, so an edit is found by its kind.
+   */
+  readonly edits: { readonly kind: TxtKind; readonly name: string; readonly edit: TxtEdit }[];
   /** Address types at the name once the plan is applied. */
   readonly remaining: ByType<boolean>;
   deleted: boolean;
 }
 
-function editFor(state: HostState, txtName: string, txt: ReadonlyMap<string, RecordSet>): TxtEdit {
-  let edit = state.edits.find((e) => e.name === txtName)?.edit;
-  if (!edit) {
-    const current = txt.get(txtName);
-    edit = { current, values: (current?.ResourceRecords ?? []).map((r) => r.Value) };
-    state.edits.push({ name: txtName, edit });
-  }
+function editFor(state: HostState, kind: TxtKind, ctx: ZoneContext): TxtEdit {
+  for (const e of state.edits) if (e.kind === kind) return e.edit;
+  const current = state.txt[kind];
+  const edit: TxtEdit = { current, values: (current?.ResourceRecords ?? []).map((r) => r.Value) };
+  state.edits.push({ kind, name: txtNameOf(state.host, kind, ctx.prefix), edit });
   return edit;
 }
 
@@ -280,9 +345,8 @@ function claim(
   type: DnsRecordType,
   resource: string | undefined,
   ctx: ZoneContext,
-  txt: ReadonlyMap<string, RecordSet>,
 ): void {
-  const edit = editFor(state, ownershipTxtName(state.host, type, ctx.prefix), txt);
+  const edit = editFor(state, type, ctx);
   dropOurs(edit, ctx);
   edit.values.push(encodeOwnership(ctx.ownerId, resource));
 }
@@ -304,11 +368,10 @@ function planRecord(
   current: RecordSet | undefined,
   own: OwnershipState,
   ctx: ZoneContext,
-  txt: ReadonlyMap<string, RecordSet>,
   out: PlanSink,
 ): void {
   const host = state.host;
-  const cluster = d?.cluster === undefined ? {} : { cluster: d.cluster };
+  const cluster = d?.cluster === undefined ? NO_CLUSTER : { cluster: d.cluster };
   if (d && !current) {
     if (own.state === 'foreign') {
       conflict(state, type, ctx, out, {
@@ -319,7 +382,7 @@ function planRecord(
       return;
     }
     state.recordWrites.push({ Action: 'CREATE', ResourceRecordSet: desiredRecordSet(d, ctx) });
-    claim(state, type, d.resource, ctx, txt);
+    claim(state, type, d.resource, ctx);
     state.remaining[type] = true;
     out.create.push(planned(ctx.zoneId, d));
   } else if (d && current) {
@@ -342,12 +405,12 @@ function planRecord(
     } else {
       state.recordWrites.push({ Action: 'UPSERT', ResourceRecordSet: desiredRecordSet(d, ctx) });
     }
-    claim(state, type, d.resource, ctx, txt);
+    claim(state, type, d.resource, ctx);
     out.update.push(planned(ctx.zoneId, d, recordOf(current, host, type)));
   } else if (!d && current) {
     if (own.state !== 'ours' || ctx.policy !== 'sync') return;
     state.recordDeletes.push({ Action: 'DELETE', ResourceRecordSet: current });
-    dropOurs(editFor(state, ownershipTxtName(host, type, ctx.prefix), txt), ctx);
+    dropOurs(editFor(state, type, ctx), ctx);
     state.remaining[type] = false;
     state.deleted = true;
     out.delete.push(planned(ctx.zoneId, recordOf(current, host, type)));
@@ -356,7 +419,10 @@ function planRecord(
 
 function txtChanges(state: HostState, ctx: ZoneContext): RecordChange[] {
   const changes: RecordChange[] = [];
-  const edits = [...state.edits].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const edits =
+    state.edits.length < 2
+      ? state.edits
+      : [...state.edits].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const { name: txtName, edit } of edits) {
     const before = edit.current?.ResourceRecords ?? [];
     if (before.length === edit.values.length && before.every((v, i) => v.Value === edit.values[i]))
