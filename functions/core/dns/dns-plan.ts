@@ -24,7 +24,7 @@ import {
   bareZoneId,
   normalizeAliasTarget,
   normalizeDnsName,
-  selectZones,
+  zoneSelector,
 } from '#core/dns/dns-zone.ts';
 
 export interface DnsPlanOptions {
@@ -48,27 +48,106 @@ export interface DnsPlanInput {
 
 const DEFAULT_TTL = 300;
 
-/**
- * Records of one name, by address type. The plan looks a name up once and reads its types
- * from the slot: joined `name + type` keys cost a string build and hash per lookup, which was
- * most of the plan's time at 100,000 hostnames.
- */
 type ByType<T> = Partial<Record<DnsRecordType, T>>;
 
 const NO_OWNERS: string[] = [];
 const NO_CLUSTER: { readonly cluster?: string } = {};
 
-function slotOf<T>(map: Map<string, ByType<T>>, name: string): ByType<T> {
-  let slot = map.get(name);
+/** Where an ownership TXT for a name may live: per type, the old `cname-` one, the legacy one. */
+type TxtKind = DnsRecordType | 'cname' | 'legacy';
+const TXT_KINDS: readonly TxtKind[] = ['A', 'AAAA', 'cname', 'legacy'];
+
+/**
+ * Everything one zone's plan knows about one name, in one flat object: what is desired, the
+ * address record sets held, the types routed by policy, and the ownership TXTs that speak for
+ * it (a TXT named `<prefix of its kind><host>` is filed under `host` while the zone is read).
+ * The plan looks each host up once; joined `name + type` keys or TXT names built per host cost
+ * a string build and hash per lookup, and an object per type per name kept the scavenger busy,
+ * which was most of the plan's time at 100,000 hostnames.
+ */
+interface HostSlot {
+  wantA: DesiredDnsRecord | undefined;
+  wantAAAA: DesiredDnsRecord | undefined;
+  heldA: RecordSet | undefined;
+  heldAAAA: RecordSet | undefined;
+  routedA: boolean;
+  routedAAAA: boolean;
+  txtA: RecordSet | undefined;
+  txtAAAA: RecordSet | undefined;
+  txtCname: RecordSet | undefined;
+  txtLegacy: RecordSet | undefined;
+  /** In the plan's host list: something is desired or held (not only routed or TXT). */
+  listed: boolean;
+}
+
+/** The names of one zone and the hosts to plan there (desired or held), in arrival order. */
+interface ZoneWork {
+  readonly slots: Map<string, HostSlot>;
+  readonly hosts: string[];
+}
+
+function newZoneWork(): ZoneWork {
+  return { slots: new Map(), hosts: [] };
+}
+
+function slotOf(work: ZoneWork, name: string): HostSlot {
+  let slot = work.slots.get(name);
   if (!slot) {
-    slot = {};
-    map.set(name, slot);
+    slot = {
+      wantA: undefined,
+      wantAAAA: undefined,
+      heldA: undefined,
+      heldAAAA: undefined,
+      routedA: false,
+      routedAAAA: false,
+      txtA: undefined,
+      txtAAAA: undefined,
+      txtCname: undefined,
+      txtLegacy: undefined,
+      listed: false,
+    };
+    work.slots.set(name, slot);
   }
   return slot;
 }
 
-function isAddressType(type: string): type is DnsRecordType {
-  return type === 'A' || type === 'AAAA';
+function list(work: ZoneWork, name: string, slot: HostSlot): void {
+  if (slot.listed) return;
+  slot.listed = true;
+  work.hosts.push(name);
+}
+
+function wantOf(slot: HostSlot, type: DnsRecordType): DesiredDnsRecord | undefined {
+  return type === 'A' ? slot.wantA : slot.wantAAAA;
+}
+
+function setWant(slot: HostSlot, type: DnsRecordType, d: DesiredDnsRecord): void {
+  if (type === 'A') slot.wantA = d;
+  else slot.wantAAAA = d;
+}
+
+function heldOf(slot: HostSlot, type: DnsRecordType): RecordSet | undefined {
+  return type === 'A' ? slot.heldA : slot.heldAAAA;
+}
+
+function txtOf(slot: HostSlot, kind: TxtKind): RecordSet | undefined {
+  switch (kind) {
+    case 'A':
+      return slot.txtA;
+    case 'AAAA':
+      return slot.txtAAAA;
+    case 'cname':
+      return slot.txtCname;
+    default:
+      return slot.txtLegacy;
+  }
+}
+
+function setTxt(slot: HostSlot, kind: TxtKind, rs: RecordSet): void {
+  if (kind === 'A') slot.txtA = rs;
+  else if (kind === 'AAAA') slot.txtAAAA = rs;
+  else if (kind === 'cname') slot.txtCname = rs;
+  else slot.txtLegacy = rs;
 }
 
 function targetKey(r: DnsRecord): string {
@@ -111,27 +190,11 @@ type OwnershipState =
 const OURS: OwnershipState = { state: 'ours' };
 const UNOWNED: OwnershipState = { state: 'none' };
 
-/** Where an ownership TXT for a name may live: per type, the old `cname-` one, the legacy one. */
-type TxtKind = DnsRecordType | 'cname' | 'legacy';
-const TXT_KINDS: readonly TxtKind[] = ['A', 'AAAA', 'cname', 'legacy'];
-
 /** The TXT name of `kind` for `host`: the registry's own naming, so both always agree. */
 function txtNameOf(host: string, kind: TxtKind, prefix: string): string {
   if (kind === 'legacy') return legacyTxtName(host, prefix);
   if (kind === 'cname') return aliasCnameTxtName(host, prefix);
   return ownershipTxtName(host, kind, prefix);
-}
-
-/**
- * What the zone holds for one name: its address record sets, the types it routes by policy,
- * and the ownership TXTs that speak for it. The TXTs are filed under the name they vouch for
- * while the zone is read (a TXT named `<prefix-of-kind><host>` goes to `host`), so the plan
- * looks each host up once instead of building and hashing up to four TXT names per host.
- */
-interface NameSlot {
-  held?: ByType<RecordSet>;
-  routed?: ByType<true>;
-  txt?: Partial<Record<TxtKind, RecordSet>>;
 }
 
 interface TxtEdit {
@@ -185,18 +248,8 @@ function planned(zoneId: string, r: DnsRecord, previous?: DnsRecord): PlannedRec
   return previous === undefined ? base : { ...base, previous };
 }
 
-function nameSlot(names: Map<string, NameSlot>, name: string): NameSlot {
-  let slot = names.get(name);
-  if (!slot) {
-    slot = {};
-    names.set(name, slot);
-  }
-  return slot;
-}
-
-/** Every name of the zone with what it holds; TXTs filed under each host they may vouch for. */
-function readZone(snapshot: ZoneSnapshot, prefix: string): Map<string, NameSlot> {
-  const names = new Map<string, NameSlot>();
+/** Files every record set of the zone under its name; each TXT under each host it may vouch for. */
+function readZone(snapshot: ZoneSnapshot, prefix: string, work: ZoneWork): void {
   // The TXT name of each kind for host h is `<that kind's prefix>h`.
   const kindPrefixes = TXT_KINDS.map((kind) => ({ kind, prefix: txtNameOf('', kind, prefix) }));
   for (const rs of snapshot.recordSets) {
@@ -206,23 +259,21 @@ function readZone(snapshot: ZoneSnapshot, prefix: string): Map<string, NameSlot>
       for (const k of kindPrefixes) {
         if (!name.startsWith(k.prefix)) continue;
         const host = k.prefix.length === 0 ? name : name.slice(k.prefix.length);
-        const slot = nameSlot(names, host);
-        if (!slot.txt) slot.txt = {};
-        slot.txt[k.kind] = rs;
+        setTxt(slotOf(work, host), k.kind, rs);
       }
-    } else if (isAddressType(rs.Type)) {
-      const slot = nameSlot(names, name);
+    } else if (rs.Type === 'A' || rs.Type === 'AAAA') {
+      const slot = slotOf(work, name);
       // Weighted/latency/failover sets are someone's deliberate routing; never ours to rewrite.
       if (rs.SetIdentifier !== undefined) {
-        if (!slot.routed) slot.routed = {};
-        slot.routed[rs.Type] = true;
+        if (rs.Type === 'A') slot.routedA = true;
+        else slot.routedAAAA = true;
       } else {
-        if (!slot.held) slot.held = {};
-        slot.held[rs.Type] = rs;
+        if (rs.Type === 'A') slot.heldA = rs;
+        else slot.heldAAAA = rs;
+        list(work, name, slot);
       }
     }
   }
-  return names;
 }
 
 function heritageOwners(rs: RecordSet | undefined): string[] {
@@ -237,7 +288,7 @@ function heritageOwners(rs: RecordSet | undefined): string[] {
 }
 
 function ownershipOf(
-  txt: Partial<Record<TxtKind, RecordSet>>,
+  slot: HostSlot,
   type: DnsRecordType,
   current: RecordSet | undefined,
   ownerId: string,
@@ -245,47 +296,35 @@ function ownershipOf(
   // ExternalDNS's order: the per-type TXT; for an existing A alias the `cname-` TXT older
   // versions wrote for it; then the legacy same-name TXT. Each speaks only when the one
   // before it is absent.
-  let owners = heritageOwners(txt[type]);
+  let owners = heritageOwners(type === 'A' ? slot.txtA : slot.txtAAAA);
   if (owners.length === 0 && type === 'A' && current?.AliasTarget !== undefined)
-    owners = heritageOwners(txt.cname);
-  if (owners.length === 0) owners = heritageOwners(txt.legacy);
+    owners = heritageOwners(slot.txtCname);
+  if (owners.length === 0) owners = heritageOwners(slot.txtLegacy);
   if (owners.length === 0) return UNOWNED;
   const foreign = owners.filter((o) => o !== ownerId);
   if (foreign.length > 0) return { state: 'foreign', owners: [...new Set(foreign)] };
   return OURS;
 }
 
-function planZone(
-  snapshot: ZoneSnapshot,
-  desired: ReadonlyMap<string, ByType<DesiredDnsRecord>>,
-  ctx: ZoneContext,
-  out: PlanSink,
-): void {
-  const names = readZone(snapshot, ctx.prefix);
-  const hosts = [...desired.keys()];
-  for (const [name, slot] of names) if (slot.held && !desired.has(name)) hosts.push(name);
-  hosts.sort();
-  const none: ByType<never> = {};
-
+function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out: PlanSink): void {
+  readZone(snapshot, ctx.prefix, work);
+  const hosts = work.hosts.sort();
   for (const host of hosts) {
-    const slot = names.get(host);
-    const txt = slot?.txt ?? none;
+    const slot = work.slots.get(host);
+    if (!slot) continue;
     const state: HostState = {
       host,
-      txt,
+      slot,
       recordDeletes: [],
       recordWrites: [],
       edits: [],
       remaining: {},
       deleted: false,
     };
-    const wanted = desired.get(host) ?? none;
-    const held = slot?.held ?? none;
-    const routedTypes = slot?.routed ?? none;
     for (const type of DNS_RECORD_TYPES) {
-      const d = wanted[type];
-      const current = held[type];
-      if (routedTypes[type]) {
+      const d = wantOf(slot, type);
+      const current = heldOf(slot, type);
+      if (type === 'A' ? slot.routedA : slot.routedAAAA) {
         state.remaining[type] = true;
         if (d) {
           conflict(state, type, ctx, out, {
@@ -298,7 +337,7 @@ function planZone(
       }
       if (!d && !current) continue;
       if (current) state.remaining[type] = true;
-      planRecord(state, type, d, current, ownershipOf(txt, type, current, ctx.ownerId), ctx, out);
+      planRecord(state, type, d, current, ownershipOf(slot, type, current, ctx.ownerId), ctx, out);
     }
 
     // The legacy TXT vouches for every type at the name, so it goes only with the last record.
@@ -314,8 +353,8 @@ function planZone(
 
 interface HostState {
   readonly host: string;
-  /** The ownership TXTs the zone holds for this host, by kind. */
-  readonly txt: Partial<Record<TxtKind, RecordSet>>;
+  /** What the zone holds and what is desired for this host. */
+  readonly slot: HostSlot;
   readonly recordDeletes: RecordChange[];
   readonly recordWrites: RecordChange[];
   /**
@@ -330,7 +369,7 @@ interface HostState {
 
 function editFor(state: HostState, kind: TxtKind, ctx: ZoneContext): TxtEdit {
   for (const e of state.edits) if (e.kind === kind) return e.edit;
-  const current = state.txt[kind];
+  const current = txtOf(state.slot, kind);
   const edit: TxtEdit = { current, values: (current?.ResourceRecords ?? []).map((r) => r.Value) };
   state.edits.push({ kind, name: txtNameOf(state.host, kind, ctx.prefix), edit });
   return edit;
@@ -470,22 +509,23 @@ export function planDns(input: DnsPlanInput, options: DnsPlanOptions): DnsPlan {
   const snapshots = new Map<string, ZoneSnapshot>();
   for (const s of input.snapshots) snapshots.set(bareZoneId(s.zone.id), s);
 
-  const desiredByZone = new Map<string, Map<string, ByType<DesiredDnsRecord>>>();
+  const zonesOf = zoneSelector(options.zones);
+  const workByZone = new Map<string, ZoneWork>();
   for (const raw of input.desired) {
-    const d: DesiredDnsRecord = { ...raw, name: normalizeDnsName(raw.name) };
-    const zones = selectZones(d.name, options.zones);
-    const cluster = d.cluster === undefined ? {} : { cluster: d.cluster };
-    if (zones.length === 0) {
+    const name = normalizeDnsName(raw.name);
+    const d: DesiredDnsRecord = name === raw.name ? raw : { ...raw, name };
+    const matched = zonesOf(d.name);
+    if (matched.length === 0) {
       out.conflicts.push({
         name: d.name,
         type: d.type,
         reason: 'no-zone',
         detail: `no configured hosted zone is a suffix of ${d.name}`,
-        ...cluster,
+        ...(d.cluster === undefined ? {} : { cluster: d.cluster }),
       });
       continue;
     }
-    for (const zone of zones) {
+    for (const zone of matched) {
       const zoneId = bareZoneId(zone.id);
       if (!snapshots.has(zoneId)) {
         out.conflicts.push({
@@ -494,29 +534,30 @@ export function planDns(input: DnsPlanInput, options: DnsPlanOptions): DnsPlan {
           zoneId,
           reason: 'zone-not-read',
           detail: `${d.name} belongs in zone ${zoneId} (${zone.name}), whose records were not read`,
-          ...cluster,
+          ...(d.cluster === undefined ? {} : { cluster: d.cluster }),
         });
         continue;
       }
-      let byName = desiredByZone.get(zoneId);
-      if (!byName) {
-        byName = new Map();
-        desiredByZone.set(zoneId, byName);
+      let work = workByZone.get(zoneId);
+      if (!work) {
+        work = newZoneWork();
+        workByZone.set(zoneId, work);
       }
-      const slot = slotOf(byName, d.name);
-      const existing = slot[d.type];
+      const slot = slotOf(work, d.name);
+      list(work, d.name, slot);
+      const existing = wantOf(slot, d.type);
       if (!existing) {
-        slot[d.type] = d;
+        setWant(slot, d.type, d);
       } else if (targetKey(existing) !== targetKey(d)) {
         const [winner, loser] = targetKey(existing) < targetKey(d) ? [existing, d] : [d, existing];
-        slot[d.type] = winner;
+        setWant(slot, d.type, winner);
         out.conflicts.push({
           name: d.name,
           type: d.type,
           zoneId,
           reason: 'duplicate-claim',
           detail: `${d.name} ${d.type} wanted as ${winner.target} and ${loser.target}; ${winner.target} wins`,
-          ...cluster,
+          ...(d.cluster === undefined ? {} : { cluster: d.cluster }),
         });
       }
     }
@@ -528,7 +569,7 @@ export function planDns(input: DnsPlanInput, options: DnsPlanOptions): DnsPlan {
     if (!snapshot) continue;
     planZone(
       snapshot,
-      desiredByZone.get(zoneId) ?? new Map(),
+      workByZone.get(zoneId) ?? newZoneWork(),
       {
         zoneId,
         ownerId: options.ownerId,

@@ -103,10 +103,6 @@ export function normalizeAliasTarget(dnsName: string): string {
   return name.startsWith('dualstack.') ? name.slice('dualstack.'.length) : name;
 }
 
-function isInZone(hostname: string, zoneName: string): boolean {
-  return zoneName === '' || hostname === zoneName || hostname.endsWith(`.${zoneName}`);
-}
-
 /**
  * The zones a hostname belongs in: those with the longest name that is a suffix of it on a
  * label boundary. Several zones tie only for split-horizon setups (a public and a private zone
@@ -114,18 +110,33 @@ function isInZone(hostname: string, zoneName: string): boolean {
  * caller reports that rather than guessing.
  */
 export function selectZones(hostname: string, zones: readonly HostedZoneRef[]): HostedZoneRef[] {
-  const host = normalizeDnsName(hostname);
-  let best: HostedZoneRef[] = [];
-  let bestLength = -1;
-  for (const zone of zones) {
-    const zoneName = normalizeDnsName(zone.name);
-    if (!isInZone(host, zoneName)) continue;
-    if (zoneName.length > bestLength) {
-      best = [zone];
-      bestLength = zoneName.length;
-    } else if (zoneName.length === bestLength) {
-      best.push(zone);
+  return zoneSelector(zones)(hostname);
+}
+
+/**
+ * `selectZones` for many hostnames against the same zones: each zone's name is normalized
+ * once, not once per hostname (the plan asks for 100,000s of hostnames).
+ */
+export function zoneSelector(
+  zones: readonly HostedZoneRef[],
+): (hostname: string) => HostedZoneRef[] {
+  const named = zones.map((zone) => {
+    const name = normalizeDnsName(zone.name);
+    return { zone, name, dotted: `.${name}` };
+  });
+  return (hostname) => {
+    const host = normalizeDnsName(hostname);
+    let best: HostedZoneRef[] = [];
+    let bestLength = -1;
+    for (const { zone, name, dotted } of named) {
+      if (!(name === '' || host === name || host.endsWith(dotted))) continue;
+      if (name.length > bestLength) {
+        best = [zone];
+        bestLength = name.length;
+      } else if (name.length === bestLength) {
+        best.push(zone);
+      }
     }
-  }
-  return best;
+    return best;
+  };
 }
