@@ -248,29 +248,46 @@ function planned(zoneId: string, r: DnsRecord, previous?: DnsRecord): PlannedRec
   return previous === undefined ? base : { ...base, previous };
 }
 
-/** Files every record set of the zone under its name; each TXT under each host it may vouch for. */
+/**
+ * Files the zone's record sets under their names. Only a name that is desired or holds an
+ * address record is planned, so held records go first and routed sets and TXTs are then filed
+ * only under names already there: a TXT's name is never a host itself in the usual zone, and
+ * giving each its own slot was a third of the slots.
+ */
 function readZone(snapshot: ZoneSnapshot, prefix: string, work: ZoneWork): void {
   // The TXT name of each kind for host h is `<that kind's prefix>h`.
   const kindPrefixes = TXT_KINDS.map((kind) => ({ kind, prefix: txtNameOf('', kind, prefix) }));
+  const laterNames: string[] = [];
+  const laterSets: RecordSet[] = [];
   for (const rs of snapshot.recordSets) {
+    const type = rs.Type;
+    if (type !== 'A' && type !== 'AAAA' && type !== 'TXT') continue;
     const name = normalizeDnsName(rs.Name);
-    if (rs.Type === 'TXT') {
-      if (rs.SetIdentifier !== undefined) continue;
+    if (rs.SetIdentifier !== undefined || type === 'TXT') {
+      laterNames.push(name);
+      laterSets.push(rs);
+      continue;
+    }
+    const slot = slotOf(work, name);
+    if (type === 'A') slot.heldA = rs;
+    else slot.heldAAAA = rs;
+    list(work, name, slot);
+  }
+  const slots = work.slots;
+  for (let i = 0; i < laterSets.length; i++) {
+    const rs = laterSets[i] as RecordSet;
+    const name = laterNames[i] as string;
+    if (rs.Type !== 'TXT') {
+      // Weighted/latency/failover sets are someone's deliberate routing; never ours to rewrite.
+      const slot = slots.get(name);
+      if (!slot) continue;
+      if (rs.Type === 'A') slot.routedA = true;
+      else slot.routedAAAA = true;
+    } else if (rs.SetIdentifier === undefined) {
       for (const k of kindPrefixes) {
         if (!name.startsWith(k.prefix)) continue;
-        const host = k.prefix.length === 0 ? name : name.slice(k.prefix.length);
-        setTxt(slotOf(work, host), k.kind, rs);
-      }
-    } else if (rs.Type === 'A' || rs.Type === 'AAAA') {
-      const slot = slotOf(work, name);
-      // Weighted/latency/failover sets are someone's deliberate routing; never ours to rewrite.
-      if (rs.SetIdentifier !== undefined) {
-        if (rs.Type === 'A') slot.routedA = true;
-        else slot.routedAAAA = true;
-      } else {
-        if (rs.Type === 'A') slot.heldA = rs;
-        else slot.heldAAAA = rs;
-        list(work, name, slot);
+        const slot = slots.get(k.prefix.length === 0 ? name : name.slice(k.prefix.length));
+        if (slot) setTxt(slot, k.kind, rs);
       }
     }
   }
