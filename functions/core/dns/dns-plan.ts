@@ -48,8 +48,6 @@ export interface DnsPlanInput {
 
 const DEFAULT_TTL = 300;
 
-type ByType<T> = Partial<Record<DnsRecordType, T>>;
-
 const NO_OWNERS: string[] = [];
 const NO_CLUSTER: { readonly cluster?: string } = {};
 
@@ -332,17 +330,18 @@ function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out:
     const state: HostState = {
       host,
       slot,
-      recordDeletes: [],
-      recordWrites: [],
-      edits: [],
-      remaining: {},
+      recordDeletes: undefined,
+      recordWrites: undefined,
+      edits: undefined,
+      remainingA: false,
+      remainingAAAA: false,
       deleted: false,
     };
     for (const type of DNS_RECORD_TYPES) {
       const d = wantOf(slot, type);
       const current = heldOf(slot, type);
       if (type === 'A' ? slot.routedA : slot.routedAAAA) {
-        state.remaining[type] = true;
+        setRemaining(state, type, true);
         if (d) {
           conflict(state, type, ctx, out, {
             reason: 'routing-policy',
@@ -353,18 +352,27 @@ function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out:
         continue;
       }
       if (!d && !current) continue;
-      if (current) state.remaining[type] = true;
+      if (current) setRemaining(state, type, true);
       planRecord(state, type, d, current, ownershipOf(slot, type, current, ctx.ownerId), ctx, out);
     }
 
     // The legacy TXT vouches for every type at the name, so it goes only with the last record.
-    if (state.deleted && !DNS_RECORD_TYPES.some((t) => state.remaining[t])) {
+    if (state.deleted && !state.remainingA && !state.remainingAAAA) {
       dropOurs(editFor(state, 'legacy', ctx), ctx);
     }
-    const changes = state.recordDeletes;
-    for (const c of state.recordWrites) changes.push(c);
-    if (state.edits.length > 0) for (const c of txtChanges(state, ctx)) changes.push(c);
-    if (changes.length > 0) out.changes.push({ zoneId: ctx.zoneId, hostname: host, changes });
+    // Deletes, then writes, then TXT edits; most hosts have none of them.
+    let changes = state.recordDeletes;
+    if (state.recordWrites) {
+      if (changes) for (const c of state.recordWrites) changes.push(c);
+      else changes = state.recordWrites;
+    }
+    if (state.edits) {
+      const txt = txtChanges(state.edits, ctx);
+      if (changes) for (const c of txt) changes.push(c);
+      else changes = txt;
+    }
+    if (changes && changes.length > 0)
+      out.changes.push({ zoneId: ctx.zoneId, hostname: host, changes });
   }
 }
 
@@ -372,23 +380,48 @@ interface HostState {
   readonly host: string;
   /** What the zone holds and what is desired for this host. */
   readonly slot: HostSlot;
-  readonly recordDeletes: RecordChange[];
-  readonly recordWrites: RecordChange[];
+  /** Created on a host's first change: most hosts have none. */
+  recordDeletes: RecordChange[] | undefined;
+  recordWrites: RecordChange[] | undefined;
   /**
    * Ownership TXT edits: one or two per host, so a list beats a Map. The kinds' TXT names of
    * one host all differ, so an edit is found by its kind.
    */
-  readonly edits: { readonly kind: TxtKind; readonly name: string; readonly edit: TxtEdit }[];
+  edits: HostTxtEdit[] | undefined;
   /** Address types at the name once the plan is applied. */
-  readonly remaining: ByType<boolean>;
+  remainingA: boolean;
+  remainingAAAA: boolean;
   deleted: boolean;
 }
 
+interface HostTxtEdit {
+  readonly kind: TxtKind;
+  readonly name: string;
+  readonly edit: TxtEdit;
+}
+
+function setRemaining(state: HostState, type: DnsRecordType, held: boolean): void {
+  if (type === 'A') state.remainingA = held;
+  else state.remainingAAAA = held;
+}
+
+function deleteRecord(state: HostState, change: RecordChange): void {
+  if (state.recordDeletes) state.recordDeletes.push(change);
+  else state.recordDeletes = [change];
+}
+
+function writeRecord(state: HostState, change: RecordChange): void {
+  if (state.recordWrites) state.recordWrites.push(change);
+  else state.recordWrites = [change];
+}
+
 function editFor(state: HostState, kind: TxtKind, ctx: ZoneContext): TxtEdit {
-  for (const e of state.edits) if (e.kind === kind) return e.edit;
+  if (state.edits) for (const e of state.edits) if (e.kind === kind) return e.edit;
   const current = txtOf(state.slot, kind);
   const edit: TxtEdit = { current, values: (current?.ResourceRecords ?? []).map((r) => r.Value) };
-  state.edits.push({ kind, name: txtNameOf(state.host, kind, ctx.prefix), edit });
+  const entry: HostTxtEdit = { kind, name: txtNameOf(state.host, kind, ctx.prefix), edit };
+  if (state.edits) state.edits.push(entry);
+  else state.edits = [entry];
   return edit;
 }
 
@@ -437,9 +470,9 @@ function planRecord(
       });
       return;
     }
-    state.recordWrites.push({ Action: 'CREATE', ResourceRecordSet: desiredRecordSet(d, ctx) });
+    writeRecord(state, { Action: 'CREATE', ResourceRecordSet: desiredRecordSet(d, ctx) });
     claim(state, type, d.resource, ctx);
-    state.remaining[type] = true;
+    setRemaining(state, type, true);
     out.create.push(planned(ctx.zoneId, d));
   } else if (d && current) {
     if (own.state !== 'ours') {
@@ -456,29 +489,29 @@ function planRecord(
     if (sameTarget(current, d) || ctx.policy === 'create-only') return;
     if ((current.AliasTarget !== undefined) !== (d.aliasZoneId !== undefined)) {
       // Route53 cannot UPSERT between alias and plain record sets.
-      state.recordDeletes.push({ Action: 'DELETE', ResourceRecordSet: current });
-      state.recordWrites.push({ Action: 'CREATE', ResourceRecordSet: desiredRecordSet(d, ctx) });
+      deleteRecord(state, { Action: 'DELETE', ResourceRecordSet: current });
+      writeRecord(state, { Action: 'CREATE', ResourceRecordSet: desiredRecordSet(d, ctx) });
     } else {
-      state.recordWrites.push({ Action: 'UPSERT', ResourceRecordSet: desiredRecordSet(d, ctx) });
+      writeRecord(state, { Action: 'UPSERT', ResourceRecordSet: desiredRecordSet(d, ctx) });
     }
     claim(state, type, d.resource, ctx);
     out.update.push(planned(ctx.zoneId, d, recordOf(current, host, type)));
   } else if (!d && current) {
     if (own.state !== 'ours' || ctx.policy !== 'sync') return;
-    state.recordDeletes.push({ Action: 'DELETE', ResourceRecordSet: current });
+    deleteRecord(state, { Action: 'DELETE', ResourceRecordSet: current });
     dropOurs(editFor(state, type, ctx), ctx);
-    state.remaining[type] = false;
+    setRemaining(state, type, false);
     state.deleted = true;
     out.delete.push(planned(ctx.zoneId, recordOf(current, host, type)));
   }
 }
 
-function txtChanges(state: HostState, ctx: ZoneContext): RecordChange[] {
+function txtChanges(hostEdits: readonly HostTxtEdit[], ctx: ZoneContext): RecordChange[] {
   const changes: RecordChange[] = [];
   const edits =
-    state.edits.length < 2
-      ? state.edits
-      : [...state.edits].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    hostEdits.length < 2
+      ? hostEdits
+      : [...hostEdits].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const { name: txtName, edit } of edits) {
     const before = edit.current?.ResourceRecords ?? [];
     if (before.length === edit.values.length && before.every((v, i) => v.Value === edit.values[i]))
