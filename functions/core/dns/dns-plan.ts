@@ -24,6 +24,7 @@ import {
   bareZoneId,
   normalizeAliasTarget,
   normalizeDnsName,
+  sameAliasTarget,
   zoneSelector,
 } from '#core/dns/dns-zone.ts';
 
@@ -170,7 +171,7 @@ function sameTarget(current: RecordSet, desired: DnsRecord): boolean {
   if (desired.aliasZoneId !== undefined) {
     return (
       current.AliasTarget !== undefined &&
-      normalizeAliasTarget(current.AliasTarget.DNSName) === normalizeAliasTarget(desired.target) &&
+      sameAliasTarget(current.AliasTarget.DNSName, desired.target) &&
       bareZoneId(current.AliasTarget.HostedZoneId) === bareZoneId(desired.aliasZoneId)
     );
   }

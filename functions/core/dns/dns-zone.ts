@@ -103,6 +103,28 @@ export function normalizeAliasTarget(dnsName: string): string {
   return name.startsWith('dualstack.') ? name.slice('dualstack.'.length) : name;
 }
 
+const DUALSTACK = 'dualstack.';
+
+/**
+ * `normalizeAliasTarget(a) === normalizeAliasTarget(b)`, compared in place when both are plain
+ * lower-case names (the plan compares every alias it keeps, and each normalized copy was
+ * garbage at once).
+ */
+export function sameAliasTarget(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (!isLowerPlain(a) || !isLowerPlain(b))
+    return normalizeAliasTarget(a) === normalizeAliasTarget(b);
+  const aEnd = a.endsWith('.') ? a.length - 1 : a.length;
+  const bEnd = b.endsWith('.') ? b.length - 1 : b.length;
+  const aStart = aEnd >= DUALSTACK.length && a.startsWith(DUALSTACK) ? DUALSTACK.length : 0;
+  const bStart = bEnd >= DUALSTACK.length && b.startsWith(DUALSTACK) ? DUALSTACK.length : 0;
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = aStart, j = bStart; i < aEnd; i++, j++) {
+    if (a.charCodeAt(i) !== b.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
 /**
  * The zones a hostname belongs in: those with the longest name that is a suffix of it on a
  * label boundary. Several zones tie only for split-horizon setups (a public and a private zone
