@@ -196,11 +196,6 @@ function txtNameOf(host: string, kind: TxtKind, prefix: string): string {
   return ownershipTxtName(host, kind, prefix);
 }
 
-interface TxtEdit {
-  readonly current: RecordSet | undefined;
-  values: string[];
-}
-
 interface ZoneContext {
   readonly zoneId: string;
   readonly ownerId: string;
@@ -317,9 +312,8 @@ function ownershipOf(
     owners = heritageOwners(slot.txtCname);
   if (owners.length === 0) owners = heritageOwners(slot.txtLegacy);
   if (owners.length === 0) return UNOWNED;
-  const foreign = owners.filter((o) => o !== ownerId);
-  if (foreign.length > 0) return { state: 'foreign', owners: [...new Set(foreign)] };
-  return OURS;
+  if (owners.every((o) => o === ownerId)) return OURS;
+  return { state: 'foreign', owners: [...new Set(owners.filter((o) => o !== ownerId))] };
 }
 
 function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out: PlanSink): void {
@@ -367,11 +361,7 @@ function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out:
       if (changes) for (const c of state.recordWrites) changes.push(c);
       else changes = state.recordWrites;
     }
-    if (state.edits) {
-      const txt = txtChanges(state.edits, ctx);
-      if (changes) for (const c of txt) changes.push(c);
-      else changes = txt;
-    }
+    if (state.edits) changes = txtChanges(state.edits, ctx, changes ?? []);
     if (changes && changes.length > 0)
       out.changes.push({ zoneId: ctx.zoneId, hostname: host, changes });
   }
@@ -388,17 +378,19 @@ interface HostState {
    * Ownership TXT edits: one or two per host, so a list beats a Map. The kinds' TXT names of
    * one host all differ, so an edit is found by its kind.
    */
-  edits: HostTxtEdit[] | undefined;
+  edits: TxtEdit[] | undefined;
   /** Address types at the name once the plan is applied. */
   remainingA: boolean;
   remainingAAAA: boolean;
   deleted: boolean;
 }
 
-interface HostTxtEdit {
+/** One ownership TXT of a host being edited: what the zone holds and the values it will hold. */
+interface TxtEdit {
   readonly kind: TxtKind;
   readonly name: string;
-  readonly edit: TxtEdit;
+  readonly current: RecordSet | undefined;
+  values: string[];
 }
 
 function setRemaining(state: HostState, type: DnsRecordType, held: boolean): void {
@@ -417,17 +409,23 @@ function writeRecord(state: HostState, change: RecordChange): void {
 }
 
 function editFor(state: HostState, kind: TxtKind, ctx: ZoneContext): TxtEdit {
-  if (state.edits) for (const e of state.edits) if (e.kind === kind) return e.edit;
+  if (state.edits) for (const e of state.edits) if (e.kind === kind) return e;
   const current = txtOf(state.slot, kind);
-  const edit: TxtEdit = { current, values: (current?.ResourceRecords ?? []).map((r) => r.Value) };
-  const entry: HostTxtEdit = { kind, name: txtNameOf(state.host, kind, ctx.prefix), edit };
-  if (state.edits) state.edits.push(entry);
-  else state.edits = [entry];
+  const edit: TxtEdit = {
+    kind,
+    name: txtNameOf(state.host, kind, ctx.prefix),
+    current,
+    values: current?.ResourceRecords ? current.ResourceRecords.map((r) => r.Value) : [],
+  };
+  if (state.edits) state.edits.push(edit);
+  else state.edits = [edit];
   return edit;
 }
 
 function dropOurs(edit: TxtEdit, ctx: ZoneContext): void {
-  edit.values = edit.values.filter((v) => ownershipOwner(v) !== ctx.ownerId);
+  // Copy only when there is something of ours to drop (a new TXT has no values at all).
+  if (edit.values.some((v) => ownershipOwner(v) === ctx.ownerId))
+    edit.values = edit.values.filter((v) => ownershipOwner(v) !== ctx.ownerId);
 }
 
 function claim(
@@ -507,13 +505,17 @@ function planRecord(
   }
 }
 
-function txtChanges(hostEdits: readonly HostTxtEdit[], ctx: ZoneContext): RecordChange[] {
-  const changes: RecordChange[] = [];
+/** Appends the TXT changes of a host's edits, in TXT name order, to `changes`. */
+function txtChanges(
+  hostEdits: readonly TxtEdit[],
+  ctx: ZoneContext,
+  changes: RecordChange[],
+): RecordChange[] {
   const edits =
     hostEdits.length < 2
       ? hostEdits
       : [...hostEdits].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const { name: txtName, edit } of edits) {
+  for (const edit of edits) {
     const before = edit.current?.ResourceRecords ?? [];
     if (before.length === edit.values.length && before.every((v, i) => v.Value === edit.values[i]))
       continue;
@@ -531,7 +533,7 @@ function txtChanges(hostEdits: readonly HostTxtEdit[], ctx: ZoneContext): Record
         : {
             Action: 'CREATE',
             ResourceRecordSet: {
-              Name: txtName,
+              Name: edit.name,
               Type: 'TXT',
               TTL: ctx.ttl,
               ResourceRecords: resourceRecords,
