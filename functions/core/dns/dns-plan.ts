@@ -65,6 +65,7 @@ const TXT_KINDS: readonly TxtKind[] = ['A', 'AAAA', 'cname', 'legacy'];
  * which was most of the plan's time at 100,000 hostnames.
  */
 interface HostSlot {
+  readonly name: string;
   wantA: DesiredDnsRecord | undefined;
   wantAAAA: DesiredDnsRecord | undefined;
   heldA: RecordSet | undefined;
@@ -82,7 +83,7 @@ interface HostSlot {
 /** The names of one zone and the hosts to plan there (desired or held), in arrival order. */
 interface ZoneWork {
   readonly slots: Map<string, HostSlot>;
-  readonly hosts: string[];
+  readonly hosts: HostSlot[];
 }
 
 function newZoneWork(): ZoneWork {
@@ -93,6 +94,7 @@ function slotOf(work: ZoneWork, name: string): HostSlot {
   let slot = work.slots.get(name);
   if (!slot) {
     slot = {
+      name,
       wantA: undefined,
       wantAAAA: undefined,
       heldA: undefined,
@@ -110,10 +112,10 @@ function slotOf(work: ZoneWork, name: string): HostSlot {
   return slot;
 }
 
-function list(work: ZoneWork, name: string, slot: HostSlot): void {
+function list(work: ZoneWork, slot: HostSlot): void {
   if (slot.listed) return;
   slot.listed = true;
-  work.hosts.push(name);
+  work.hosts.push(slot);
 }
 
 function wantOf(slot: HostSlot, type: DnsRecordType): DesiredDnsRecord | undefined {
@@ -265,7 +267,7 @@ function readZone(snapshot: ZoneSnapshot, prefix: string, work: ZoneWork): void 
     const slot = slotOf(work, name);
     if (type === 'A') slot.heldA = rs;
     else slot.heldAAAA = rs;
-    list(work, name, slot);
+    list(work, slot);
   }
   const slots = work.slots;
   for (let i = 0; i < laterSets.length; i++) {
@@ -318,10 +320,10 @@ function ownershipOf(
 
 function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out: PlanSink): void {
   readZone(snapshot, ctx.prefix, work);
-  const hosts = work.hosts.sort();
-  for (const host of hosts) {
-    const slot = work.slots.get(host);
-    if (!slot) continue;
+  // By name, as a plain sort of the names would order them.
+  const hosts = work.hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const slot of hosts) {
+    const host = slot.name;
     const state: HostState = {
       host,
       slot,
@@ -597,7 +599,7 @@ export function planDns(input: DnsPlanInput, options: DnsPlanOptions): DnsPlan {
         workByZone.set(zoneId, work);
       }
       const slot = slotOf(work, d.name);
-      list(work, d.name, slot);
+      list(work, slot);
       const existing = wantOf(slot, d.type);
       if (!existing) {
         setWant(slot, d.type, d);
