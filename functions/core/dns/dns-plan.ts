@@ -49,7 +49,6 @@ export interface DnsPlanInput {
 
 const DEFAULT_TTL = 300;
 
-const NO_OWNERS: string[] = [];
 const NO_CLUSTER: { readonly cluster?: string } = {};
 
 /** Where an ownership TXT for a name may live: per type, the old `cname-` one, the legacy one. */
@@ -289,15 +288,25 @@ function readZone(snapshot: ZoneSnapshot, prefix: string, work: ZoneWork): void 
   }
 }
 
-function heritageOwners(rs: RecordSet | undefined): string[] {
+/**
+ * What one TXT says about ownership: unowned when it names no heritage owner, ours when every
+ * owner it names is us, else foreign with the other owners once each, in order.
+ */
+function ownershipIn(rs: RecordSet | undefined, ownerId: string): OwnershipState {
   const values = rs?.ResourceRecords;
-  if (!values) return NO_OWNERS;
-  const owners: string[] = [];
+  if (!values) return UNOWNED;
+  let owned = false;
+  let foreign: string[] | undefined;
   for (const r of values) {
     const owner = ownershipOwner(r.Value);
-    if (owner !== undefined) owners.push(owner);
+    if (owner === undefined) continue;
+    owned = true;
+    if (owner === ownerId) continue;
+    if (foreign) foreign.push(owner);
+    else foreign = [owner];
   }
-  return owners;
+  if (!owned) return UNOWNED;
+  return foreign ? { state: 'foreign', owners: [...new Set(foreign)] } : OURS;
 }
 
 function ownershipOf(
@@ -308,14 +317,12 @@ function ownershipOf(
 ): OwnershipState {
   // ExternalDNS's order: the per-type TXT; for an existing A alias the `cname-` TXT older
   // versions wrote for it; then the legacy same-name TXT. Each speaks only when the one
-  // before it is absent.
-  let owners = heritageOwners(type === 'A' ? slot.txtA : slot.txtAAAA);
-  if (owners.length === 0 && type === 'A' && current?.AliasTarget !== undefined)
-    owners = heritageOwners(slot.txtCname);
-  if (owners.length === 0) owners = heritageOwners(slot.txtLegacy);
-  if (owners.length === 0) return UNOWNED;
-  if (owners.every((o) => o === ownerId)) return OURS;
-  return { state: 'foreign', owners: [...new Set(owners.filter((o) => o !== ownerId))] };
+  // before it names no owner.
+  let own = ownershipIn(type === 'A' ? slot.txtA : slot.txtAAAA, ownerId);
+  if (own === UNOWNED && type === 'A' && current?.AliasTarget !== undefined)
+    own = ownershipIn(slot.txtCname, ownerId);
+  if (own === UNOWNED) own = ownershipIn(slot.txtLegacy, ownerId);
+  return own;
 }
 
 function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out: PlanSink): void {
