@@ -393,9 +393,46 @@ describe('sweepNetwork: events parked for what the sweep files or deletes', () =
   });
 });
 
+describe('sweepNetwork: only a delete ends what is parked', () => {
+  test('a change parked under an ENI the sweep re-attaches stays parked', async () => {
+    const { ledger, deps } = await worldAfter(
+      [launched(1), event(2, { type: 'eni-created', eni: cniEni('eni-c') })],
+      {
+        instances: [instance()],
+        enis: [
+          primaryEni('eni-pa'),
+          cniEni('eni-c', NODE, { attachment: { instanceId: NODE, deviceIndex: 1 } }),
+        ],
+        subnets: [SUBNET_FACTS],
+      },
+    );
+    const parked = {
+      subject: 'eni:eni-c',
+      stamp: at(3, 'ev-waiting'),
+      name: 'AssignPrivateIpAddresses',
+      change: {
+        type: 'addresses-assigned' as const,
+        eniId: 'eni-c',
+        ips: ['10.0.0.21'],
+        prefixes: [],
+        complete: true,
+      },
+    };
+    await ledger.park(parked);
+
+    const report = await sweepNetwork(deps, SWEEP_AT);
+
+    expect(report.byType).toStrictEqual({ attachment: 1 });
+    expect(report.parked).toStrictEqual({ applied: 0, discarded: 0 });
+    expect(await ledger.listParked()).toStrictEqual([parked]);
+  });
+});
+
 // Equivalent survivors in sweepNetwork: the grouping key of applyAll (its 'subnet' / 'eni' /
 // 'node' prefix, however mutated, still gives each subject one key, since EC2 ids carry their
 // kind); pMap's `{ concurrency }` dropped (the bound is for the ledger's sake, not a result);
 // `outcomes.get(repair)?.` without `?.` (every planned repair has outcomes); the `['missing']`
 // of an assign or unassign whose ENI vanished (any value but 'applied' means the same); and
-// the `[]` fallbacks of filedBy made `['Stryker was here']` (a subject nothing is parked under).
+// the `[]` fallbacks of filedBy and of the ended list made `['Stryker was here']` (a subject
+// nothing is parked under), and filedBy's `default:` dropped (undefined, flattened, is such a
+// subject too); nodeOf's put-node test made false (subjectOf names the same instance).
