@@ -253,6 +253,44 @@ describe('what a record becomes', () => {
       },
     },
     {
+      title: 'a launch record with no placement: its ENIs have no zone',
+      raw: () =>
+        record(
+          'RunInstances',
+          {},
+          {
+            instancesSet: {
+              items: [
+                {
+                  instanceId: 'i-0abc',
+                  networkInterfaceSet: {
+                    items: [
+                      element({ attachment: { attachmentId: 'eni-attach-9', deviceIndex: 0 } }),
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ),
+      change: {
+        type: 'instances-launched',
+        instances: [{ instanceId: 'i-0abc', state: 'pending', tags: {} }],
+        enis: [
+          {
+            eniId: ENI,
+            vpcId: VPC,
+            subnetId: SUBNET,
+            description: '',
+            tags: {},
+            secondaryIps: [],
+            prefixes: [],
+            attachment: { instanceId: 'i-0abc', attachmentId: 'eni-attach-9', deviceIndex: 0 },
+          },
+        ],
+      },
+    },
+    {
       title: "a new ENI's primary address from its list, flagged with the string 'true'",
       raw: () =>
         created({
@@ -465,6 +503,8 @@ describe('what a record is refused as', () => {
     const parsed = parseEc2Event(e);
     expect(parsed.ok ? 'accepted' : parsed.code).toBe('malformed');
   });
+  // Equivalent, besides: the text of zod issues (the instance id's 'not an instance id', the
+  // 'custom' code and path of the no-instances issue) only words the reason.
   // Equivalent: `error instanceof z.ZodError` made always true. Every throw inside changeOf comes
   // from a zod parse (or the ZodError raised for a launch of no instances), so nothing else is
   // ever caught there.
