@@ -138,6 +138,48 @@ describe('targetReport', () => {
     expect(row?.drift).toBe(false);
   });
 
+  test('a per-cluster delay is desired from the cluster the group is tagged with', async () => {
+    const w = targetWorld({ defaultDelay: 60 });
+    const { settings } = w.deps;
+    await targetGroup(w, { attributes: { [DELAY]: '30' } });
+
+    const [row] = await targetReport({
+      ...w.deps,
+      settings: {
+        ...settings,
+        delayPolicy: { ...settings.delayPolicy, perCluster: { [CLUSTER]: 30 } },
+      },
+    });
+
+    expect(row?.deregistrationDelay).toStrictEqual({
+      actual: 30,
+      desired: 30,
+      desiredSource: 'cluster',
+    });
+  });
+
+  test.each<{
+    title: string;
+    known: { vpcId?: string; nodeAtRegistration?: string; eniAtRegistration?: string };
+  }>([
+    { title: 'registered knowing only its node', known: { vpcId: VPC, nodeAtRegistration: NODE } },
+    { title: 'registered knowing only its ENI', known: { vpcId: VPC, eniAtRegistration: 'eni-a' } },
+    {
+      title: 'registered without its VPC (the group names it)',
+      known: { nodeAtRegistration: NODE, eniAtRegistration: 'eni-a' },
+    },
+  ])('an IP target $title is stale once its address is on another node', async ({ known }) => {
+    const w = targetWorld();
+    await targetGroup(w, { attributes: { [DELAY]: '60' } });
+    await w.holdIps(NODE, 'eni-a', [IP], 1);
+    await w.targets.registerTargets(TG, [{ id: IP, port: 80, kind: 'ip', ...known }], at(3));
+    await w.holdIps(NODE_B, 'eni-b', [IP], 5);
+
+    const [row] = await targetReport(w.deps);
+
+    expect(row?.stale).toStrictEqual([{ ip: IP, port: 80, reason: 'ip-moved-to-another-node' }]);
+  });
+
   test('an IP target whose address moved to another node is stale; counted with the others', async () => {
     const w = targetWorld();
     await targetGroup(w, { attributes: { [DELAY]: '60' } });
