@@ -369,6 +369,34 @@ describe('event syncs stay within their load balancers', () => {
     expect(result.plan.conflicts).toStrictEqual([]);
   });
 
+  test.each<{ title: string; event: string; kinds: string[]; conflicts: string[] }>([
+    {
+      title: "an event for another LB leaves two LBs' duplicate claim and a bad tag alone",
+      event: 'a',
+      kinds: [],
+      conflicts: [],
+    },
+    {
+      title: 'an event for the LB with the bad tag alerts on it, and on its duplicate claim',
+      event: 'b',
+      kinds: ['dns-conflict', 'dns-invalid'],
+      conflicts: ['duplicate-claim'],
+    },
+  ])('$title', async ({ event, kinds, conflicts }) => {
+    const w = world();
+    await w.seed([]);
+    w.lbs.push(
+      lb('a', 'a.example.com'),
+      lb('b', 'dup.example.com,bad name'),
+      lb('c', 'dup.example.com'),
+    );
+
+    const result = await syncDns({ loadBalancerArns: [ARN(event)] }, w.deps);
+
+    expect(result.plan.conflicts.map((c) => c.reason)).toStrictEqual(conflicts);
+    expect((await w.alerts.listOpen()).map((r) => r.kind).sort()).toStrictEqual(kinds);
+  });
+
   test('each zone is asked only for the names that belong in it', async () => {
     const w = world({ zones: [ZONE, { id: 'Z9', name: 'example.net' }] });
     await w.seed([]);
