@@ -56,7 +56,8 @@ export function reportCommand(io: Output = stdio): Command {
       '--html <file>',
       'write every report as one self-contained page (charts as inline SVG; works offline)',
     )
-    .action(async (name: string | undefined, opts: { html?: string }) => {
+    .option('--instance-types <file>', INSTANCE_TYPES_HELP, DEFAULT_INSTANCE_TYPES)
+    .action(async (name: string | undefined, opts: { html?: string; instanceTypes: string }) => {
       // Known reports are subcommands; only an unknown name reaches this action.
       if (name !== undefined)
         throw new CliError('unknown command', `one of: ${names}`, `report ${name}`);
@@ -70,7 +71,7 @@ export function reportCommand(io: Output = stdio): Command {
       const { collectReportData } = await import('#local/html-report-data.ts');
       const { renderHtmlReport } = await import('#local/html-report.ts');
       const data = await withLedger((local) =>
-        collectReportData(local, { instanceTypes: DEFAULT_INSTANCE_TYPES }),
+        collectReportData(local, { instanceTypes: opts.instanceTypes }),
       );
       const html = await renderHtmlReport(data);
       try {
@@ -103,17 +104,15 @@ export function reportCommand(io: Output = stdio): Command {
   return report;
 }
 
+const INSTANCE_TYPES_HELP = 'saved `aws ec2 describe-instance-types` response for max pods';
+
 type Options = SectionOptions & { readonly json: boolean };
 
 function withOptions(command: Command): Command {
   return command
     .option('--json', 'print JSON instead of a table', false)
     .option('--wide', 'full ARNs and untruncated columns (tables otherwise fit 100 columns)', false)
-    .option(
-      '--instance-types <file>',
-      'saved `aws ec2 describe-instance-types` response for max pods',
-      DEFAULT_INSTANCE_TYPES,
-    );
+    .option('--instance-types <file>', INSTANCE_TYPES_HELP, DEFAULT_INSTANCE_TYPES);
 }
 
 async function withLedger<T>(read: (local: LocalLedger) => Promise<T>): Promise<T> {

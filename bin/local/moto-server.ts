@@ -73,10 +73,15 @@ export async function startMoto(
     reset: async (seed = 42) => {
       await motoApi(endpoint, '/moto-api/reset');
       // moto's ids (instances, ENIs, ARNs) come from one random generator it lets us seed.
-      await motoApi(endpoint, `/moto-api/seed?a=${seed}`);
+      await seedMoto(endpoint, seed);
     },
     stop: () => stopProcess(child),
   };
+}
+
+/** Seeds moto's one random generator (every id it makes comes from it). */
+export function seedMoto(endpoint: string, seed: number): Promise<void> {
+  return motoApi(endpoint, `/moto-api/seed?a=${seed}`);
 }
 
 async function motoApi(endpoint: string, path: string): Promise<void> {

@@ -7,6 +7,7 @@ import { type CapacitySettings, clusterSettings } from '#core/capacity/capacity-
 import { nodeCapacityFromView, subnetCapacityFromView } from '#core/capacity/capacity-views.ts';
 import {
   aboutHours,
+  DEFAULT_FORECAST_OPTIONS,
   type ExhaustionForecast,
   forecastExhaustion,
 } from '#core/capacity/exhaustion-forecast.ts';
@@ -103,13 +104,15 @@ export const nodesSection: ReportSection = async (local, options) => {
 export const subnetsSection: ReportSection = async (local, options) => {
   const ledger = new DynamoNetworkLedger(local.db, local.tableName);
   const usage = new DynamoUsageHistory(local.db, local.tableName);
+  // The same window the Lambdas fit, so the report and the alert tell the same story.
+  const window = loadCapacitySettings(process.env).thresholds.subnetExhaustion.forecastWindowHours;
   const rows = await Promise.all(
     (await ledger.listSubnets()).map(async (s) => {
       const view = await ledger.subnetView(s.subnetId);
       const capacity = subnetCapacityFromView(view, s.subnetId);
       return {
         ...subnetRow(view, s.subnetId, capacity),
-        forecast: capacity ? await subnetForecast(usage, s.subnetId, capacity) : undefined,
+        forecast: capacity ? await subnetForecast(usage, s.subnetId, capacity, window) : undefined,
       };
     }),
   );
@@ -228,12 +231,16 @@ export async function subnetForecast(
   usage: DynamoUsageHistory,
   subnetId: string,
   capacity: SubnetCapacity,
+  windowHours = DEFAULT_FORECAST_OPTIONS.windowHours,
 ): Promise<ExhaustionForecast | undefined> {
   const samples = await usage.recent('subnet', subnetId, '1970-01-01T00:00:00.000Z');
   const latest = samples.at(-1);
   if (!latest) return undefined;
   const usable = capacity.total - capacity.reserved;
-  return forecastExhaustion(samples, usable, latest.at);
+  return forecastExhaustion(samples, usable, latest.at, {
+    ...DEFAULT_FORECAST_OPTIONS,
+    windowHours,
+  });
 }
 
 function usedBy(byKind: Readonly<Record<string, number>>): string {

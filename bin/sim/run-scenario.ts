@@ -3,16 +3,25 @@ import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
+  DescribeVpcsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { CreateHostedZoneCommand, Route53Client, type VPCRegion } from '@aws-sdk/client-route-53';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DescribeLoadBalancersCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateHostedZoneCommand,
+  ListHostedZonesCommand,
+  Route53Client,
+  type VPCRegion,
+} from '@aws-sdk/client-route-53';
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
-import { motoClientConfig } from '#local/moto-server.ts';
+import { motoClientConfig, seedMoto } from '#local/moto-server.ts';
 import {
   type AccountView,
   accountView,
@@ -23,6 +32,7 @@ import {
 import { SimCluster } from './cluster.ts';
 import { EventDelivery } from './delivery.ts';
 import { EventBus } from './event-bus.ts';
+import { reseedBeforeEachMutation } from './moto-ids.ts';
 import type { Scenario } from './scenario.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { SimClock } from './sim-clock.ts';
@@ -57,7 +67,10 @@ export interface RunResult {
   readonly zoneId?: string | undefined;
 }
 
-/** Fixed, so the same scenario makes the same account (ids, ARNs, records) on every run. */
+/**
+ * Fixed, so the same scenario makes the same account (ids, ARNs, records) on every run,
+ * whatever the chaos seed: the n-th mutating actor call runs on moto seeded ACCOUNT_SEED + n.
+ */
 const ACCOUNT_SEED = 42;
 
 /**
@@ -80,6 +93,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const sns = new SNSClient({ ...config, maxAttempts: 5 });
   let handlers: ReturnType<typeof simHandlers> | undefined;
   try {
+    await startFromTheSameDraws(o.endpoint, { ec2, elbv2, route53, events, sqs, sns });
+    reseedBeforeEachMutation([ec2, elbv2, route53], (n) => seedMoto(o.endpoint, ACCOUNT_SEED + n));
     const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: s.vpcCidr }))).Vpc?.VpcId;
     if (!vpcId) throw new Error('moto created no VPC');
     const pools = new Map<string, SubnetPool>();
@@ -220,6 +235,32 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     handlers?.destroy();
     for (const c of [ec2, elbv2, route53, events, sqs, sns]) c.destroy();
   }
+}
+
+/**
+ * moto makes a region's backends on their first call after a reset, and making them draws
+ * from its random generator (the default VPC's ids, for one): on a fresh server that happens
+ * after the reset's seed, on one reused since before it. One read per service first, then the
+ * seed, so a run starts from the same draws either way (see moto-ids.ts).
+ */
+async function startFromTheSameDraws(
+  endpoint: string,
+  c: {
+    ec2: EC2Client;
+    elbv2: ElasticLoadBalancingV2Client;
+    route53: Route53Client;
+    events: EventBridgeClient;
+    sqs: SQSClient;
+    sns: SNSClient;
+  },
+): Promise<void> {
+  await c.ec2.send(new DescribeVpcsCommand({}));
+  await c.elbv2.send(new DescribeLoadBalancersCommand({}));
+  await c.route53.send(new ListHostedZonesCommand({}));
+  await c.events.send(new ListRulesCommand({}));
+  await c.sqs.send(new ListQueuesCommand({}));
+  await c.sns.send(new ListTopicsCommand({}));
+  await seedMoto(endpoint, ACCOUNT_SEED);
 }
 
 function secs(ms: number): string {

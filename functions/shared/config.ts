@@ -94,6 +94,8 @@ const CapacityEnvSchema = z.object({
   SUBNET_CLEAR_MARGIN_ADDRESSES: int(16),
   /** Warn when the usage trend runs a subnet out within this many hours (0: off). */
   SUBNET_EXHAUSTION_HORIZON_HOURS: int(72),
+  /** The forecast fits the usage samples of this many recent hours: the current rate. */
+  SUBNET_EXHAUSTION_WINDOW_HOURS: int(24, 1),
   SUBNET_MIN_FREE_PREFIX_BLOCKS: int(4),
   SUBNET_CLEAR_MARGIN_PREFIX_BLOCKS: int(1),
   ALERT_REMIND_AFTER_SECONDS: int(4 * 3600, 60),
@@ -124,6 +126,7 @@ export function loadCapacitySettings(env: Env): CapacitySettings {
         minFreePercent: e.SUBNET_MIN_FREE_PERCENT,
         clearMarginAddresses: e.SUBNET_CLEAR_MARGIN_ADDRESSES,
         forecastHorizonHours: e.SUBNET_EXHAUSTION_HORIZON_HOURS,
+        forecastWindowHours: e.SUBNET_EXHAUSTION_WINDOW_HOURS,
       },
       subnetFragmentation: {
         minFreePrefixBlocks: e.SUBNET_MIN_FREE_PREFIX_BLOCKS,

@@ -120,6 +120,32 @@ describe.each(networkLedgers)('NetworkLedger contract: $name', ({ make }) => {
       });
     });
 
+    test('a node filed from its state alone can be forgotten; a node with facts never is', async () => {
+      // Prepare
+      const ledger = await make();
+      await ledger.setNodeState(NODE, 'running', at(1));
+      await ledger.setNodeState(OTHER_NODE, 'running', at(1));
+      await ledger.putNodeFacts(
+        {
+          instanceId: OTHER_NODE,
+          instanceType: 't3.medium',
+          vpcId: VPC,
+          state: 'running',
+          tags: {},
+        },
+        'c1',
+      );
+
+      // Act
+      const placeholder = await ledger.forgetNode(NODE);
+      const complete = await ledger.forgetNode(OTHER_NODE);
+      const absent = await ledger.forgetNode('i-nobody');
+
+      // Assess
+      expect([placeholder, complete, absent]).toEqual(['applied', 'unchanged', 'missing']);
+      expect((await ledger.listNodes()).map((n) => n.instanceId)).toEqual([OTHER_NODE]);
+    });
+
     test('nodes and subnets are listed by id', async () => {
       // Prepare
       const ledger = await make();

@@ -1,3 +1,5 @@
+import { compareStamps, type EventStamp } from '#core/events/event-envelope.ts';
+import { parseEc2Event } from '#core/network/ec2-event.ts';
 import type { EniFacts, InstanceFacts, InstanceState, SubnetFacts } from '#core/network/network.ts';
 import type { Ec2Reader, NetworkLedger } from '#core/network/network-ports.ts';
 import { Ec2EventBuilder } from '#test/helpers/ec2-events.ts';
@@ -118,6 +120,8 @@ export function cniWorkload(seed: number, minEvents: number): CniWorkload {
             privateIp,
           }),
         );
+        // AWS notifies pending, then running; each may overtake the RunInstances record.
+        emitNow(() => b.instanceState(instanceId, 'pending'));
         emitNow(() => b.instanceState(instanceId, 'running'));
         nodes.set(instanceId, { instanceId, privateIp, state: 'running' });
         enis.set(eniId, {
@@ -278,6 +282,72 @@ export function deliveries<T>(events: readonly T[], seed: number, min: number, m
   return out;
 }
 
+/**
+ * State-change notifications arrive in seconds, CloudTrail records minutes later. For about
+ * half the nodes (chosen by `seed`), every copy of the RunInstances record is moved to a random
+ * place after the last state-change notification of its instance: the node's states, its
+ * termination too, are delivered before its type, VPC and cluster.
+ */
+export function notificationsFirst(delivered: readonly SampleEvent[], seed: number): SampleEvent[] {
+  const rnd = prng(seed ^ 0x0dd5);
+  const changes = new Map(delivered.map((e) => [e, parseEc2Event(e)]));
+  const changeOf = (e: SampleEvent) => {
+    const parsed = changes.get(e);
+    return parsed?.ok ? parsed.value.change : undefined;
+  };
+  const launchedBy = (e: SampleEvent) => {
+    const change = changeOf(e);
+    return change?.type === 'instances-launched' ? change.instances.map((i) => i.instanceId) : [];
+  };
+  const stateOf = (e: SampleEvent) => {
+    const change = changeOf(e);
+    return change?.type === 'instance-state' ? change.instanceId : undefined;
+  };
+  const late = new Set<string>();
+  for (const e of delivered) {
+    for (const id of launchedBy(e)) if (!late.has(id) && rnd() < 0.5) late.add(id);
+  }
+  const moved = delivered.filter((e) => launchedBy(e).some((id) => late.has(id)));
+  const out = delivered.filter((e) => !moved.includes(e));
+  for (const e of moved) {
+    const ids = new Set(launchedBy(e));
+    const last = out.findLastIndex((x) => ids.has(stateOf(x) ?? ''));
+    out.splice(last + 1 + Math.floor(rnd() * (out.length - last)), 0, e);
+  }
+  return out;
+}
+
+/**
+ * The state each node should show after a delivery: that of the newest (by stamp) delivered
+ * event naming its state (RunInstances or a state-change notification). A notification must
+ * show at once, whether or not the node's RunInstances has arrived.
+ */
+export class DeliveredStates {
+  readonly #newest = new Map<string, { stamp: EventStamp; state: InstanceState }>();
+
+  /** Notes one delivered event; answers the nodes whose expected state it may have moved. */
+  note(raw: SampleEvent): string[] {
+    const parsed = parseEc2Event(raw);
+    if (!parsed.ok) return [];
+    const { stamp, change } = parsed.value;
+    const states =
+      change.type === 'instance-state'
+        ? [{ id: change.instanceId, state: change.state }]
+        : change.type === 'instances-launched'
+          ? change.instances.map((i) => ({ id: i.instanceId, state: i.state }))
+          : [];
+    for (const { id, state } of states) {
+      const was = this.#newest.get(id);
+      if (!was || compareStamps(stamp, was.stamp) > 0) this.#newest.set(id, { stamp, state });
+    }
+    return states.map((s) => s.id);
+  }
+
+  stateOf(instanceId: string): InstanceState | undefined {
+    return this.#newest.get(instanceId)?.state;
+  }
+}
+
 /** EC2 as it answers after the workload: read-back sees the final state, as in production. */
 export function finalStateEc2(w: CniWorkload): Ec2Reader {
   const empty = async function* <T>(): AsyncIterable<T> {};
@@ -348,6 +418,8 @@ export function finalStateEc2(w: CniWorkload): Ec2Reader {
 /** What a node looks like, from the model or from the ledger: comparable as plain data. */
 export interface NodeShape {
   readonly state: string;
+  /** Type, VPC and cluster: a node filed from its state alone must be completed. */
+  readonly facts: string;
   readonly enis: readonly string[];
   readonly addresses: readonly string[];
 }
@@ -358,6 +430,7 @@ export function modelNodes(w: CniWorkload): Map<string, NodeShape> {
     const enis = [...w.enis.values()].filter((e) => e.node === n.instanceId && !e.deleted);
     out.set(n.instanceId, {
       state: n.state,
+      facts: `t3.medium ${VPC} ${CLUSTER}`,
       enis: enis.map((e) => `${e.eniId}>${e.attachedTo ?? '-'}`).sort(),
       addresses: enis.flatMap((e) => [...e.ips].map((ip) => `${e.eniId}:${ip}`)).sort(),
     });
@@ -372,8 +445,10 @@ export async function ledgerNodes(
   const out = new Map<string, NodeShape>();
   for (const id of ids) {
     const view = await ledger.nodeView(id);
+    const n = view.node;
     out.set(id, {
-      state: view.node?.state ?? '(not filed)',
+      state: n?.state ?? '(not filed)',
+      facts: [n?.instanceType, n?.vpcId, n?.cluster].map((f) => f ?? '?').join(' '),
       enis: view.enis.map((e) => `${e.eniId}>${e.attachment?.instanceId ?? '-'}`).sort(),
       addresses: view.addresses.map((a) => `${a.eniId}:${a.address}`).sort(),
     });
@@ -394,6 +469,7 @@ export function differences(
       continue;
     }
     if (got.state !== want.state) out.push(`${id}: state ${got.state}, model ${want.state}`);
+    if (got.facts !== want.facts) out.push(`${id}: facts ${got.facts}, model ${want.facts}`);
     const diff = (what: string, a: readonly string[], b: readonly string[]) => {
       const extra = a.filter((x) => !b.includes(x));
       const missing = b.filter((x) => !a.includes(x));

@@ -2,20 +2,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { stopLedgerServer } from '#local/ledger-server.ts';
 import { Ec2EventBuilder, ips } from '#test/helpers/ec2-events.ts';
 import { runCli } from '#test/helpers/run-cli.ts';
+import { sharedLedgerEnv } from '#test/helpers/shared-ledger.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'netledger-capacity-'));
-// One kept ledger server for the file's commands (stopped after them, or by itself when idle).
 const env = {
   NETLEDGER_HOME: home,
-  NETLEDGER_LEDGER_IDLE_SECONDS: '60',
+  ...sharedLedgerEnv(),
   CLUSTERS: 'myeks',
   VPC_IDS: 'vpc-0a1b2c3d4e5f60718',
 };
 afterAll(async () => {
-  await stopLedgerServer(home);
   rmSync(home, { recursive: true, force: true });
 });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { cniWorkload, deliveries } from '#test/helpers/cni-workload.ts';
 import { runCli } from '#test/helpers/run-cli.ts';
+import { sharedLedgerEnv } from '#test/helpers/shared-ledger.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'netledger-order-proof-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -18,8 +19,8 @@ describe('netledger replay of a shuffled, duplicated workload', () => {
     const shuffled = join(root, 'shuffled.json');
     writeFileSync(inOrder, JSON.stringify(workload.events));
     writeFileSync(shuffled, JSON.stringify(deliveries(workload.events, 4242, 2, 3)));
-    const a = { ...scope, NETLEDGER_HOME: join(root, 'a') };
-    const b = { ...scope, NETLEDGER_HOME: join(root, 'b') };
+    const a = { ...scope, ...sharedLedgerEnv(), NETLEDGER_HOME: join(root, 'a') };
+    const b = { ...scope, ...sharedLedgerEnv(), NETLEDGER_HOME: join(root, 'b') };
 
     // Act
     const ordered = await runCli(['replay', '--reset', inOrder], a, undefined, 240_000);

@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { describe, expect, test } from 'vitest';
 import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
@@ -85,6 +85,8 @@ async function world(options: WorldOptions = {}) {
   };
   return {
     deps,
+    db,
+    tableName,
     elbv2,
     notifications,
     targets,
@@ -374,11 +376,13 @@ describe('events that are ignored, and API calls per event', () => {
     // Assess
     expect(unread?.attributes['deregistration_delay.timeout_seconds']).toBeUndefined();
     expect(retried.status).toBe('applied');
+    // (No EC2 events here, so the IP ledger holds neither target's IP: they look stale, and
+    // ELBv2 is asked once whether they are still registered before they alert.)
     expect(w.elbv2.describeCalls()).toEqual([
       `DescribeTargetGroupAttributes ${ECHO_TG}`,
       `DescribeTargetGroupAttributes ${ECHO_TG}`,
+      `DescribeTargetHealth ${ECHO_TG}`,
     ]);
-    // (No EC2 events here, so the IP ledger holds neither target's IP: those alert as stale too.)
     expect(ofKind(w.notifications, 'deregistration-delay-drift')).toMatchObject([
       { type: 'open', facts: { actualSeconds: 300, actualSource: 'set' } },
     ]);
@@ -422,6 +426,55 @@ describe('the load balancer sweep', () => {
     const [target] = await w.targets.targetsOf(ECHO_TG);
     expect(target).toMatchObject({ id: '192.168.1.21', nodeAtRegistration: NODE1 });
     expect(w.notifications).toEqual([]);
+  });
+});
+
+describe('the load balancer sweep settles parked changes', () => {
+  test('for a group it files: newer ones apply, older ones are superseded by its read; for a group ELBv2 no longer lists: discarded, each with an audit line', async () => {
+    // Prepare: the group's attributes and registrations overtook its create, which never came;
+    // a registration for a group deleted since waits too
+    const w = await world();
+    const gone = `${ECHO_TG.slice(0, -4)}dead`;
+    const parked = [
+      await w.elb(echo('d3b9e5c4')),
+      await w.elb(echo('e4c0f6d5')),
+      await w.elb(echo('1df92f0e')),
+      await w.elb(retarget(echo('e4c0f6d5'), gone, '9')),
+    ];
+    w.elbv2.targetGroups.set(ECHO_TG, echoGroup());
+    w.elbv2.tags.set(ECHO_TG, { 'elbv2.k8s.aws/cluster': 'myeks' });
+    w.elbv2.attributes.set(ECHO_TG, { 'deregistration_delay.timeout_seconds': '60' });
+    // By the sweep's read 192.168.2.50 was deregistered (its record is still on its way).
+    w.elbv2.health.set(ECHO_TG, [
+      { target: { type: 'ip', ip: '192.168.1.21', port: 8080 }, state: 'healthy' },
+    ]);
+
+    // Act
+    const report = await sweepLoadBalancers(w.deps, '2026-11-21T10:30:00.000Z');
+
+    // Assess
+    expect(parked.map((o) => o.status)).toEqual(['parked', 'parked', 'parked', 'parked']);
+    expect(report.parked).toEqual({ applied: 1, discarded: 3 });
+    expect(await w.targets.listParked()).toEqual([]);
+    // The 11:10 registration applied; the 10:04 one brought no ghost of 192.168.2.50 back.
+    expect((await w.targets.targetsOf(ECHO_TG)).map((t) => t.id)).toEqual([
+      '192.168.1.21',
+      '192.168.2.51',
+    ]);
+    expect((await w.elb(echo('e4c0f6d5'))).status).toBe('duplicate');
+    const audit = await w.db.send(
+      new QueryCommand({
+        TableName: w.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `AUDIT#target-group:${gone}` },
+      }),
+    );
+    expect(audit.Items?.map((i) => [i.action, i.detail])).toEqual([
+      [
+        'discarded parked RegisterTargets',
+        expect.stringMatching(/at 2026-11-21T10:04:10.000Z: ELBv2 no longer lists it$/),
+      ],
+    ]);
   });
 });
 

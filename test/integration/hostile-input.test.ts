@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HOSTNAME_TAG } from '#core/dns/dns-desired.ts';
 import { HOSTILE_EVENTS, hostileEvent, sample } from '#test/helpers/hostile-events.ts';
 import { runCli } from '#test/helpers/run-cli.ts';
+import { sharedLedgerEnv } from '#test/helpers/shared-ledger.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'netledger-hostile-'));
 const env = {
+  ...sharedLedgerEnv(),
   NETLEDGER_HOME: home,
   CLUSTERS: 'myeks',
   VPC_IDS: 'vpc-0a1b2c3d4e5f60718',
@@ -15,7 +17,7 @@ const env = {
 };
 
 /** The story the hostile events try to disturb: a node with addresses, an LB with targets. */
-/** Each CLI run starts DynamoDB Local and replays many events: slow on a loaded machine. */
+/** Each CLI run replays many events: slow on a loaded machine. */
 const CLI_TIMEOUT = 170_000;
 
 const BASELINE = [

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HTML_SECTIONS } from '#local/html-report.ts';
-import { stopLedgerServer } from '#local/ledger-server.ts';
 import { runCli } from '#test/helpers/run-cli.ts';
+import { sharedLedgerEnv } from '#test/helpers/shared-ledger.ts';
 
 /** Debian's chromium (.ci/run installs it); playwright-core brings no browser of its own. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -23,8 +23,7 @@ const home = mkdtempSync(join(tmpdir(), 'netledger-html-'));
 const page = join(home, 'report.html');
 const env = {
   NETLEDGER_HOME: home,
-  // One kept ledger server for the file's commands (stopped after them, or by itself when idle).
-  NETLEDGER_LEDGER_IDLE_SECONDS: '60',
+  ...sharedLedgerEnv(),
   CLUSTERS: 'myeks',
   VPC_IDS: 'vpc-0a1b2c3d4e5f60718',
   DEREGISTRATION_DELAY_DEFAULT: '60',
@@ -80,7 +79,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stopLedgerServer(home);
   rmSync(home, { recursive: true, force: true });
 });
 

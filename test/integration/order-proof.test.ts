@@ -15,6 +15,7 @@ import {
   finalStateEc2,
   ledgerNodes,
   modelNodes,
+  notificationsFirst,
 } from '#test/helpers/cni-workload.ts';
 import {
   finalStateElbv2,
@@ -27,8 +28,9 @@ import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 
 /**
  * Order-proof from events alone: random CNI workloads, every event delivered two or three
- * times in a random order, no in-order replay afterwards and no sweep; the ledger must equal
- * the model's final state, with EC2 read-back unavailable (local mode) and available.
+ * times in a random order (half the nodes' state notifications before their RunInstances), no
+ * in-order replay afterwards and no sweep; the ledger must equal the model's final state (type,
+ * VPC and cluster of nodes filed from their state completed), with EC2 read-back unavailable (local mode) and available.
  */
 const SCOPE: Scope = { clusters: ['myeks'], vpcIds: ['vpc-0a1b2c3d4e5f60718'] };
 const WORKLOADS = Number(process.env.NETLEDGER_ORDER_PROOF_WORKLOADS ?? 2);
@@ -74,7 +76,8 @@ async function runLb(seed: number, readBack: 'unavailable' | 'available') {
 
 async function run(seed: number, readBack: 'unavailable' | 'available') {
   const workload = cniWorkload(seed, MIN_EVENTS);
-  const delivered = deliveries(workload.events, seed, 2, 3);
+  // Half the nodes' state notifications (their termination too) come before RunInstances.
+  const delivered = notificationsFirst(deliveries(workload.events, seed, 2, 3), seed);
   const network = await ledger();
   const ec2: Ec2Reader = readBack === 'available' ? finalStateEc2(workload) : unavailableEc2;
   const statuses: Record<string, number> = {};

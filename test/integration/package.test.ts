@@ -165,6 +165,11 @@ const OVERRIDES = [
     variable: 'SUBNET_EXHAUSTION_HORIZON_HOURS',
     value: '24',
   },
+  {
+    param: 'subnetExhaustionWindowHours',
+    variable: 'SUBNET_EXHAUSTION_WINDOW_HOURS',
+    value: '6',
+  },
   { param: 'subnetMinFreePrefixBlocks', variable: 'SUBNET_MIN_FREE_PREFIX_BLOCKS', value: '8' },
   {
     param: 'subnetClearMarginPrefixBlocks',

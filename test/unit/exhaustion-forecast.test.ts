@@ -96,6 +96,12 @@ describe('forecastExhaustion: least squares over the recent samples of a 251-add
       runsOutText({ trend: 'rising', ratePerHour: 2, hoursToExhaustion: 75, samples: 5 }),
     ).toBe('runs out in about 3 days at the current rate');
   });
+
+  test('a subnet already full gets no "runs out in" (its free count says it)', () => {
+    expect(
+      runsOutText({ trend: 'rising', ratePerHour: 2, hoursToExhaustion: 0, samples: 5 }),
+    ).toBeUndefined();
+  });
 });
 
 describe('evaluateSubnetExhaustion with a forecast (threshold 20 free of 251, horizon 72 h)', () => {
@@ -148,5 +154,25 @@ describe('evaluateSubnetExhaustion with a forecast (threshold 20 free of 251, ho
       expect(alert.title).toBe('Subnet subnet-0abc runs out in about 3 days at the current rate');
       expect(alert.facts.hoursToExhaustion).toBe(60);
     }
+  });
+
+  // Hysteresis: an open forecast warning clears only beyond 1.25 x the horizon (90 h).
+  test.each<[string, boolean, ExhaustionForecast, boolean]>([
+    ['closed, 80 h away: stays closed', false, rising(80), false],
+    ['open, 80 h away: stays open (within the clear margin)', true, rising(80), true],
+    ['open, exactly 90 h away: stays open', true, rising(90), true],
+    ['open, 91 h away: resolves', true, rising(91), false],
+    [
+      'open, trend turns flat: resolves',
+      true,
+      { trend: 'flat', ratePerHour: 0, samples: 10 },
+      false,
+    ],
+  ])('%s', (_name, wasOpen, forecast, active) => {
+    // Act
+    const alert = evaluateSubnetExhaustion(capacity, thresholds, wasOpen, forecast);
+
+    // Assess
+    expect(alert.active).toBe(active);
   });
 });

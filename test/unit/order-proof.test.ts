@@ -9,11 +9,13 @@ import { handleEc2Event } from '#core/network/handle-ec2-event.ts';
 import { handleElbEvent } from '#core/targets/handle-elb-event.ts';
 import {
   cniWorkload,
+  DeliveredStates,
   deliveries,
   differences,
   finalStateEc2,
   ledgerNodes,
   modelNodes,
+  notificationsFirst,
 } from '#test/helpers/cni-workload.ts';
 import {
   finalStateElbv2,
@@ -27,8 +29,11 @@ import {
  * Order-proof from events alone, on the memory ledgers (the contract suite holds them to the
  * DynamoDB ledger; test/integration/order-proof.test.ts runs a few of these there too).
  * Random workloads from small models of the VPC CNI and the LB controller; every event is
- * delivered two or three times in a random order; no in-order replay afterwards and no sweep.
- * The ledger must equal the model's final state, with read-back unavailable (local mode) and
+ * delivered two or three times in a random order, and for half the nodes every state-change
+ * notification (a termination too) before the node's RunInstances record; no in-order replay
+ * afterwards and no sweep. Each notification must show in the ledger at once (a node is filed
+ * from its state alone when RunInstances has not come); the ledger must equal the model's final
+ * state, type, VPC and cluster completed, with read-back unavailable (local mode) and
  * available (EC2 and ELBv2 answering with the state after the workload), and nothing may be
  * left parked.
  */
@@ -41,16 +46,29 @@ describe.each(['unavailable', 'available'] as const)('EC2 read-back %s', (readBa
   test.each(SEEDS)('CNI workload %i ends as the model', async (seed) => {
     // Prepare
     const workload = cniWorkload(seed, MIN_EVENTS);
-    const delivered = deliveries(workload.events, seed, 2, 3);
+    const delivered = notificationsFirst(deliveries(workload.events, seed, 2, 3), seed);
     const ledger = new MemoryNetworkLedger();
     const ec2 = readBack === 'available' ? finalStateEc2(workload) : unavailableEc2;
+    const states = new DeliveredStates();
+    const lagging: string[] = [];
 
     // Act
-    for (const event of delivered) await handleEc2Event(event, { ledger, ec2, scope: SCOPE });
+    for (const [i, event] of delivered.entries()) {
+      await handleEc2Event(event, { ledger, ec2, scope: SCOPE });
+      for (const id of states.note(event)) {
+        const shown = (await ledger.getNode(id))?.state ?? '(not filed)';
+        if (shown !== states.stateOf(id)) {
+          lagging.push(
+            `delivery ${i}: ${id} shows ${shown}, newest delivered ${states.stateOf(id)}`,
+          );
+        }
+      }
+    }
 
     // Assess
     expect(workload.events.length).toBeGreaterThanOrEqual(MIN_EVENTS);
     expect(delivered.length).toBeGreaterThanOrEqual(2 * workload.events.length);
+    expect(lagging).toEqual([]);
     const model = modelNodes(workload);
     expect(differences(model, await ledgerNodes(ledger, model.keys()))).toEqual([]);
     expect((await ledger.listParked()).map((p) => `${p.subject} ${p.name}`)).toEqual([]);

@@ -117,6 +117,30 @@ describe('planNetworkSweep', () => {
       ['attachment'],
     ],
     ['a subnet never seen', (l, e) => [{ ...l, subnets: [] }, e], ['put-subnet']],
+    [
+      'a node filed from its state alone, RunInstances still on its way',
+      (l, e) => [{ ...l, nodes: [{ instanceId: 'i-1', state: 'running' }] }, e],
+      ['put-node'],
+    ],
+    [
+      'a node filed from its state alone that EC2 shows in another cluster',
+      (l, e) => [
+        { ...l, nodes: [...l.nodes, { instanceId: 'i-9', state: 'running' }] },
+        {
+          ...e,
+          instances: [
+            ...e.instances,
+            { ...instance('i-9'), tags: { 'eks:cluster-name': 'other' }, cluster: 'other' },
+          ],
+        },
+      ],
+      ['forget-node'],
+    ],
+    [
+      'a node filed from its state alone that EC2 no longer lists',
+      (l, e) => [{ ...l, nodes: [...l.nodes, { instanceId: 'i-9', state: 'running' }] }, e],
+      ['node-state'],
+    ],
   ])('%s', (_, drift, expected) => {
     const [ledger, ec2] = drift(...inSync([instance('i-1')], [eni('eni-1', 'i-1', ['10.0.0.5'])]));
     expect(planNetworkSweep(ledger, ec2, SCOPE).map((r) => r.type)).toEqual(expected);

@@ -99,6 +99,16 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
     );
   }
 
+  async forgetNode(instanceId: string): Promise<WriteOutcome> {
+    // Only a node filed from its state alone (awaitsFacts): no VPC and no type recorded.
+    const w = await this.table.delete(keys.node(instanceId), {
+      condition:
+        'attribute_exists(instanceId) AND attribute_not_exists(vpcId) AND attribute_not_exists(instanceType)',
+    });
+    if (w !== 'stale') return w;
+    return (await this.getNode(instanceId)) ? 'unchanged' : 'missing';
+  }
+
   async putEni(entry: EniEntry, stamp: EventStamp): Promise<WriteOutcome> {
     const { facts } = entry;
     const values: Item = {

@@ -23,6 +23,7 @@ import type {
   SubnetView,
   WriteOutcome,
 } from '#core/network/network-ports.ts';
+import { awaitsFacts } from '#core/network/node-awaiting-facts.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -149,6 +150,14 @@ export class MemoryNetworkLedger implements NetworkLedger {
     const stored = this.#nodes.get(instanceId);
     if (!notNewerThan(stored?.stateStamp, stamp)) return 'stale';
     Object.assign(this.#node(instanceId), { state, stateStamp: { ...stamp } });
+    return 'applied';
+  }
+
+  async forgetNode(instanceId: string): Promise<WriteOutcome> {
+    const node = this.#nodes.get(instanceId);
+    if (!node) return 'missing';
+    if (!awaitsFacts(node)) return 'unchanged';
+    this.#nodes.delete(instanceId);
     return 'applied';
   }
 

@@ -79,7 +79,8 @@ export function forecastExhaustion(
 
 /** "runs out in about 3 days at the current rate", for reports and alerts; undefined unless rising. */
 export function runsOutText(forecast: ExhaustionForecast | undefined): string | undefined {
-  if (forecast?.trend !== 'rising') return undefined;
+  // Nothing left: the free count already says so, and "runs out in less than an hour" would not.
+  if (forecast?.trend !== 'rising' || forecast.hoursToExhaustion <= 0) return undefined;
   return `runs out in ${aboutHours(forecast.hoursToExhaustion)} at the current rate`;
 }
 

@@ -176,7 +176,14 @@ export async function reviewCapacity(
     let forecast: ExhaustionForecast | undefined;
     if (deps.usage && (thresholds.subnetExhaustion.forecastHorizonHours ?? 0) > 0) {
       const current = { at: deps.now, used: usable - capacity.free };
-      forecast = await forecastFor(deps.usage, 'subnet', subnetId, current, usable);
+      forecast = await forecastFor(
+        deps.usage,
+        'subnet',
+        subnetId,
+        current,
+        usable,
+        thresholds.subnetExhaustion.forecastWindowHours,
+      );
     }
     await evaluate('subnet-exhaustion', subnetId, (wasOpen) =>
       withCluster(

@@ -38,8 +38,11 @@ export interface SampleUsageDeps {
 export const GONE_STATES: ReadonlySet<string> = new Set(['shutting-down', 'terminated']);
 
 /** Since when samples count for the trend. */
-export function forecastSince(now: string): string {
-  return new Date(Date.parse(now) - DEFAULT_FORECAST_OPTIONS.windowHours * 3_600_000).toISOString();
+export function forecastSince(
+  now: string,
+  windowHours = DEFAULT_FORECAST_OPTIONS.windowHours,
+): string {
+  return new Date(Date.parse(now) - windowHours * 3_600_000).toISOString();
 }
 
 /** The recent history of a subject with `current` as its newest point, fitted. */
@@ -49,10 +52,14 @@ export async function forecastFor(
   subject: string,
   current: UsageSample,
   capacity: number,
+  windowHours = DEFAULT_FORECAST_OPTIONS.windowHours,
 ): Promise<ExhaustionForecast> {
-  const history = await usage.recent(kind, subject, forecastSince(current.at));
+  const history = await usage.recent(kind, subject, forecastSince(current.at, windowHours));
   const samples = history.some((s) => s.at === current.at) ? history : [...history, current];
-  return forecastExhaustion(samples, capacity, current.at);
+  return forecastExhaustion(samples, capacity, current.at, {
+    ...DEFAULT_FORECAST_OPTIONS,
+    windowHours,
+  });
 }
 
 /**
@@ -64,7 +71,9 @@ export async function sampleUsage(deps: SampleUsageDeps): Promise<UsageGauge[]> 
   const gauges: UsageGauge[] = [];
   const take = async (kind: UsageSubjectKind, subject: string, used: number, capacity: number) => {
     await deps.usage.record({ kind, subject, at: deps.now, used, capacity });
-    const forecast = await forecastFor(deps.usage, kind, subject, { at: deps.now, used }, capacity);
+    const window = deps.settings.thresholds.subnetExhaustion.forecastWindowHours;
+    const current = { at: deps.now, used };
+    const forecast = await forecastFor(deps.usage, kind, subject, current, capacity, window);
     gauges.push({ kind, subject, used, capacity, forecast });
   };
 

@@ -195,6 +195,8 @@ export interface SubnetExhaustionThresholds {
    * Optional so callers without usage history keep the threshold alone.
    */
   readonly forecastHorizonHours?: number;
+  /** How many recent hours of usage samples the forecast fits (default 24). */
+  readonly forecastWindowHours?: number;
 }
 
 function byKindFacts(capacity: SubnetCapacity): Record<string, number> {
@@ -202,6 +204,9 @@ function byKindFacts(capacity: SubnetCapacity): Record<string, number> {
     Object.entries(capacity.byKind).map(([kind, n]) => [`used.${kind}`, n]),
   );
 }
+
+/** An open forecast warning clears only once exhaustion is this much further off than the horizon. */
+export const FORECAST_CLEAR_FACTOR = 1.25;
 
 export function evaluateSubnetExhaustion(
   capacity: SubnetCapacity,
@@ -219,7 +224,11 @@ export function evaluateSubnetExhaustion(
   );
   const low = runningLow(capacity.free, threshold, thresholds.clearMarginAddresses, wasOpen);
   const horizon = thresholds.forecastHorizonHours ?? 0;
-  const soon = horizon > 0 && forecast?.trend === 'rising' && forecast.hoursToExhaustion <= horizon;
+  // Hysteresis, as for the address threshold: a forecast that wobbles around the horizon
+  // from sweep to sweep must not open and resolve the same alert again and again.
+  const clearHorizon = wasOpen ? horizon * FORECAST_CLEAR_FACTOR : horizon;
+  const soon =
+    horizon > 0 && forecast?.trend === 'rising' && forecast.hoursToExhaustion <= clearHorizon;
   const active = low || soon;
   const runsOut = runsOutText(forecast);
   const top = (Object.entries(capacity.byKind) as [SubnetUsageKind, number][])

@@ -20,6 +20,12 @@ export const subject = {
   loadBalancer: (arn: string): Subject => `load-balancer:${arn}`,
 } as const;
 
+/** A subject's kind (`eni`, `target-group`, ...) and id (an ARN may hold colons itself). */
+export function subjectParts(s: Subject): { kind: string; id: string } {
+  const at = s.indexOf(':');
+  return at < 0 ? { kind: '', id: s } : { kind: s.slice(0, at), id: s.slice(at + 1) };
+}
+
 export interface ParkedChange<C> {
   readonly subject: Subject;
   readonly stamp: EventStamp;
@@ -70,4 +76,26 @@ export async function discardParked<C>(lot: ParkingLot<C>, s: Subject): Promise<
   const parked = await lot.parkedFor(s);
   for (const p of parked) await lot.unpark(s, p.stamp.eventId);
   return parked;
+}
+
+/**
+ * Takes out the changes parked for subjects a sweep just filed that are older than the sweep's
+ * read: the read already holds their effect, and applying them could only bring back what AWS
+ * no longer has (an address assigned at 10:04 and released before the 10:10 read has no item
+ * the sweep's newer stamp could beat). Newer ones stay, for the caller to apply.
+ */
+export async function takeSuperseded<C>(
+  lot: ParkingLot<C>,
+  subjects: readonly Subject[],
+  readAt: EventStamp,
+): Promise<ParkedChange<C>[]> {
+  const out: ParkedChange<C>[] = [];
+  for (const s of new Set(subjects)) {
+    for (const parked of inStampOrder(await lot.parkedFor(s))) {
+      if (compareStamps(parked.stamp, readAt) >= 0) continue;
+      await lot.unpark(s, parked.stamp.eventId);
+      out.push(parked);
+    }
+  }
+  return out;
 }

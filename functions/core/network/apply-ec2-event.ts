@@ -1,6 +1,11 @@
 import { compareStamps, type EventStamp } from '#core/events/event-envelope.ts';
-import { applyParked, discardParked, type Subject, subject } from '#core/events/parking.ts';
+import { type Subject, subject } from '#core/events/parking.ts';
 import { outOfScope, type Scope, scopeProblem } from '#core/events/scope.ts';
+import {
+  applyParkedEc2Changes,
+  withLaterAffected,
+} from '#core/network/apply-parked-ec2-changes.ts';
+import { discardParkedEc2Changes } from '#core/network/discard-parked-ec2-changes.ts';
 import type { Ec2Change, Ec2Event } from '#core/network/ec2-event.ts';
 import {
   classifyEni,
@@ -94,19 +99,14 @@ export async function applyEc2Event(event: Ec2Event, deps: Ec2Deps): Promise<Eve
     await deps.ledger.park({ subject: step.park, stamp, name, change: event.change });
     return { ...base, status: 'parked', reason: step.reason, parkedOn: step.park, audit: [] };
   }
-  const discarded = await discardEnded(step.ended ?? [], deps);
+  const discarded = await discardParkedEc2Changes(step.ended ?? [], deps.ledger);
   const audit = [...step.audit, ...discarded];
   const applied = step.writes.some((w) => w === 'applied');
   const allStale = step.writes.length > 0 && step.writes.every((w) => w === 'stale');
   await deps.ledger.markProcessed(stamp, name, audit);
-  const { attached } = step;
-  const later = await applyParked(deps.ledger, step.filed ?? [], (p) => {
-    const change =
-      p.change.type === 'eni-detached' && p.change.attachmentId === attached?.attachmentId
-        ? { ...p.change, eniId: attached.eniId }
-        : p.change;
-    return applyEc2Event({ stamp: p.stamp, name: p.name, change }, deps);
-  });
+  const later = await applyParkedEc2Changes(deps.ledger, step.filed ?? [], step.attached, (e) =>
+    applyEc2Event(e, deps),
+  );
   const extra = {
     ...(later.length ? { later } : {}),
     ...(discarded.length ? { discarded: discarded.length } : {}),
@@ -124,7 +124,7 @@ export async function applyEc2Event(event: Ec2Event, deps: Ec2Deps): Promise<Eve
   const affected = await affectedBy(event.change, deps.ledger, step.before);
   return {
     ...base,
-    affected: mergeAffected(affected, later),
+    affected: withLaterAffected(affected, later),
     status: 'applied',
     reason: [
       applied ? summary || 'changed' : 'no change',
@@ -135,46 +135,6 @@ export async function applyEc2Event(event: Ec2Event, deps: Ec2Deps): Promise<Eve
       .join('; '),
     audit,
     ...extra,
-  };
-}
-
-/**
- * A deleted ENI is final: changes parked for it (or for an attachment of it) never apply.
- * Each discarded change leaves an audit line.
- */
-async function discardEnded(subjects: readonly Subject[], deps: Ec2Deps): Promise<AuditEntry[]> {
-  const audit: AuditEntry[] = [];
-  const queue = [...subjects];
-  for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
-    for (const p of await discardParked(deps.ledger, s)) {
-      audit.push({
-        entity: s,
-        action: `discarded parked ${p.name}`,
-        detail: `${p.stamp.eventId} at ${p.stamp.eventTime}: its subject was deleted`,
-      });
-      // A discarded attach names an attachment whose detach may be waiting too.
-      if (p.change.type === 'eni-attached' && p.change.attachmentId) {
-        queue.push(subject.attachment(p.change.attachmentId));
-      }
-    }
-  }
-  return audit;
-}
-
-/** The nodes and subnets parked changes applied later touched count as touched by this event. */
-function mergeAffected(affected: Affected, later: readonly EventOutcome[]): Affected {
-  const more = later.flatMap((o) => (o.affected ? [o.affected] : []));
-  if (more.length === 0) return affected;
-  const all = [affected, ...more];
-  const union = (pick: (a: Affected) => readonly string[] | undefined) =>
-    [...new Set(all.flatMap((a) => pick(a) ?? []))].sort();
-  const released = union((a) => a.releasedFrom);
-  const addresses = all.flatMap((a) => a.addresses ?? []);
-  return {
-    nodes: union((a) => a.nodes),
-    subnets: union((a) => a.subnets),
-    ...(released.length ? { releasedFrom: released } : {}),
-    ...(addresses.length ? { addresses } : {}),
   };
 }
 
@@ -199,7 +159,13 @@ async function applyChange(change: Ec2Change, stamp: EventStamp, deps: Ec2Deps):
           reason: `unknown attachment ${change.attachmentId}: no ENI in the ledger has it; parked until its attach is filed`,
         };
       }
+      const current = eni.attachment?.attachmentId;
       const w = await deps.ledger.setEniAttachment(eni.eniId, undefined, stamp);
+      // A newer detach of another attachment (a read-back showed where the ENI went) also ended
+      // the one the ledger held: remembered, so that one's own late detach finds the ENI.
+      if (w === 'applied' && current && current !== change.attachmentId) {
+        await deps.ledger.recordPastAttachment(current, eni.eniId);
+      }
       return { writes: [w], audit: audited(w, eni.eniId, 'detached', eni.instanceId), before: eni };
     }
     case 'eni-deleted': {
@@ -237,29 +203,30 @@ async function instanceState(
   stamp: EventStamp,
   deps: Ec2Deps,
 ): Promise<Step> {
-  let node = await deps.ledger.getNode(instanceId);
+  const node = await deps.ledger.getNode(instanceId);
   const audit: AuditEntry[] = [];
   const writes: WriteOutcome[] = [];
   const filed: Subject[] = [];
+  let note: string | undefined;
   if (!node) {
     // The state-change event carries only id and state; the rest comes from EC2.
     const facts = await deps.ec2.describeInstance(instanceId);
-    if (!facts) {
-      return {
-        park: subject.instance(instanceId),
-        reason: `unknown instance ${instanceId}: not in the ledger and not found in EC2; parked until it is filed`,
-      };
+    if (facts) {
+      const cluster = clusterOf(facts);
+      const why = scopeProblem(
+        deps.scope,
+        facts.vpcId,
+        cluster,
+        `instance ${instanceId} belongs to no EKS cluster`,
+      );
+      if (why) return { ignored: why };
+      writes.push(await deps.ledger.putNodeFacts(facts, cluster));
+    } else {
+      // Filed from its state alone (see awaitsFacts): the state shows at once, and a
+      // termination wins whatever arrives after it. RunInstances or the sweep completes it.
+      note = `instance ${instanceId} not found in EC2: filed from its state; type, VPC and cluster follow`;
     }
-    const cluster = clusterOf(facts);
-    const why = scopeProblem(
-      deps.scope,
-      facts.vpcId,
-      cluster,
-      `instance ${instanceId} belongs to no EKS cluster`,
-    );
-    if (why) return { ignored: why };
-    writes.push(await deps.ledger.putNodeFacts(facts, cluster));
-    node = await deps.ledger.getNode(instanceId);
+    // Changes parked under the instance by an earlier version of this rule apply now.
     filed.push(subject.instance(instanceId));
   }
   const w = await deps.ledger.setNodeState(instanceId, state, stamp);
@@ -276,7 +243,7 @@ async function instanceState(
       audit.push(...audited(d, eni.eniId, 'released'));
     }
   }
-  return { writes, audit, filed };
+  return { writes, audit, filed, ...(note ? { note } : {}) };
 }
 
 async function launched(
@@ -294,6 +261,12 @@ async function launched(
     const why = scopeProblem(deps.scope, instance.vpcId, cluster, 'belongs to no EKS cluster');
     if (why) {
       skipped.push(`${instance.instanceId}: ${why}`);
+      // Its state came first and filed it with no facts: now we know it is not ours.
+      const forgot = await deps.ledger.forgetNode(instance.instanceId);
+      if (forgot === 'applied') {
+        writes.push(forgot);
+        audit.push({ entity: instance.instanceId, action: 'forgotten', detail: why });
+      }
       continue;
     }
     const f = await deps.ledger.putNodeFacts(instance, cluster);

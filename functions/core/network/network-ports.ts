@@ -126,7 +126,16 @@ export interface NetworkLedger extends ParkingLot<Ec2Change> {
 
   /** Instance facts never change for an instance id, so they are written as they come. */
   putNodeFacts(node: InstanceFacts, cluster: string | undefined): Promise<WriteOutcome>;
+  /**
+   * Sets the state; a node not in the ledger is filed with the state alone (see awaitsFacts),
+   * and completed by a later putNodeFacts.
+   */
   setNodeState(instanceId: string, state: InstanceState, stamp: EventStamp): Promise<WriteOutcome>;
+  /**
+   * Removes a node filed from its state alone whose facts showed it is out of scope. A node
+   * with facts is never removed ('unchanged'); a node not in the ledger is 'missing'.
+   */
+  forgetNode(instanceId: string): Promise<WriteOutcome>;
 
   putEni(entry: EniEntry, stamp: EventStamp): Promise<WriteOutcome>;
   setEniAttachment(

@@ -20,6 +20,7 @@ import type {
   NodeRecord,
   SubnetRecord,
 } from '#core/network/network-ports.ts';
+import { awaitsFacts } from '#core/network/node-awaiting-facts.ts';
 
 /** What the ledger holds, as the sweep compares it. */
 export interface LedgerState {
@@ -39,6 +40,8 @@ export interface Ec2State {
 export type Repair =
   | { type: 'put-node'; instance: InstanceFacts; cluster: string | undefined }
   | { type: 'node-state'; instanceId: string; state: InstanceFacts['state'] }
+  /** A node filed from its state alone (awaitsFacts) that EC2 shows is out of scope. */
+  | { type: 'forget-node'; instanceId: string }
   | { type: 'put-eni'; entry: EniEntry }
   | { type: 'attachment'; eniId: string; attachment: EniAttachment | undefined }
   | { type: 'delete-eni'; eniId: string }
@@ -68,9 +71,16 @@ export function planNetworkSweep(ledger: LedgerState, ec2: Ec2State, scope: Scop
       repairs.push({ type: 'node-state', instanceId: instance.instanceId, state: instance.state });
     }
   }
+  const listed = new Set(ec2.instances.map((i) => i.instanceId));
   for (const node of ledger.nodes) {
+    if (seenNodes.has(node.instanceId)) continue;
+    // Listed but out of scope: a node filed from its state alone turned out not to be ours.
+    if (listed.has(node.instanceId) && awaitsFacts(node)) {
+      repairs.push({ type: 'forget-node', instanceId: node.instanceId });
+      continue;
+    }
     // An instance EC2 no longer lists at all has been terminated long enough to vanish.
-    if (!seenNodes.has(node.instanceId) && node.state !== 'terminated') {
+    if (node.state !== 'terminated') {
       repairs.push({ type: 'node-state', instanceId: node.instanceId, state: 'terminated' });
     }
   }

@@ -1,8 +1,10 @@
 import pMap from 'p-map';
 import type { EventStamp } from '#core/events/event-envelope.ts';
-import { applyParked, discardParked, type Subject, subject } from '#core/events/parking.ts';
+import { type Subject, subject, takeSuperseded } from '#core/events/parking.ts';
 import type { Scope } from '#core/events/scope.ts';
 import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
+import { applyParkedEc2Changes } from '#core/network/apply-parked-ec2-changes.ts';
+import { discardParkedEc2Changes } from '#core/network/discard-parked-ec2-changes.ts';
 import type { Ec2Reader, NetworkLedger, WriteOutcome } from '#core/network/network-ports.ts';
 import {
   type LedgerState,
@@ -29,7 +31,10 @@ export interface NetworkSweepReport {
   readonly repairs: number;
   readonly byType: Readonly<Record<string, number>>;
   readonly affected: { readonly nodes: string[]; readonly subnets: string[] };
-  /** Parked events whose subject the sweep filed, applied now; and those a delete ended. */
+  /**
+   * Parked events whose subject the sweep filed, applied now when newer than its read; and
+   * those dropped: ended by a delete, or older than the read (superseded by it).
+   */
   readonly parked: { readonly applied: number; readonly discarded: number };
 }
 
@@ -68,21 +73,21 @@ export async function sweepNetwork(
   // What the sweep filed lets parked events through; what it deleted ends theirs.
   const filed = repairs.flatMap(filedBy);
   const ended = repairs.flatMap((r) => (r.type === 'delete-eni' ? [subject.eni(r.eniId)] : []));
-  let discarded = 0;
-  for (const s of ended) {
-    const dropped = await discardParked(deps.ledger, s);
-    discarded += dropped.length;
-    audit.push(
-      ...dropped.map((p) => ({
-        entity: s,
-        action: `discarded parked ${p.name}`,
-        detail: `${p.stamp.eventId} at ${p.stamp.eventTime}: its subject was deleted`,
-      })),
-    );
+  const dropped = await discardParkedEc2Changes(ended, deps.ledger);
+  for (const p of await takeSuperseded(deps.ledger, filed, stamp)) {
+    // Marked processed, so a redelivery of it is a duplicate rather than applied after all.
+    await deps.ledger.markProcessed(p.stamp, p.name, []);
+    dropped.push({
+      entity: p.subject,
+      action: `discarded parked ${p.name}`,
+      detail: `${p.stamp.eventId} at ${p.stamp.eventTime}: superseded by the sweep's read at ${startedAt}`,
+    });
   }
+  const discarded = dropped.length;
+  audit.push(...dropped);
   if (audit.length) await deps.ledger.markProcessed(stamp, 'Sweep', audit);
-  const later = await applyParked(deps.ledger, filed, (p) =>
-    applyEc2Event({ stamp: p.stamp, name: p.name, change: p.change }, deps),
+  const later = await applyParkedEc2Changes(deps.ledger, filed, undefined, (e) =>
+    applyEc2Event(e, deps),
   );
   return {
     repairs: audit.length - discarded,
@@ -164,6 +169,8 @@ async function apply(
       return [await ledger.putNodeFacts(repair.instance, repair.cluster)];
     case 'node-state':
       return [await ledger.setNodeState(repair.instanceId, repair.state, stamp)];
+    case 'forget-node':
+      return [await ledger.forgetNode(repair.instanceId)];
     case 'put-eni':
       return [await ledger.putEni(repair.entry, stamp)];
     case 'attachment':
@@ -188,6 +195,7 @@ function subjectOf(repair: Repair): string {
     case 'put-node':
       return repair.instance.instanceId;
     case 'node-state':
+    case 'forget-node':
       return repair.instanceId;
     case 'put-eni':
       return repair.entry.facts.eniId;

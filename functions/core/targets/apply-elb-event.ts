@@ -1,19 +1,15 @@
 import type { EventStamp } from '#core/events/event-envelope.ts';
-import {
-  applyParked,
-  discardParked,
-  type ParkedChange,
-  type Subject,
-  subject,
-} from '#core/events/parking.ts';
-import { outOfScope, scopeProblem } from '#core/events/scope.ts';
+import { applyParked, type ParkedChange, type Subject, subject } from '#core/events/parking.ts';
+import { scopeProblem } from '#core/events/scope.ts';
 import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
 import type { AuditEntry, WriteOutcome } from '#core/network/network-ports.ts';
 import {
   DEREGISTRATION_DELAY_ATTRIBUTE,
   delayChangeOf,
 } from '#core/targets/deregistration-delay.ts';
+import { discardParkedElbChanges } from '#core/targets/discard-parked-elb-changes.ts';
 import type { ElbChange, ElbChangeKind } from '#core/targets/elb-event.ts';
+import { DescribeBudget, knownTargetGroup } from '#core/targets/known-target-group.ts';
 import {
   holderOfIp,
   reviewTargetGroup,
@@ -67,19 +63,6 @@ type Step =
   | { park: Subject; reason: string };
 
 /**
- * One event's budget of ELBv2 describe calls: at most one, spent only when the event does not
- * carry the answer (a target group the ledger has never seen, or a delay it does not know).
- */
-class DescribeBudget {
-  private used = 0;
-  take(): boolean {
-    if (this.used >= 1) return false;
-    this.used++;
-    return true;
-  }
-}
-
-/**
  * Applies one parsed ELB change to the target ledger, then reviews the target group it touched
  * (stale targets, delay drift). The event is marked processed last, so a failed review (a
  * throttled describe, an undelivered alert) fails the invocation and Lambda retries the whole.
@@ -100,7 +83,7 @@ export async function applyElbEvent(
   const budget = new DescribeBudget();
   const step = await applyChange(change, stamp, deps, budget, now);
   if ('ignored' in step) {
-    const discarded = await discardEnded(step.ended ?? [], stamp, name, deps);
+    const discarded = await discardParkedElbChanges(deps.targets, step.ended ?? [], stamp, name);
     return {
       ...base,
       status: 'ignored',
@@ -114,7 +97,7 @@ export async function applyElbEvent(
     return { ...base, status: 'parked', reason: step.reason, parkedOn: step.park, audit: [] };
   }
   for (const part of step.parked ?? []) await deps.targets.park(part);
-  const discarded = await discardEnded(step.ended ?? [], stamp, name, deps);
+  const discarded = await discardParkedElbChanges(deps.targets, step.ended ?? [], stamp, name);
 
   let review: TargetReview | undefined;
   if (step.review) {
@@ -165,31 +148,6 @@ export async function applyElbEvent(
     audit: step.audit,
     ...extra,
   };
-}
-
-/** Parked changes for a deleted (or out-of-scope) subject never apply: dropped, each audited. */
-async function discardEnded(
-  subjects: readonly Subject[],
-  stamp: EventStamp,
-  name: string,
-  deps: ElbDeps,
-): Promise<number> {
-  let count = 0;
-  for (const s of subjects) {
-    const dropped = await discardParked(deps.targets, s);
-    if (dropped.length === 0) continue;
-    count += dropped.length;
-    await deps.targets.audit(
-      stamp,
-      name,
-      dropped.map((p) => ({
-        entity: s,
-        action: `discarded parked ${p.name}`,
-        detail: `${p.stamp.eventId} at ${p.stamp.eventTime}: its subject was deleted or is out of scope`,
-      })),
-    );
-  }
-  return count;
 }
 
 /** Context every case needs besides its change. */
@@ -469,46 +427,6 @@ function resourceOf(arn: string): 'load-balancer' | 'target-group' | undefined {
   if (/:loadbalancer\/(app|net|gwy)\//.test(arn)) return 'load-balancer';
   if (arn.includes(':targetgroup/')) return 'target-group';
   return undefined;
-}
-
-/**
- * The target group from the ledger, or from one DescribeTargetGroups call when the ledger has
- * never seen it (its create record was missed or has not arrived yet).
- */
-async function knownTargetGroup(
-  arn: string,
-  deps: ElbDeps,
-  budget: DescribeBudget,
-  now: string,
-): Promise<
-  | { record: TargetGroupRecord; note?: string; filed?: boolean }
-  | { ignored: string }
-  | { park: Subject; reason: string }
-> {
-  const known = await deps.targets.getTargetGroup(arn);
-  if (known?.ignoredReason) return { ignored: `target group ${arn}: ${known.ignoredReason}` };
-  if (known?.deleted) return { ignored: `target group ${arn} was deleted` };
-  if (known?.name) return { record: known };
-  if (!budget.take()) {
-    return {
-      park: subject.targetGroup(arn),
-      reason: `target group ${arn} not in the ledger (one describe per event spent); parked until it is filed`,
-    };
-  }
-  const found = await deps.elbv2.describeTargetGroup(arn);
-  if (!found) {
-    return {
-      park: subject.targetGroup(arn),
-      reason: `unknown target group ${arn}: not in the ledger and DescribeTargetGroups says not found; parked until it is filed`,
-    };
-  }
-  const why = outOfScope(deps.scope, found.vpcId, undefined);
-  if (why) return { ignored: `target group ${arn}: ${why}` };
-  // What a describe returns is true now, not at the event's time.
-  await deps.targets.putTargetGroup(found, { eventTime: now, eventId: `describe:${now}` });
-  const record = await deps.targets.getTargetGroup(arn);
-  if (!record) return { ignored: `target group ${arn} vanished from the ledger` };
-  return { record, note: `TG ${arn} read from ELBv2 (tags follow in the sweep)`, filed: true };
 }
 
 /** Before checking drift after a registration, learn the delay once if the ledger lacks it. */

@@ -127,6 +127,7 @@ async function reviewStale(
   now: string,
 ) {
   const cluster = tg.cluster ?? UNKNOWN_CLUSTER;
+  const elb = registrationCheck(tg.arn, deps.elbv2);
   for (const t of targets) {
     // Instance targets carry node IPs whose ownership does not follow pods: not joined.
     if (t.kind !== 'ip' || tg.targetType !== 'ip') continue;
@@ -145,13 +146,55 @@ async function reviewStale(
       t.registered && !tg.deleted && vpcId
         ? await holderOfIp(deps.network, vpcId, t.id)
         : undefined;
-    const condition = staleTargetCondition(registration, holder, {
-      cluster,
+    const facts = { cluster, ...(tg.stack ? { stack: tg.stack } : {}) };
+    let condition = staleTargetCondition(registration, holder, {
+      ...facts,
       deregistered: !t.registered || tg.deleted,
-      ...(tg.stack ? { stack: tg.stack } : {}),
     });
+    if (condition.active && !(await elb.stillRegistered(t))) {
+      // CloudTrail delivers DeregisterTargets minutes late: a node that terminates right after
+      // its pods were deregistered would otherwise raise an alert for every one of them.
+      c.skipped.push({
+        subject: `${tg.arn}|${t.id}:${t.port}`,
+        reason:
+          'not registered at the load balancer any more (its DeregisterTargets is on the way)',
+      });
+      condition = staleTargetCondition(registration, holder, { ...facts, deregistered: true });
+    }
     await settle(c, deps, condition, now);
   }
+}
+
+/**
+ * Asks ELBv2 once per group, and only when a target looks stale, whether it is still
+ * registered. When ELBv2 cannot say (the group is gone, local replay has no account, the read
+ * failed) the ledger's view stands, so an alert is never lost to a failed confirmation.
+ */
+function registrationCheck(tgArn: string, elbv2: Elbv2Port) {
+  let registered: Promise<Set<string> | undefined> | undefined;
+  const read = async () => {
+    try {
+      const health = await elbv2.describeTargetHealth(tgArn);
+      if (!health) return undefined;
+      const live = new Set<string>();
+      for (const { target, state } of health) {
+        // Draining is on its way out: DeregisterTargets was called.
+        if (target.type === 'ip' && !state.includes('draining')) {
+          live.add(`${target.ip}:${target.port ?? ''}`);
+        }
+      }
+      return live;
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    async stillRegistered(t: TargetRecord): Promise<boolean> {
+      registered ??= read();
+      const live = await registered;
+      return live === undefined || live.has(`${t.id}:${t.port ?? ''}`);
+    },
+  };
 }
 
 /**

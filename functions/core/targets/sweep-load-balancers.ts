@@ -12,6 +12,10 @@ import {
   type TargetReviewDeps,
 } from '#core/targets/review-targets.ts';
 import {
+  type ParkedElbSettlement,
+  settleParkedElbChanges,
+} from '#core/targets/settle-parked-elb-changes.ts';
+import {
   clusterOf,
   type LoadBalancer,
   type Tags,
@@ -48,6 +52,8 @@ export interface LoadBalancerSweepReport {
   readonly alerts: readonly SettledAlert[];
   readonly remediations: readonly RemediationPlan[];
   readonly skipped: readonly { readonly subject: string; readonly reason: string }[];
+  /** Changes parked for a target group or load balancer, settled by this sweep. */
+  readonly parked: ParkedElbSettlement;
 }
 
 /**
@@ -123,6 +129,13 @@ export async function sweepLoadBalancers(
   }
   if (audit.length > 0) await deps.targets.audit(stamp, 'sweep', audit);
 
+  // What the sweep filed lets parked changes through; what ELBv2 no longer lists ends theirs.
+  const listed = new Map<string, 'in-scope' | 'out-of-scope'>();
+  for (const { arn, vpcId } of [...lbs, ...tgs]) {
+    listed.set(arn, inScope(vpcId, arn) ? 'in-scope' : 'out-of-scope');
+  }
+  const parked = await settleParkedElbChanges(deps, listed, stamp);
+
   const failures: unknown[] = [];
   const reviewed = await pMap(
     review,
@@ -149,6 +162,7 @@ export async function sweepLoadBalancers(
     alerts: reviews.flatMap((r) => r.alerts).filter((a) => a.outcome !== 'unchanged'),
     remediations: reviews.flatMap((r) => r.remediations),
     skipped: reviews.flatMap((r) => r.skipped),
+    parked,
   };
 }
 

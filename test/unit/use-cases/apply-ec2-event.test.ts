@@ -4,6 +4,7 @@ import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Event } from '#core/network/ec2-event.ts';
 import type { EniFacts, InstanceFacts } from '#core/network/network.ts';
 import {
+  CLUSTER,
   cniEni,
   event,
   instance,
@@ -75,10 +76,42 @@ const cases: Case[] = [
     node: { state: 'running', enis: [] },
   },
   {
-    name: 'a state change for a node EC2 does not know is parked under the instance',
+    name: 'a state change for a node EC2 does not know files it from its state, facts unknown',
     when: state(2, 'running'),
-    status: 'parked',
-    reason: /unknown instance .* not found in EC2; parked until it is filed/,
+    status: 'applied',
+    reason: /state running .*not found in EC2: filed from its state; type, VPC and cluster follow/,
+    node: { state: 'running', facts: '? ? ?', enis: [] },
+  },
+  {
+    name: 'RunInstances completes a node filed from its state; the newer state stays',
+    given: [state(3, 'running')],
+    when: launch(1),
+    status: 'applied',
+    node: {
+      state: 'running',
+      facts: `t3.medium ${VPC} ${CLUSTER}`,
+      enis: ['eni-pa node-primary attached'],
+    },
+  },
+  {
+    name: 'a termination that overtook RunInstances wins: the late launch leaves it terminated',
+    given: [state(4, 'shutting-down'), state(5, 'terminated')],
+    when: launch(1),
+    status: 'applied',
+    reason: /released \(.* already terminated\)/,
+    node: { state: 'terminated', facts: `t3.medium ${VPC} ${CLUSTER}`, enis: [], addresses: [] },
+  },
+  {
+    name: 'a node filed from its state is forgotten when RunInstances shows another cluster',
+    given: [state(3, 'running')],
+    when: event(1, {
+      type: 'instances-launched',
+      instances: [instance(NODE, { tags: { 'eks:cluster-name': 'other' } })],
+      enis: [],
+    }),
+    status: 'applied',
+    reason: /forgotten .*; skipped .*cluster other is not configured/,
+    node: { state: undefined, facts: undefined, enis: [] },
   },
   {
     name: 'a state change older than the one the ledger holds is stale',
@@ -289,11 +322,12 @@ describe('applyEc2Event', () => {
   test('an event that was parked is not marked processed, so a redelivery can still apply', async () => {
     // Prepare
     const { ec2, deps } = networkWorld();
-    const first = await applyEc2Event(state(2, 'running'), deps);
-    ec2.instances.set(NODE, instance());
+    const attach = event(2, { type: 'eni-attached', eniId: 'eni-c', instanceId: NODE });
+    const first = await applyEc2Event(attach, deps);
+    ec2.enis.set('eni-c', cniEni('eni-c', NODE, { attachment: { instanceId: NODE } }));
 
     // Act
-    const redelivered = await applyEc2Event(state(2, 'running'), deps);
+    const redelivered = await applyEc2Event(attach, deps);
 
     // Assess
     expect([first.status, redelivered.status]).toEqual(['parked', 'applied']);

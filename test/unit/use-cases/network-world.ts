@@ -88,8 +88,11 @@ export function networkWorld() {
 /** What a node's view holds, one line per ENI and per address, for comparing. */
 export async function nodeLines(ledger: NetworkLedger, instanceId = NODE) {
   const view = await ledger.nodeView(instanceId);
+  const n = view.node;
   return {
-    state: view.node?.state,
+    state: n?.state,
+    /** Type, VPC and cluster; `?` where the ledger does not know it (yet). */
+    facts: n ? [n.instanceType, n.vpcId, n.cluster].map((f) => f ?? '?').join(' ') : undefined,
     enis: view.enis.map((e) => `${e.eniId} ${e.kind} ${e.attachment ? 'attached' : 'detached'}`),
     addresses: view.addresses.map((a) => `${a.eniId} ${a.address} ${a.kind}`),
   };

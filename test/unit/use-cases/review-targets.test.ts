@@ -279,3 +279,78 @@ describe('holderOfIp', () => {
     expect(outside).toBeUndefined();
   });
 });
+
+describe('reviewTargetGroup: ELBv2 confirms a stale-looking target before it alerts', () => {
+  const elbSays = (w: World, health: 'registered' | 'draining' | 'not registered' | 'fails') => {
+    w.elbv2.targetGroups.set(TG, {
+      arn: TG,
+      name: 'k8s-default-echo',
+      targetType: 'ip',
+      vpcId: VPC,
+      loadBalancerArns: [],
+    });
+    if (health === 'fails') w.elbv2.failNext = new Error('Throttling: Rate exceeded');
+    const target = { type: 'ip' as const, ip: IP, port: 80 };
+    if (health === 'registered') w.elbv2.health.set(TG, [{ target, state: 'healthy' }]);
+    if (health === 'draining') w.elbv2.health.set(TG, [{ target, state: 'draining' }]);
+  };
+
+  test.each([
+    // CloudTrail delivers DeregisterTargets minutes late; the node's termination may come first.
+    { elb: 'not registered', sent: [] },
+    { elb: 'draining', sent: [] },
+    { elb: 'registered', sent: [['stale-target', 'open', 'critical']] },
+    // A failed confirmation never costs an alert: the ledger's view stands.
+    { elb: 'fails', sent: [['stale-target', 'open', 'critical']] },
+  ] as const)('ELBv2 says the target is $elb', async (c) => {
+    // Prepare: registered on node A, then its IP moved to node B
+    const w = targetWorld();
+    await registeredOnNodeA(w);
+    await w.holdIps(NODE_B, 'eni-b', [IP], 5);
+    elbSays(w, c.elb);
+
+    // Act
+    const review = await reviewTargetGroup(TG, w.deps, time(10));
+
+    // Assess
+    expect(w.notifier.sent.map((n) => [n.kind, n.type, n.severity])).toEqual(c.sent);
+    expect(
+      review.skipped.some((s) => s.reason.startsWith('not registered at the load balancer')),
+    ).toBe(c.sent.length === 0);
+  });
+
+  test('an open stale alert resolves once ELBv2 no longer has the target', async () => {
+    // Prepare
+    const w = targetWorld();
+    await registeredOnNodeA(w);
+    await w.holdIps(NODE_B, 'eni-b', [IP], 5);
+    await reviewTargetGroup(TG, w.deps, time(10));
+    elbSays(w, 'not registered');
+
+    // Act
+    await reviewTargetGroup(TG, w.deps, time(12));
+
+    // Assess
+    expect(w.notifier.sent.map((n) => [n.kind, n.type])).toEqual([
+      ['stale-target', 'open'],
+      ['stale-target', 'resolve'],
+    ]);
+  });
+
+  test('ELBv2 is asked once per target group, and not at all when nothing looks stale', async () => {
+    // Prepare
+    const w = targetWorld();
+    await registeredOnNodeA(w);
+    elbSays(w, 'registered');
+
+    // Act
+    await reviewTargetGroup(TG, w.deps, time(10));
+    const quiet = w.elbv2.calls.length;
+    await w.holdIps(NODE_B, 'eni-b', [IP], 11);
+    await reviewTargetGroup(TG, w.deps, time(12));
+
+    // Assess
+    expect(quiet).toBe(0);
+    expect(w.elbv2.calls).toEqual([`DescribeTargetHealth ${TG}`]);
+  });
+});

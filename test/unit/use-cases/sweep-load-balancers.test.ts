@@ -1,13 +1,19 @@
 import { describe, expect, test } from 'vitest';
+import { applyElbEvent } from '#core/targets/apply-elb-event.ts';
+import type { ElbChange } from '#core/targets/elb-event.ts';
 import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
 import type { TargetHealthDescription } from '#core/targets/target-group.ts';
 import {
   at,
   DELAY,
+  delaySet,
+  deregistered,
   LB,
   LB_FACTS,
   LBC,
+  meta,
   NODE,
+  registered,
   TG,
   TG_FACTS,
   targetWorld,
@@ -191,5 +197,93 @@ describe('sweepLoadBalancers', () => {
       ['stale-target', 'opened'],
     ]);
     expect(report.remediations.map((r) => r.action)).toEqual(['dry-run']);
+  });
+
+  describe('changes parked for a target group or load balancer', () => {
+    /** Each change arrives while ELBv2 cannot describe its group yet: parked. */
+    async function parkAll(w: World, changes: ElbChange[]) {
+      for (const c of changes) {
+        const outcome = await applyElbEvent(c, w.deps, c.eventTime);
+        expect(outcome.status).toBe('parked');
+      }
+    }
+    const other = (c: ElbChange, tgArn: string): ElbChange => ({ ...c, tgArn }) as ElbChange;
+    const GONE_TG = `${TG}-gone`;
+
+    test('newer than the sweep apply in stamp order once it files their group; older ones are superseded by its read', async () => {
+      // Prepare: a registration and a deregistration older than the sweep, a delay and a
+      // registration after it
+      const w = targetWorld();
+      await parkAll(w, [
+        registered(35, '10.0.0.23'),
+        deregistered(6, '10.0.0.21'),
+        // .24 was deregistered before the sweep by a call whose record is still on its way
+        registered(5, '10.0.0.21', '10.0.0.22', '10.0.0.24'),
+        delaySet(36, 90),
+      ]);
+      awsHas(w, [healthy('10.0.0.20'), healthy('10.0.0.22')]);
+
+      // Act
+      const report = await sweepLoadBalancers(w.deps, SWEEP_AT);
+
+      // Assess
+      expect(report.parked).toEqual({ applied: 2, discarded: 2 });
+      expect((await w.targets.targetsOf(TG)).map((t) => t.id)).toEqual([
+        '10.0.0.20',
+        '10.0.0.22',
+        '10.0.0.23',
+      ]);
+      expect((await w.targets.getTargetGroup(TG))?.attributes[DELAY]).toBe('90');
+      expect(await w.targets.listParked()).toEqual([]);
+      expect(w.events.auditOf(`target-group:${TG}`).map((a) => a.action)).toContain(
+        'discarded parked RegisterTargets',
+      );
+      expect(await w.targets.hasProcessed('ev-5')).toBe(true);
+    });
+
+    test('are discarded with an audit line when ELBv2 no longer lists their group; newer ones wait', async () => {
+      // Prepare
+      const w = targetWorld();
+      awsHas(w);
+      await parkAll(w, [
+        other(registered(5, '10.0.0.30'), GONE_TG),
+        other(registered(40, '10.0.0.31'), GONE_TG),
+      ]);
+
+      // Act
+      const report = await sweepLoadBalancers(w.deps, SWEEP_AT);
+
+      // Assess
+      expect(report.parked).toEqual({ applied: 0, discarded: 1 });
+      expect((await w.targets.listParked()).map((p) => p.stamp.eventTime)).toEqual([time(40)]);
+      expect(w.events.auditOf(`target-group:${GONE_TG}`)).toMatchObject([
+        {
+          action: 'discarded parked RegisterTargets',
+          detail: `ev-5 at ${time(5)}: ELBv2 no longer lists it`,
+        },
+      ]);
+    });
+
+    test('are discarded when ELBv2 lists their load balancer out of scope', async () => {
+      // Prepare: tags for the load balancer arrived before its create; it belongs to another cluster
+      const w = targetWorld();
+      const tagged: ElbChange = {
+        ...meta(5),
+        kind: 'tags-added',
+        arns: [LB],
+        tags: { team: 'web' },
+      };
+      await parkAll(w, [tagged]);
+      awsHas(w);
+      w.elbv2.tags.set(LB, { 'elbv2.k8s.aws/cluster': 'other' });
+
+      // Act
+      const report = await sweepLoadBalancers(w.deps, SWEEP_AT);
+
+      // Assess
+      expect(report.parked).toEqual({ applied: 0, discarded: 1 });
+      expect(await w.targets.getLoadBalancer(LB)).toBeUndefined();
+      expect(await w.targets.listParked()).toEqual([]);
+    });
   });
 });

@@ -192,6 +192,45 @@ describe('sweepNetwork', () => {
     expect(report.affected).toEqual({ nodes: [NODE], subnets: [SUBNET] });
     expect(await deps.ledger.hasProcessed(`sweep:${SWEEP_AT}`)).toBe(true);
   });
+
+  test('changes parked for an ENI the sweep files: newer than its read apply, older ones are superseded', async () => {
+    // Prepare: two assigns arrive before anything about the ENI (EC2 cannot answer yet)
+    const { ledger, ec2, deps } = networkWorld();
+    const assign = (m: number, ip: string) =>
+      event(m, {
+        type: 'addresses-assigned',
+        eniId: 'eni-c',
+        ips: [ip],
+        prefixes: [],
+        complete: true,
+      });
+    for (const e of [assign(5, '10.0.0.31'), assign(35, '10.0.0.32')]) {
+      expect((await applyEc2Event(e, deps)).status).toBe('parked');
+    }
+    // By the sweep's read .31 was released again (that record is still on its way).
+    ec2.instances.set(NODE, instance());
+    ec2.enis.set('eni-pa', primaryEni('eni-pa'));
+    ec2.enis.set(
+      'eni-c',
+      cniEni('eni-c', NODE, {
+        primaryIp: '10.0.0.30',
+        attachment: { instanceId: NODE, deviceIndex: 1 },
+      }),
+    );
+
+    // Act
+    const report = await sweepNetwork(deps, SWEEP_AT);
+
+    // Assess
+    expect(report.parked).toEqual({ applied: 1, discarded: 1 });
+    expect(await ledger.listParked()).toEqual([]);
+    expect((await nodeLines(ledger)).addresses).toEqual([
+      'eni-c 10.0.0.30 primary',
+      'eni-c 10.0.0.32 secondary',
+      'eni-pa 10.0.0.10 primary',
+    ]);
+    expect(await ledger.hasProcessed(at(5).eventId)).toBe(true);
+  });
 });
 
 /** The memory ledger and EC2 after `events`, with EC2 now reporting `now`. */
@@ -305,7 +344,7 @@ describe('sweepNetwork: events parked for what the sweep files or deletes', () =
       name: 'an assign parked for an ENI the sweep files',
       events: [
         launched(1),
-        event(5, {
+        event(35, {
           type: 'addresses-assigned',
           eniId: 'eni-c',
           ips: ['10.0.0.21'],
@@ -321,7 +360,7 @@ describe('sweepNetwork: events parked for what the sweep files or deletes', () =
     },
     {
       name: 'a detach parked for an attachment the sweep files with a new ENI',
-      events: [launched(1), event(5, { type: 'eni-detached', attachmentId: 'att-c' })],
+      events: [launched(1), event(35, { type: 'eni-detached', attachmentId: 'att-c' })],
       ec2: {
         instances: [instance()],
         enis: [primaryEni('eni-pa'), attachedC],
@@ -333,7 +372,7 @@ describe('sweepNetwork: events parked for what the sweep files or deletes', () =
       events: [
         launched(1),
         event(2, { type: 'eni-created', eni: cniEni('eni-c') }),
-        event(5, { type: 'eni-detached', attachmentId: 'att-c' }),
+        event(35, { type: 'eni-detached', attachmentId: 'att-c' }),
       ],
       ec2: {
         instances: [instance()],
@@ -341,27 +380,18 @@ describe('sweepNetwork: events parked for what the sweep files or deletes', () =
         subnets: [SUBNET_FACTS],
       },
     },
-    {
-      name: 'a state change parked for an instance the sweep files',
-      events: [
-        launched(1),
-        event(5, { type: 'instance-state', instanceId: NODE_B, state: 'running' }),
-      ],
-      ec2: {
-        instances: [instance(), instance(NODE_B)],
-        enis: [primaryEni('eni-pa')],
-        subnets: [SUBNET_FACTS],
-      },
+  ])(
+    "$name, newer than the sweep's read, is applied and no longer parked",
+    async ({ events, ec2 }) => {
+      const { ledger, deps } = await worldAfter(events, ec2);
+      expect(await ledger.listParked()).toHaveLength(1);
+
+      const report = await sweepNetwork(deps, SWEEP_AT);
+
+      expect(report.parked).toStrictEqual({ applied: 1, discarded: 0 });
+      expect(await ledger.listParked()).toStrictEqual([]);
     },
-  ])('$name is applied, and no longer parked', async ({ events, ec2 }) => {
-    const { ledger, deps } = await worldAfter(events, ec2);
-    expect(await ledger.listParked()).toHaveLength(1);
-
-    const report = await sweepNetwork(deps, SWEEP_AT);
-
-    expect(report.parked).toStrictEqual({ applied: 1, discarded: 0 });
-    expect(await ledger.listParked()).toStrictEqual([]);
-  });
+  );
 
   test('a change parked for an ENI the sweep deletes is discarded, audited, and not counted as a repair', async () => {
     const { ledger, deps } = await worldAfter(

@@ -156,5 +156,5 @@ export function targetWorld(options: { remediate?: boolean; defaultDelay?: numbe
     }));
     await network.putEni({ facts: eni, kind: 'vpc-cni', instanceId: node, addresses }, at(m));
   };
-  return { targets, network, elbv2, alerts, notifier, deps, holdIps };
+  return { events, targets, network, elbv2, alerts, notifier, deps, holdIps };
 }
