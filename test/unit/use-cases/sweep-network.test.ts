@@ -423,6 +423,25 @@ describe('sweepNetwork: events parked for what the sweep files or deletes', () =
   });
 });
 
+describe('sweepNetwork: a node filed from its state alone', () => {
+  test('is forgotten once EC2 shows it belongs to another cluster', async () => {
+    const { ledger, deps } = await worldAfter(
+      [event(5, { type: 'instance-state', instanceId: NODE_B, state: 'running' })],
+      {
+        instances: [instance(NODE_B, { tags: { 'eks:cluster-name': 'other' } })],
+        subnets: [SUBNET_FACTS],
+      },
+    );
+    expect((await nodeLines(ledger, NODE_B)).state).toBe('running');
+
+    const report = await sweepNetwork(deps, SWEEP_AT);
+
+    expect(report.byType).toStrictEqual({ 'forget-node': 1, 'put-subnet': 1 });
+    expect((await nodeLines(ledger, NODE_B)).state).toBeUndefined();
+    expect(ledger.events.auditOf(NODE_B).map((a) => a.action)).toContain('sweep forget-node');
+  });
+});
+
 describe('sweepNetwork: only a delete ends what is parked', () => {
   test('a change parked under an ENI the sweep re-attaches stays parked', async () => {
     const { ledger, deps } = await worldAfter(
