@@ -1,8 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { MemoryNetworkLedger } from '#adapters/memory/memory-network-ledger.ts';
 import type { Affected, EventOutcome } from '#core/network/apply-ec2-event.ts';
-import { withLaterAffected } from '#core/network/apply-parked-ec2-changes.ts';
+import {
+  applyParkedEc2Changes,
+  withLaterAffected,
+} from '#core/network/apply-parked-ec2-changes.ts';
 import { discardParkedEc2Changes } from '#core/network/discard-parked-ec2-changes.ts';
+import type { Ec2Event } from '#core/network/ec2-event.ts';
+import { awaitsFacts } from '#core/network/node-awaiting-facts.ts';
 
 // What an event reports as touched once the changes parked behind it applied too, and what
 // a deleted ENI does to the changes still waiting for it.
@@ -81,5 +86,46 @@ describe('discardParkedEc2Changes', () => {
       { entity: 'attachment:att-c', action: 'discarded parked DetachNetworkInterface' },
     ]);
     expect((await ledger.listParked()).map((p) => p.subject)).toStrictEqual(['eni:eni-other']);
+  });
+});
+
+describe('applyParkedEc2Changes', () => {
+  test('a detach parked under the attachment an attach just filed learns its ENI; others go as parked', async () => {
+    const ledger = new MemoryNetworkLedger();
+    const detach = (m: number, attachmentId: string) => ({
+      subject: `attachment:${attachmentId}`,
+      stamp: { eventId: `ev-${m}`, eventTime: `2026-11-21T10:0${m}:00Z` },
+      name: 'DetachNetworkInterface',
+      change: { type: 'eni-detached' as const, attachmentId },
+    });
+    await ledger.park(detach(2, 'att-c'));
+    await ledger.park(detach(3, 'att-d'));
+    const applied: Ec2Event[] = [];
+
+    await applyParkedEc2Changes(
+      ledger,
+      ['attachment:att-c', 'attachment:att-d'],
+      { attachmentId: 'att-c', eniId: 'eni-c' },
+      async (e) => {
+        applied.push(e);
+        return outcome();
+      },
+    );
+
+    expect(applied.map((e) => e.change)).toStrictEqual([
+      { type: 'eni-detached', attachmentId: 'att-c', eniId: 'eni-c' },
+      { type: 'eni-detached', attachmentId: 'att-d' },
+    ]);
+  });
+});
+
+describe('awaitsFacts: a node filed from its state alone', () => {
+  test.each([
+    ['neither VPC nor instance type', {}, true],
+    ['a VPC', { vpcId: 'vpc-1' }, false],
+    ['an instance type', { instanceType: 't3.medium' }, false],
+    ['both', { vpcId: 'vpc-1', instanceType: 't3.medium' }, false],
+  ])('with %s: %s', (_title, node, awaits) => {
+    expect(awaitsFacts(node)).toBe(awaits);
   });
 });
