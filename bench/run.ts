@@ -16,6 +16,7 @@ import { runEventCost } from './event-cost.ts';
 import { atLeast, atMost, type Metric, medianOf, printTable, writeResults } from './metrics.ts';
 import { runPlanSweep } from './plan-sweep.ts';
 import { runSweepScale, type SweepScaleResult } from './sweep-scale.ts';
+import { runWireCount } from './wire-count.ts';
 
 const PARTS = ['events', 'sweep', 'plan', 'bundles', 'dns'] as const;
 type Part = (typeof PARTS)[number];
@@ -88,6 +89,39 @@ if (only.has('events') || only.has('sweep')) {
           goal: atMost(0),
         },
       );
+      log('per-event DynamoDB requests on the wire: netledger replay through a counting proxy');
+      const w = await runWireCount(db.endpoint, 'bench-wire');
+      metrics.push(
+        {
+          name: 'event on the wire (netledger replay, alerts on): write requests, mean',
+          unit: 'req',
+          value: w.meanWrites,
+          goal: atMost(3),
+        },
+        {
+          name: 'event on the wire (netledger replay, alerts on): write requests, max',
+          unit: 'req',
+          value: w.maxWrites,
+          goal: atMost(6),
+        },
+        {
+          name: 'event on the wire (netledger replay, alerts on): read requests, mean',
+          unit: 'req',
+          value: w.meanReads,
+          goal: atMost(3),
+        },
+        {
+          name: 'event on the wire (netledger replay, alerts on): read requests, max',
+          unit: 'req',
+          value: w.maxReads,
+          goal: undefined,
+        },
+      );
+      for (const ev of w.events) {
+        log(
+          `wire ${ev.name} ${ev.status}: ${ev.writes} W, ${ev.reads} R ${JSON.stringify(ev.operations)}`,
+        );
+      }
     }
     if (only.has('sweep')) {
       for (const nodes of sizes) {

@@ -35,6 +35,10 @@ export function replayCommand(io: Output = stdio): Command {
     .option('--reset', 'clear the local ledger first', false)
     .option('--json', 'print one JSON object per event instead of a summary line', false)
     .option(
+      '--no-samples',
+      'take no usage samples between events (they stand in for the sweep; off, only the events write)',
+    )
+    .option(
       '--instance-types <file>',
       'saved `aws ec2 describe-instance-types` response for max pods',
       DEFAULT_INSTANCE_TYPES,
@@ -52,6 +56,7 @@ export function replayCommand(io: Output = stdio): Command {
           clusters: string;
           vpcIds: string;
           json: boolean;
+          samples: boolean;
           instanceTypes: string;
           subnets: string;
         },
@@ -110,6 +115,7 @@ export function replayCommand(io: Output = stdio): Command {
             // so forecasts work in replays too.
             const at = eventTime(event);
             if (
+              opts.samples &&
               outcome.status === 'applied' &&
               at &&
               Date.parse(at) - lastSample >= SAMPLE_EVERY_MS

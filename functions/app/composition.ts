@@ -3,9 +3,11 @@ import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
 import { DynamoDnsRecordCache } from '#adapters/dynamodb/ledger-dns.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import { dynamoUnitOfWork } from '#adapters/dynamodb/ledger-unit-of-work.ts';
 import { DynamoUsageHistory } from '#adapters/dynamodb/ledger-usage.ts';
 import type { Ec2HandlerDeps } from '#app/ec2-handler.ts';
 import type { ElbHandlerDeps } from '#app/elb-handler.ts';
+import type { OpenEventUnit } from '#app/event-unit.ts';
 import type { AlertStore } from '#core/alerts/alert-store.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
 import type { InstanceTypeCatalog, UsageHistory } from '#core/capacity/capacity-ports.ts';
@@ -31,6 +33,8 @@ export interface LedgerPorts {
   readonly alerts: AlertStore;
   /** Usage samples the sweep takes, for the exhaustion forecast; without them, thresholds only. */
   readonly usage?: UsageHistory;
+  /** Opens one event's unit of work on this ledger; without it events write item by item. */
+  readonly unitOfWork?: OpenEventUnit;
 }
 
 /** The ledger in one DynamoDB table (deployed, or DynamoDB Local for the CLI and tests). */
@@ -44,6 +48,7 @@ export function dynamoLedger(
     alerts: new DynamoAlertStore(db, tableName),
     usage: new DynamoUsageHistory(db, tableName),
     dnsRecords: new DynamoDnsRecordCache(db, tableName),
+    unitOfWork: () => dynamoUnitOfWork(db, tableName),
   };
 }
 
@@ -82,7 +87,12 @@ export interface Settings {
  * review follow an applied event only while alerting (a notifier is given).
  */
 export function composeEc2(settings: Settings, adapters: Adapters): Ec2HandlerDeps {
-  const deps = { ledger: adapters.ledger.network, ec2: adapters.ec2, scope: settings.scope };
+  const deps = {
+    ledger: adapters.ledger.network,
+    ec2: adapters.ec2,
+    scope: settings.scope,
+    unitOfWork: adapters.ledger.unitOfWork,
+  };
   const { alerting, elbv2 } = adapters;
   if (!alerting) return deps;
   return {
@@ -112,6 +122,7 @@ export function composeElb(settings: Settings, adapters: ElbAdapters): ElbHandle
     scope: settings.scope,
     settings: settings.targets,
     clock: adapters.clock,
+    unitOfWork: adapters.ledger.unitOfWork,
     ...(notifier
       ? {
           alerting: {

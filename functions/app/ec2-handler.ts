@@ -1,9 +1,11 @@
+import { inEventUnit, type OpenEventUnit, type UnitReport } from '#app/event-unit.ts';
 import type { AlertStore } from '#core/alerts/alert-store.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
 import type { InstanceTypeCatalog, UsageHistory } from '#core/capacity/capacity-ports.ts';
 import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
 import { type CapacityReview, reviewCapacity } from '#core/capacity/review-capacity.ts';
 import type { Affected, Ec2Deps, EventOutcome } from '#core/network/apply-ec2-event.ts';
+import { parseEc2Event } from '#core/network/ec2-event.ts';
 import { handleEc2Event } from '#core/network/handle-ec2-event.ts';
 import {
   reviewTargetsForIps,
@@ -32,17 +34,26 @@ export type TargetWiring = TargetReviewDeps & { readonly clock: () => string };
 export interface Ec2HandlerDeps extends Ec2Deps {
   readonly capacity?: CapacityWiring | undefined;
   readonly targets?: TargetWiring | undefined;
+  /** Each event's ledger writes as one unit (DynamoDB: one transaction); absent, item by item. */
+  readonly unitOfWork?: OpenEventUnit | undefined;
 }
 
 export type Ec2HandlerOutcome = EventOutcome & {
   readonly capacity?: CapacityReview;
   readonly targets?: TargetReview;
+  readonly unit?: UnitReport;
 };
 
 /** The handler behind both EC2 rules; Lambda wires AWS adapters, local replay wires its own. */
 export function ec2EventHandler(deps: Ec2HandlerDeps) {
   return eventHandler(async (event: unknown): Promise<Ec2HandlerOutcome> => {
-    const outcome = await handleEc2Event(event, deps);
+    const parsed = parseEc2Event(event);
+    const ahead = parsed.ok
+      ? { eventId: parsed.value.stamp.eventId, change: parsed.value.change }
+      : undefined;
+    const outcome = await inEventUnit(deps.unitOfWork, ahead, (ports) =>
+      handleEc2Event(event, ports ? { ...deps, ledger: ports.network } : deps),
+    );
     if (outcome.status !== 'applied' || !outcome.affected) return outcome;
     const targets = deps.targets ? await reviewTargets(outcome.affected, deps.targets) : undefined;
     const withTargets = targets ? { ...outcome, targets } : outcome;

@@ -1,7 +1,8 @@
 import type { DnsWiring } from '#app/dns-wiring.ts';
+import { inEventUnit, type OpenEventUnit, type UnitReport } from '#app/event-unit.ts';
 import { type DnsSyncResult, syncDnsForLoadBalancers } from '#core/dns/sync-dns.ts';
 import type { ElbDeps, ElbEventOutcome } from '#core/targets/apply-elb-event.ts';
-import type { ElbChange } from '#core/targets/elb-event.ts';
+import { type ElbChange, parseElbEvent } from '#core/targets/elb-event.ts';
 import { handleElbEvent } from '#core/targets/handle-elb-event.ts';
 import { eventHandler } from '#shared/middleware.ts';
 import { logger } from '#shared/powertools.ts';
@@ -11,14 +12,28 @@ export interface ElbHandlerDeps extends ElbDeps {
   readonly clock: () => string;
   /** Route53 sync for the load balancers an event touched; absent while DNS is disabled. */
   readonly dns?: DnsWiring | undefined;
+  /** Each event's ledger writes as one unit (DynamoDB: one transaction); absent, item by item. */
+  readonly unitOfWork?: OpenEventUnit | undefined;
 }
 
-export type ElbHandlerOutcome = ElbEventOutcome & { readonly dns?: DnsSyncResult };
+export type ElbHandlerOutcome = ElbEventOutcome & {
+  readonly dns?: DnsSyncResult;
+  readonly unit?: UnitReport;
+};
 
 /** The handler behind the elb-activity rule; Lambda wires AWS adapters, local replay its own. */
 export function elbEventHandler(deps: ElbHandlerDeps) {
   return eventHandler(async (event: unknown): Promise<ElbHandlerOutcome> => {
-    const outcome = await handleElbEvent(event, deps, deps.clock());
+    const parsed = parseElbEvent(event);
+    const ahead = parsed.ok ? { eventId: parsed.value.eventId, change: parsed.value } : undefined;
+    const now = deps.clock();
+    const outcome = await inEventUnit(deps.unitOfWork, ahead, (ports) =>
+      handleElbEvent(
+        event,
+        ports ? { ...deps, targets: ports.targets, network: ports.network } : deps,
+        now,
+      ),
+    );
     const dns = await syncDnsAfter(outcome, deps);
     const review = outcome.review;
     if (!review) return dns ? { ...outcome, dns } : outcome;

@@ -24,8 +24,27 @@ const DOCUMENT_CLIENT_ACTIONS: Readonly<Record<string, string>> = {
   ScanCommand: 'dynamodb:Scan',
   BatchGetCommand: 'dynamodb:BatchGetItem',
   BatchWriteCommand: 'dynamodb:BatchWriteItem',
-  TransactWriteCommand: 'dynamodb:TransactWriteItems',
-  TransactGetCommand: 'dynamodb:TransactGetItems',
+};
+
+/**
+ * Transactions have no IAM action of their own: each item's operation is authorized as the
+ * single-item call it stands for, and a ConditionCheck as dynamodb:ConditionCheckItem.
+ */
+const TRANSACTION_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  TransactWriteCommand: [
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+  TransactGetCommand: ['dynamodb:GetItem'],
+  TransactWriteItemsCommand: [
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+  TransactGetItemsCommand: ['dynamodb:GetItem'],
 };
 
 /** Library entry points that make SDK calls on the code's behalf (`package:export`). */
@@ -74,6 +93,8 @@ function actionsOf(pkg: string, name: string): readonly string[] {
   const library = LIBRARY_CALLS[`${pkg}:${name}`];
   if (library) return library;
   if (!pkg.startsWith('@aws-sdk/') || !name.endsWith('Command')) return [];
+  const transaction = pkg.includes('dynamodb') ? TRANSACTION_ACTIONS[name] : undefined;
+  if (transaction) return transaction;
   const action =
     pkg === '@aws-sdk/lib-dynamodb'
       ? DOCUMENT_CLIENT_ACTIONS[name]

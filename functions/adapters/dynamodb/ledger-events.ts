@@ -12,8 +12,9 @@ import type { AuditEntry } from '#core/network/network-ports.ts';
 export abstract class EventLedger<C = unknown> {
   protected readonly table: LedgerTable;
 
-  constructor(db: DynamoDBDocumentClient, tableName: string) {
-    this.table = new LedgerTable(db, tableName);
+  /** `table`: a LedgerSession, to run this ledger inside one event's unit of work. */
+  constructor(db: DynamoDBDocumentClient, tableName: string, table?: LedgerTable) {
+    this.table = table ?? new LedgerTable(db, tableName);
   }
 
   async hasProcessed(eventId: string): Promise<boolean> {

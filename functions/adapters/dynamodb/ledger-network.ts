@@ -1,5 +1,6 @@
 import { EventLedger } from '#adapters/dynamodb/ledger-events.ts';
 import { expiresAt, INDEX, keys, RETENTION_SECONDS } from '#adapters/dynamodb/ledger-keys.ts';
+import { LedgerSession } from '#adapters/dynamodb/ledger-session.ts';
 import { compact, type Item, newerThan as NEWER, pick } from '#adapters/dynamodb/ledger-table.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import { type AddressClaim, holderOf } from '#core/network/address-holder.ts';
@@ -109,7 +110,27 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
     return (await this.getNode(instanceId)) ? 'unchanged' : 'missing';
   }
 
+  /**
+   * Outside an event's unit of work (the sweep), a new ENI's facts, attachment and addresses go
+   * in one transaction, read with one query of its partition: each item written once. If that
+   * transaction loses a condition, the ENI is filed again write by write.
+   */
   async putEni(entry: EniEntry, stamp: EventStamp): Promise<WriteOutcome> {
+    if (this.table instanceof LedgerSession) return this.#putEni(entry, stamp);
+    const session = new LedgerSession(this.table.db, this.table.name);
+    await session.query({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.eniPartition(entry.facts.eniId) },
+    });
+    const w = await new DynamoNetworkLedger(this.table.db, this.table.name, session).#putEni(
+      entry,
+      stamp,
+    );
+    const commit = await session.commit();
+    return commit.status === 'committed' ? w : this.#putEni(entry, stamp);
+  }
+
+  async #putEni(entry: EniEntry, stamp: EventStamp): Promise<WriteOutcome> {
     const { facts } = entry;
     const values: Item = {
       entity: 'eni',
@@ -210,8 +231,10 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
       ['GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'],
     );
     if (w !== 'applied') return existing?.deleted ? 'unchanged' : w;
+    // Addresses released before stay as they are: restamping them would change nothing, and no
+    // later assignment can reach them, since assigning to a tombstoned ENI is stale.
     const addresses = await this.eniAddresses(eniId);
-    for (const a of addresses) await this.releaseAddress(eniId, a.address, stamp);
+    for (const a of addresses) if (a.assigned) await this.releaseAddress(eniId, a.address, stamp);
     return 'applied';
   }
 

@@ -8,6 +8,18 @@ export interface MemoryAuditRecord extends AuditEntry {
   readonly eventName: string;
 }
 
+export interface MemoryEventLogState {
+  readonly processed: Map<string, { name: string; eventTime: string }>;
+  readonly audit: MemoryAuditRecord[];
+  readonly parked: Map<Subject, Map<string, string>>;
+}
+
+/** Empties `target` and fills it with `source`'s entries (the fields are readonly maps). */
+export function refill<K, V>(target: Map<K, V>, source: ReadonlyMap<K, V>): void {
+  target.clear();
+  for (const [k, v] of source) target.set(k, v);
+}
+
 /**
  * Processed-event markers and audit entries, shared by the memory ledgers the way the
  * DynamoDB ledgers share one table: an event the network ledger marked is processed for the
@@ -18,6 +30,22 @@ export class MemoryEventLog {
   readonly #audit: MemoryAuditRecord[] = [];
   /** Parked changes by subject, then by `<time>#<eventId>` (the table's partition and sort key). */
   readonly #parked = new Map<Subject, Map<string, string>>();
+
+  /** A deep copy of everything held, for a unit of work to fork from and commit back. */
+  snapshot(): MemoryEventLogState {
+    return structuredClone({
+      processed: this.#processed,
+      audit: this.#audit,
+      parked: this.#parked,
+    });
+  }
+
+  restore(state: MemoryEventLogState): void {
+    const copy = structuredClone(state);
+    refill(this.#processed, copy.processed);
+    this.#audit.splice(0, this.#audit.length, ...copy.audit);
+    refill(this.#parked, copy.parked);
+  }
 
   /** Parking keeps a JSON copy, as the table does: a later edit of the change cannot leak in. */
   async park(parked: ParkedChange<unknown>): Promise<void> {

@@ -1,4 +1,9 @@
-import { compareText, MemoryEventLog, notNewerThan } from '#adapters/memory/memory-event-log.ts';
+import {
+  compareText,
+  MemoryEventLog,
+  notNewerThan,
+  refill,
+} from '#adapters/memory/memory-event-log.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { ParkedChange, Subject } from '#core/events/parking.ts';
 import { type AddressClaim, holderOf } from '#core/network/address-holder.ts';
@@ -57,6 +62,14 @@ interface AddressItem {
   stamp: EventStamp;
 }
 
+export interface MemoryNetworkState {
+  readonly nodes: Map<string, Mutable<NodeRecord>>;
+  readonly enis: Map<string, EniItem>;
+  readonly addresses: Map<string, Map<string, AddressItem>>;
+  readonly subnets: Map<string, Mutable<SubnetRecord>>;
+  readonly pastAttachments: Map<string, string>;
+}
+
 /**
  * The network ledger in memory, for unit tests and tools: nodes, ENIs, addresses and subnets in
  * maps, with the DynamoDB ledger's contract (the contract suite in test/contract holds both to
@@ -74,6 +87,26 @@ export class MemoryNetworkLedger implements NetworkLedger {
   readonly #pastAttachments = new Map<string, string>();
 
   constructor(readonly events: MemoryEventLog = new MemoryEventLog()) {}
+
+  /** A deep copy of the network items (not the shared event log), for a unit of work. */
+  snapshot(): MemoryNetworkState {
+    return structuredClone({
+      nodes: this.#nodes,
+      enis: this.#enis,
+      addresses: this.#addresses,
+      subnets: this.#subnets,
+      pastAttachments: this.#pastAttachments,
+    });
+  }
+
+  restore(state: MemoryNetworkState): void {
+    const copy = structuredClone(state);
+    refill(this.#nodes, copy.nodes);
+    refill(this.#enis, copy.enis);
+    refill(this.#addresses, copy.addresses);
+    refill(this.#subnets, copy.subnets);
+    refill(this.#pastAttachments, copy.pastAttachments);
+  }
 
   hasProcessed(eventId: string): Promise<boolean> {
     return this.events.hasProcessed(eventId);
@@ -226,7 +259,10 @@ export class MemoryNetworkLedger implements NetworkLedger {
     this.#enis.set(eniId, eni);
     // findableBy stays, like the DynamoDB attachment lookup key: a late detach finds the tombstone.
     eni.deleted = true;
-    for (const a of this.#addressesOf(eniId)) this.#release(eniId, a.address, stamp);
+    // As in DynamoDB: addresses released before keep their stamp (nothing can assign to a tombstone).
+    for (const a of this.#addressesOf(eniId)) {
+      if (a.assigned) this.#release(eniId, a.address, stamp);
+    }
     return 'applied';
   }
 

@@ -1,4 +1,9 @@
-import { compareText, MemoryEventLog, notNewerThan } from '#adapters/memory/memory-event-log.ts';
+import {
+  compareText,
+  MemoryEventLog,
+  notNewerThan,
+  refill,
+} from '#adapters/memory/memory-event-log.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { ParkedChange, Subject } from '#core/events/parking.ts';
 import type { AuditEntry, WriteOutcome } from '#core/network/network-ports.ts';
@@ -53,6 +58,12 @@ interface TargetItem {
 /** Per-key stamps as `<time>|<eventId>`, compared as text, exactly as the DynamoDB ledger does. */
 const stampText = (s: EventStamp) => `${s.eventTime}|${s.eventId}`;
 
+export interface MemoryTargetState {
+  readonly lbs: Map<string, MetaItem>;
+  readonly tgs: Map<string, MetaItem>;
+  readonly targets: Map<string, Map<string, TargetItem>>;
+}
+
 /**
  * The target ledger in memory: load balancers, target groups and registrations with the
  * DynamoDB ledger's contract (test/contract holds both to it): facts monotonic by stamp, tags
@@ -66,6 +77,18 @@ export class MemoryTargetLedger implements TargetLedger {
   readonly #targets = new Map<string, Map<string, TargetItem>>();
 
   constructor(readonly events: MemoryEventLog = new MemoryEventLog()) {}
+
+  /** A deep copy of the ELB items (not the shared event log), for a unit of work. */
+  snapshot(): MemoryTargetState {
+    return structuredClone({ lbs: this.#lbs, tgs: this.#tgs, targets: this.#targets });
+  }
+
+  restore(state: MemoryTargetState): void {
+    const copy = structuredClone(state);
+    refill(this.#lbs, copy.lbs);
+    refill(this.#tgs, copy.tgs);
+    refill(this.#targets, copy.targets);
+  }
 
   hasProcessed(eventId: string): Promise<boolean> {
     return this.events.hasProcessed(eventId);

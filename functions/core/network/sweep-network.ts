@@ -2,6 +2,7 @@ import pMap from 'p-map';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import { type Subject, subject, takeSuperseded } from '#core/events/parking.ts';
 import type { Scope } from '#core/events/scope.ts';
+import type { UnitOfWork } from '#core/events/unit-of-work.ts';
 import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
 import { applyParkedEc2Changes } from '#core/network/apply-parked-ec2-changes.ts';
 import { discardParkedEc2Changes } from '#core/network/discard-parked-ec2-changes.ts';
@@ -19,6 +20,11 @@ export interface SweepDeps {
   readonly scope: Scope;
   /** Ledger writes in flight at once (default SWEEP_CONCURRENCY). */
   readonly concurrency?: number;
+  /**
+   * A unit of work per repaired subject, so a subject's repairs (a new node's facts and state)
+   * write each item once, in one request; without it, write by write.
+   */
+  readonly unitOfWork?: (() => UnitOfWork<{ readonly network: NetworkLedger }, never>) | undefined;
 }
 
 /**
@@ -56,7 +62,7 @@ export async function sweepNetwork(
     subnets: await collect(deps.ec2.listSubnets(deps.scope.vpcIds)),
   };
   const repairs = planNetworkSweep(read ?? (await readLedger(deps.ledger)), ec2, deps.scope);
-  const outcomes = await applyAll(repairs, stamp, deps.ledger, deps.concurrency);
+  const outcomes = await applyAll(repairs, stamp, deps);
   const byType: Record<string, number> = {};
   const nodes = new Set<string>();
   const subnets = new Set<string>();
@@ -138,8 +144,7 @@ export async function readLedger(ledger: NetworkLedger): Promise<LedgerState> {
 async function applyAll(
   repairs: readonly Repair[],
   stamp: EventStamp,
-  ledger: NetworkLedger,
-  concurrency = SWEEP_CONCURRENCY,
+  { ledger, concurrency = SWEEP_CONCURRENCY, unitOfWork }: SweepDeps,
 ): Promise<Map<Repair, WriteOutcome[]>> {
   const bySubject = new Map<string, Repair[]>();
   for (const repair of repairs) {
@@ -152,6 +157,16 @@ async function applyAll(
   await pMap(
     bySubject.values(),
     async (list) => {
+      if (unitOfWork && list.length > 1) {
+        const unit = unitOfWork();
+        const done = new Map<Repair, WriteOutcome[]>();
+        for (const repair of list) done.set(repair, await apply(repair, stamp, unit.ports.network));
+        if ((await unit.commit()).status === 'committed') {
+          for (const [repair, outcome] of done) outcomes.set(repair, outcome);
+          return;
+        }
+        // Another writer moved an item the unit read: nothing of it was written; item by item.
+      }
       for (const repair of list) outcomes.set(repair, await apply(repair, stamp, ledger));
     },
     { concurrency },

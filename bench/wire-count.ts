@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { recordingProxy } from '#test/helpers/recording-proxy.ts';
+import { STORY } from './event-cost.ts';
+
+const CLI = fileURLToPath(new URL('../bin/netledger.mjs', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const WRITES = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+]);
+const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+
+export interface WireEvent {
+  readonly eventId: string;
+  readonly name: string;
+  readonly status: string;
+  readonly writes: number;
+  readonly reads: number;
+  readonly operations: Readonly<Record<string, number>>;
+}
+
+export interface WireCountResult {
+  readonly events: WireEvent[];
+  readonly meanWrites: number;
+  readonly maxWrites: number;
+  readonly meanReads: number;
+  readonly maxReads: number;
+}
+
+/**
+ * DynamoDB requests per event counted on the wire: `netledger replay --json` (the real CLI, in
+ * its own process, with capacity alerts evaluated as when a topic is set) replays the samples in
+ * story order against DynamoDB reached through AWS_ENDPOINT_URL_DYNAMODB, which is a loopback
+ * proxy in front of DynamoDB Local that writes down every operation it forwards. The requests
+ * between two output lines are the event's (the CLI prints a line once the event is done);
+ * usage samples are off (`--no-samples`: they stand in for the sweep, not for the event).
+ */
+export async function runWireCount(endpoint: string, tableName: string): Promise<WireCountResult> {
+  const proxy = await recordingProxy(endpoint);
+  try {
+    const child = spawn(
+      process.execPath,
+      [CLI, 'replay', '--json', '--reset', '--no-samples', '--clusters', 'myeks', ...STORY],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+          NETLEDGER_TABLE: tableName,
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+          DEREGISTRATION_DELAY_DEFAULT: '60',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const events: WireEvent[] = [];
+    let seen = 0;
+    const lines = createInterface({ input: child.stdout });
+    for await (const line of lines) {
+      const ops = proxy.operations.slice(seen);
+      seen = proxy.operations.length;
+      const o = JSON.parse(line) as { eventId?: string; name?: string; status?: string };
+      const operations: Record<string, number> = {};
+      for (const op of ops)
+        if (WRITES.has(op) || READS.has(op)) operations[op] = (operations[op] ?? 0) + 1;
+      const sum = (set: Set<string>) => ops.filter((op) => set.has(op)).length;
+      events.push({
+        eventId: o.eventId ?? '-',
+        name: o.name ?? '-',
+        status: o.status ?? '-',
+        writes: sum(WRITES),
+        reads: sum(READS),
+        operations,
+      });
+    }
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`netledger replay exited with ${code}`);
+    const mean = (f: (e: WireEvent) => number) =>
+      Number((events.reduce((n, e) => n + f(e), 0) / Math.max(1, events.length)).toFixed(2));
+    return {
+      events,
+      meanWrites: mean((e) => e.writes),
+      maxWrites: Math.max(...events.map((e) => e.writes)),
+      meanReads: mean((e) => e.reads),
+      maxReads: Math.max(...events.map((e) => e.reads)),
+    };
+  } finally {
+    await proxy.close();
+  }
+}

@@ -1,0 +1,109 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from '#adapters/dynamodb/ledger-keys.ts';
+import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
+import { LedgerSession } from '#adapters/dynamodb/ledger-session.ts';
+import type { Item } from '#adapters/dynamodb/ledger-table.ts';
+import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import type { UnitOfWork } from '#core/events/unit-of-work.ts';
+import type { Ec2Change } from '#core/network/ec2-event.ts';
+import { cniOwner, eniAddresses } from '#core/network/eni-classify.ts';
+import type { EniFacts } from '#core/network/network.ts';
+import type { NetworkLedger } from '#core/network/network-ports.ts';
+import type { ElbChange } from '#core/targets/elb-event.ts';
+import type { TargetLedger } from '#core/targets/target-ports.ts';
+
+/** The ledger ports one event's use case runs on. */
+export interface EventLedgerPorts {
+  readonly network: NetworkLedger;
+  readonly targets: TargetLedger;
+}
+
+export type EventChange = Ec2Change | ElbChange;
+
+/**
+ * One event's unit of work on the DynamoDB ledger: both ledgers on one LedgerSession, so the
+ * event's writes (network and targets, parking, audit, the processed-event marker) commit
+ * together in one TransactWriteItems where they fit.
+ */
+export function dynamoUnitOfWork(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+): UnitOfWork<EventLedgerPorts, EventChange> {
+  const session = new LedgerSession(db, tableName);
+  return {
+    ports: {
+      network: new DynamoNetworkLedger(db, tableName, session),
+      targets: new DynamoTargetLedger(db, tableName, session),
+    },
+    prepare: (eventId, change) => session.prefetch([keys.event(eventId), ...keysOf(change)]),
+    commit: () => session.commit(),
+  };
+}
+
+/** The items applying a change reads first, as far as the change names them. */
+export function keysOf(change: EventChange): Item[] {
+  // ELB changes carry `kind` (a load balancer's `type` is its kind of LB); EC2 changes do not.
+  if (!('kind' in change)) return ec2Keys(change);
+  switch (change.kind) {
+    case 'targets-registered':
+    case 'targets-deregistered':
+      return [
+        keys.targetGroup(change.tgArn),
+        ...change.targets.flatMap((t) => {
+          const id = t.type === 'ip' ? t.ip : t.type === 'instance' ? t.instanceId : t.arn;
+          return t.port === undefined ? [] : [keys.target(change.tgArn, id, t.port)];
+        }),
+      ];
+    case 'target-group-created':
+    case 'target-group-deleted':
+    case 'target-group-attributes-modified':
+      return [keys.targetGroup(change.arn)];
+    case 'load-balancer-created':
+    case 'load-balancer-deleted':
+      return [keys.loadBalancer(change.arn)];
+    case 'tags-added':
+    case 'tags-removed':
+      return change.arns.map((arn) =>
+        arn.includes(':targetgroup/') ? keys.targetGroup(arn) : keys.loadBalancer(arn),
+      );
+  }
+}
+
+function ec2Keys(change: Ec2Change): Item[] {
+  switch (change.type) {
+    case 'instance-state':
+      return [keys.node(change.instanceId)];
+    case 'instances-launched':
+      return [
+        ...change.instances.map((i) => keys.node(i.instanceId)),
+        ...change.enis.flatMap(eniKeys),
+      ];
+    case 'eni-created': {
+      const owner = change.eni.attachment?.instanceId || cniOwner(change.eni);
+      return [...eniKeys(change.eni), ...(owner ? [keys.node(owner)] : [])];
+    }
+    case 'eni-attached':
+      return [keys.eni(change.eniId), keys.node(change.instanceId)];
+    case 'eni-detached':
+      return [
+        keys.pastAttachment(change.attachmentId),
+        ...(change.eniId ? [keys.eni(change.eniId)] : []),
+      ];
+    case 'eni-deleted':
+      return [keys.eni(change.eniId)];
+    case 'addresses-assigned':
+    case 'addresses-unassigned':
+      return [
+        keys.eni(change.eniId),
+        ...[...change.ips, ...change.prefixes].map((a) => keys.address(change.eniId, a)),
+      ];
+  }
+}
+
+function eniKeys(eni: EniFacts): Item[] {
+  return [
+    keys.eni(eni.eniId),
+    keys.subnet(eni.subnetId),
+    ...eniAddresses(eni).map((a) => keys.address(eni.eniId, a.address)),
+  ];
+}
