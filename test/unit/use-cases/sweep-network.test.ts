@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { MemoryNetworkLedger } from '#adapters/memory/memory-network-ledger.ts';
 import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Event } from '#core/network/ec2-event.ts';
 import type { EniFacts, InstanceFacts, SubnetFacts } from '#core/network/network.ts';
@@ -393,6 +394,35 @@ describe('sweepNetwork: events parked for what the sweep files or deletes', () =
     },
   );
 
+  test("a change parked for an ENI the sweep files, older than the sweep's read, is discarded with an audit line", async () => {
+    const { ledger, deps } = await worldAfter(
+      [
+        launched(1),
+        event(5, {
+          type: 'addresses-assigned',
+          eniId: 'eni-c',
+          ips: ['10.0.0.21'],
+          prefixes: [],
+          complete: true,
+        }),
+      ],
+      {
+        instances: [instance()],
+        enis: [primaryEni('eni-pa'), cniEni('eni-c', NODE, { secondaryIps: ['10.0.0.21'] })],
+        subnets: [SUBNET_FACTS],
+      },
+    );
+
+    const report = await sweepNetwork(deps, SWEEP_AT);
+
+    expect(report.parked).toStrictEqual({ applied: 0, discarded: 1 });
+    expect(report.byType).toStrictEqual({ 'put-eni': 1 });
+    // The event's name, as parked (these test events are named for their change).
+    expect(ledger.events.auditOf('eni:eni-c').map((a) => a.action)).toStrictEqual([
+      'discarded parked addresses-assigned',
+    ]);
+  });
+
   test('a change parked for an ENI the sweep deletes is discarded, audited, and not counted as a repair', async () => {
     const { ledger, deps } = await worldAfter(
       [launched(1), event(2, { type: 'eni-created', eni: cniEni('eni-c') })],
@@ -421,6 +451,48 @@ describe('sweepNetwork: events parked for what the sweep files or deletes', () =
     ]);
     expect(await ledger.listParked()).toStrictEqual([]);
   });
+});
+
+describe('sweepNetwork: a unit of work per repaired subject', () => {
+  // A stand-in unit: its ports write into a ledger of their own, and commit answers as told.
+  // What a committed unit wrote is the unit's business (the DynamoDB unit is tested on DynamoDB
+  // Local); the sweep's part is which repairs go through it and what happens when it is lost.
+  const unitsAnswering = (status: 'committed' | 'lost') => {
+    const staged = new MemoryNetworkLedger();
+    const unitOfWork = () => ({
+      ports: { network: staged },
+      prepare: async () => {},
+      commit: async () =>
+        status === 'committed'
+          ? { status: 'committed' as const, requests: 1 }
+          : { status: 'lost' as const, reason: 'an item moved' },
+    });
+    return { staged, unitOfWork };
+  };
+
+  test.each<{ status: 'committed' | 'lost'; inUnit: boolean }>([
+    { status: 'committed', inUnit: true },
+    { status: 'lost', inUnit: false },
+  ])(
+    "a new node's two repairs go through one unit; a $status unit leaves them in the unit: $inUnit",
+    async ({ status, inUnit }) => {
+      const { ledger, deps } = await worldAfter([], {
+        instances: [instance()],
+        subnets: [SUBNET_FACTS],
+      });
+      const { staged, unitOfWork } = unitsAnswering(status);
+
+      const report = await sweepNetwork({ ...deps, unitOfWork }, SWEEP_AT);
+
+      expect(report.byType).toStrictEqual({ 'put-node': 1, 'node-state': 1, 'put-subnet': 1 });
+      // A lost unit wrote nothing: its repairs were applied again, item by item.
+      expect((await nodeLines(staged)).state).toBe('running');
+      expect((await nodeLines(ledger)).state).toBe(inUnit ? undefined : 'running');
+      // A subject with one repair needs no unit.
+      expect((await staged.listSubnets()).map((s) => s.subnetId)).toStrictEqual([]);
+      expect((await ledger.listSubnets()).map((s) => s.subnetId)).toStrictEqual([SUBNET]);
+    },
+  );
 });
 
 describe('sweepNetwork: a node filed from its state alone', () => {
