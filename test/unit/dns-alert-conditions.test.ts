@@ -161,6 +161,8 @@ describe('dnsInvalidAlert', () => {
     if (notNames) expect(title).not.toContain(notNames);
   });
 
+  // Equivalent: the ARN not split at ':' before taking the resource (no ELBv2 ARN has a '/'
+  // before its sixth field), and the ':' it is joined back with (one field is left to join).
   test.each<{
     title: string;
     own: string | undefined;

@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { dnsConflictAlert, dnsFailureAlert } from '#core/dns/dns-alerts.ts';
 import {
+  checkHostnameTag,
   type DnsLoadBalancer,
   desiredFromLoadBalancers,
   HOSTNAME_TAG,
+  invalidAsConflicts,
   lbResource,
 } from '#core/dns/dns-desired.ts';
 
@@ -117,5 +119,77 @@ describe('desiredFromLoadBalancers', () => {
       'critical',
       'Z1',
     ]);
+  });
+});
+
+describe('hostname tags with nothing, blanks, bad entries, and no cluster', () => {
+  test.each<{ title: string; value: string | undefined; names: string[]; bad: string[] }>([
+    { title: 'no tag: no names and nothing invalid', value: undefined, names: [], bad: [] },
+    {
+      title: 'blank entries between commas are skipped, not refused',
+      value: 'a.example.com, ,b.example.com,',
+      names: ['a.example.com', 'b.example.com'],
+      bad: [],
+    },
+    {
+      title: 'a bad entry is refused beside the good one',
+      value: 'a.example.com,bad name',
+      names: ['a.example.com'],
+      bad: ['bad name'],
+    },
+  ])('$title', ({ value, names, bad }) => {
+    const checked = checkHostnameTag(value);
+    expect(checked.names).toStrictEqual(names);
+    expect(checked.invalid.map((i) => i.value)).toStrictEqual(bad);
+  });
+
+  test('a load balancer of no cluster: its records and its refused entries carry no cluster key', () => {
+    const web = lb('k8s-default-web', 'aaa', 'web.example.com,bad name', { cluster: undefined });
+    const { cluster: _none, ...noCluster } = web;
+
+    const desired = desiredFromLoadBalancers([noCluster]);
+
+    expect(desired).toStrictEqual({
+      records: [
+        {
+          name: 'web.example.com',
+          type: 'A',
+          target: web.dnsName,
+          aliasZoneId: web.canonicalHostedZoneId,
+          resource: 'loadbalancer/k8s-default-web',
+        },
+      ],
+      conflicts: [],
+      invalid: [
+        {
+          loadBalancerArn: web.arn,
+          tag: HOSTNAME_TAG,
+          entries: [{ value: 'bad name', problem: expect.any(String) }],
+        },
+      ],
+    });
+  });
+
+  test('refused entries become invalid-hostname conflicts, one per entry, with the cluster when known', () => {
+    const entries = [
+      { value: 'bad name', problem: 'contains a space' },
+      { value: '-x', problem: 'starts with a hyphen' },
+    ];
+    const conflicts = invalidAsConflicts([
+      { loadBalancerArn: arn('web', 'aaa'), tag: HOSTNAME_TAG, entries, cluster: 'demo' },
+      {
+        loadBalancerArn: arn('api', 'bbb'),
+        tag: HOSTNAME_TAG,
+        entries: [entries[0] as (typeof entries)[number]],
+      },
+    ]);
+
+    expect(conflicts.map(({ detail: _detail, ...rest }) => rest)).toStrictEqual([
+      { name: '"bad name"', reason: 'invalid-hostname', cluster: 'demo' },
+      { name: '"-x"', reason: 'invalid-hostname', cluster: 'demo' },
+      { name: '"bad name"', reason: 'invalid-hostname' },
+    ]);
+    expect(conflicts[2]?.detail).toContain(arn('api', 'bbb'));
+    expect(invalidAsConflicts()).toStrictEqual([]);
   });
 });

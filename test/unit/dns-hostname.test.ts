@@ -100,3 +100,34 @@ describe('a hostname tag', () => {
     ]);
   });
 });
+
+describe('checkHostname at its limits', () => {
+  const name253 = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+
+  test('a name of exactly 253 characters is accepted; 254 is one too many', () => {
+    expect(name253).toHaveLength(253);
+    expect(checkHostname(name253, domainToASCII)).toStrictEqual({ ok: true, name: name253 });
+    expect(checkHostname(`${name253}d`, domainToASCII)).toStrictEqual({
+      ok: false,
+      problem: expect.stringMatching(/is 254 characters long/),
+    });
+  });
+
+  test.each([
+    ['the last C1 control character, U+009F', 'web\u009f.example.com', /control character U\+009F/],
+    ['DEL, U+007F', 'web\u007f.example.com', /control character U\+007F/],
+  ])('%s is refused as a control character', (_title, raw, problem) => {
+    expect(checkHostname(raw, domainToASCII)).toStrictEqual({
+      ok: false,
+      problem: expect.stringMatching(problem),
+    });
+  });
+
+  test('without a converter, an ASCII name is accepted and a non-ASCII one refused', () => {
+    expect(checkHostname('web.example.com', asciiOnly)).toStrictEqual({
+      ok: true,
+      name: 'web.example.com',
+    });
+    expect(checkHostname('m\u00fcller.example.com', asciiOnly).ok).toBe(false);
+  });
+});

@@ -116,12 +116,26 @@ describe('ownership TXT values', () => {
       '"heritage=external-dns,external-dns/owner=me,other=1,external-dns/resourcex,=x"',
       { owner: 'me', labels: { owner: 'me' } },
     ],
+    [
+      'a backslash-escaped character inside',
+      '"heritage=external-dns,external-dns/owner=m\\e"',
+      { owner: 'me', labels: { owner: 'me' } },
+    ],
+    [
+      'an opening quote never closed is no record',
+      '"heritage=external-dns,external-dns/owner=me',
+      undefined,
+    ],
     ['no owner label', '"heritage=external-dns,external-dns/resource=x"', undefined],
     ['not heritage', '"v=spf1 -all"', undefined],
   ])('%s', (_title, value, expected) => {
     expect(decodeOwnership(value)).toStrictEqual(expected);
   });
 
+  // Equivalent mutants in unquoteTxt: its fast path for one quoted string without escapes
+  // returns what the general path returns, so mutants that skip it (or never take it) change
+  // nothing; those that take it for a value that ends in a quote but does not start with one
+  // read no record where the general path reads an owner with a stray quote: neither is ours.
   // Equivalent mutants in decodeOwnership: reading fields from the first one instead of the
   // second (the first is exactly 'heritage=external-dns', whose key is not a label), and
   // skipping a field only when it has no '=' rather than also when it starts with one (its

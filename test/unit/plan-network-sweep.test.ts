@@ -431,8 +431,14 @@ describe('planNetworkSweep: drift it repairs and drift it leaves', () => {
     {
       title: 'the same reservations in another order are in sync',
       drift: (l, e) => [
-        { ...l, subnets: [{ ...subnet, reservations: ['10.0.0.32/28', '10.0.0.16/28'] }] },
-        { ...e, subnets: [{ ...subnet, reservations: ['10.0.0.16/28', '10.0.0.32/28'] }] },
+        {
+          ...l,
+          subnets: [{ ...subnet, reservations: ['10.0.0.32/28', '10.0.0.16/28', '10.0.0.48/28'] }],
+        },
+        {
+          ...e,
+          subnets: [{ ...subnet, reservations: ['10.0.0.48/28', '10.0.0.16/28', '10.0.0.32/28'] }],
+        },
       ],
       repairs: [],
     },

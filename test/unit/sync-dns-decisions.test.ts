@@ -369,6 +369,34 @@ describe('event syncs stay within their load balancers', () => {
     expect(result.plan.conflicts).toStrictEqual([]);
   });
 
+  test.each<{ title: string; event: string; kinds: string[]; conflicts: string[] }>([
+    {
+      title: "an event for another LB leaves two LBs' duplicate claim and a bad tag alone",
+      event: 'a',
+      kinds: [],
+      conflicts: [],
+    },
+    {
+      title: 'an event for the LB with the bad tag alerts on it, and on its duplicate claim',
+      event: 'b',
+      kinds: ['dns-conflict', 'dns-invalid'],
+      conflicts: ['duplicate-claim'],
+    },
+  ])('$title', async ({ event, kinds, conflicts }) => {
+    const w = world();
+    await w.seed([]);
+    w.lbs.push(
+      lb('a', 'a.example.com'),
+      lb('b', 'dup.example.com,bad name'),
+      lb('c', 'dup.example.com'),
+    );
+
+    const result = await syncDns({ loadBalancerArns: [ARN(event)] }, w.deps);
+
+    expect(result.plan.conflicts.map((c) => c.reason)).toStrictEqual(conflicts);
+    expect((await w.alerts.listOpen()).map((r) => r.kind).sort()).toStrictEqual(kinds);
+  });
+
   test('each zone is asked only for the names that belong in it', async () => {
     const w = world({ zones: [ZONE, { id: 'Z9', name: 'example.net' }] });
     await w.seed([]);
@@ -480,3 +508,66 @@ describe('what a sync tells the operator', () => {
 // rememberClaims runs only for events); `claims.get(arn) ?? []`'s fallback (the cache answers
 // every ARN it is asked about); and settleDnsAlerts' `if (settled)` (every condition it
 // settles is active or clears an open alert, so there is always a record).
+
+describe('invalid hostname tags across syncs', () => {
+  test("an invalid-tag alert is resolved by its own LB's event once the tag is fixed, not by another LB's", async () => {
+    const w = world();
+    await w.seed([]);
+    const b = lb('b', 'b.example.com,bad name');
+    w.lbs.push(lb('a', 'a.example.com'), b);
+    await syncDns('all', w.deps);
+    const invalidOpen = async () =>
+      (await w.alerts.listOpen())
+        .filter((r) => r.kind === 'dns-invalid')
+        .map((r) => r.facts.loadBalancer);
+    expect(await invalidOpen()).toStrictEqual([b.arn]);
+
+    w.lbs[1] = lb('b', 'b.example.com');
+    await syncDns({ loadBalancerArns: [ARN('a')] }, w.deps);
+    expect(await invalidOpen()).toStrictEqual([b.arn]);
+
+    await syncDns({ loadBalancerArns: [ARN('b')] }, w.deps);
+    expect(await invalidOpen()).toStrictEqual([]);
+  });
+
+  test.each<{ title: string; lbCluster?: string; configCluster?: string; cluster: string }>([
+    { title: "the LB's own cluster", lbCluster: 'blue', configCluster: 'prod', cluster: 'blue' },
+    { title: 'else the configured cluster', configCluster: 'prod', cluster: 'prod' },
+    { title: 'else the unknown one', cluster: 'unknown' },
+  ])(
+    'an invalid-tag alert names $title, and the refused entries are logged',
+    async ({ lbCluster, configCluster, cluster }) => {
+      const w = world(configCluster === undefined ? {} : { cluster: configCluster });
+      const logged: string[] = [];
+      const deps = { ...w.deps, log: (message: string) => logged.push(message) };
+      await w.seed([]);
+      w.lbs.push(lb('b', 'bad name', lbCluster === undefined ? {} : { cluster: lbCluster }));
+
+      await syncDns('all', deps);
+
+      const [alert] = (await w.alerts.listOpen()).filter((r) => r.kind === 'dns-invalid');
+      expect(alert?.cluster).toBe(cluster);
+      expect(logged.filter((m) => m.includes('refused'))).toHaveLength(1);
+    },
+  );
+
+  test('a gone LB keeps a name one of whose two zones waits for a sweep (split horizon)', async () => {
+    const w = world({ zones: [ZONE, { id: 'Z2', name: 'example.com', private: true }] });
+    await w.seed([]);
+    await w.cache.setClaimedHostnames(ARN('gone'), ['a.example.com'], NOW);
+
+    await syncDns({ loadBalancerArns: [ARN('gone')] }, w.deps);
+
+    expect((await w.cache.claimedHostnames([ARN('gone')])).get(ARN('gone'))).toStrictEqual([
+      'a.example.com',
+    ]);
+  });
+
+  test("an event's hostnames come sorted, whatever order its load balancers came in", async () => {
+    const w = world();
+    await w.seed([]);
+    w.lbs.push(lb('one', 'b.example.com'), lb('two', 'a.example.com'));
+    const result = await syncDns({ loadBalancerArns: [ARN('one'), ARN('two')] }, w.deps);
+    expect(result.hostnames).toStrictEqual(['a.example.com', 'b.example.com']);
+  });
+});

@@ -15,16 +15,17 @@ import type {
 import { DNS_RECORD_TYPES } from '#core/dns/dns-record.ts';
 import {
   aliasCnameTxtName,
-  decodeOwnership,
   encodeOwnership,
   legacyTxtName,
+  ownershipOwner,
   ownershipTxtName,
 } from '#core/dns/dns-registry.ts';
 import {
   bareZoneId,
   normalizeAliasTarget,
   normalizeDnsName,
-  selectZones,
+  sameAliasTarget,
+  zoneSelector,
 } from '#core/dns/dns-zone.ts';
 
 export interface DnsPlanOptions {
@@ -48,26 +49,105 @@ export interface DnsPlanInput {
 
 const DEFAULT_TTL = 300;
 
+const NO_CLUSTER: { readonly cluster?: string } = {};
+
+/** Where an ownership TXT for a name may live: per type, the old `cname-` one, the legacy one. */
+type TxtKind = DnsRecordType | 'cname' | 'legacy';
+const TXT_KINDS: readonly TxtKind[] = ['A', 'AAAA', 'cname', 'legacy'];
+
 /**
- * Records of one name, by address type. The plan looks a name up once and reads its types
- * from the slot: joined `name + type` keys cost a string build and hash per lookup, which was
- * most of the plan's time at 100,000 hostnames.
+ * Everything one zone's plan knows about one name, in one flat object: what is desired, the
+ * address record sets held, the types routed by policy, and the ownership TXTs that speak for
+ * it (a TXT named `<prefix of its kind><host>` is filed under `host` while the zone is read).
+ * The plan looks each host up once; joined `name + type` keys or TXT names built per host cost
+ * a string build and hash per lookup, and an object per type per name kept the scavenger busy,
+ * which was most of the plan's time at 100,000 hostnames.
  */
-type ByType<T> = Partial<Record<DnsRecordType, T>>;
+interface HostSlot {
+  readonly name: string;
+  wantA: DesiredDnsRecord | undefined;
+  wantAAAA: DesiredDnsRecord | undefined;
+  heldA: RecordSet | undefined;
+  heldAAAA: RecordSet | undefined;
+  routedA: boolean;
+  routedAAAA: boolean;
+  txtA: RecordSet | undefined;
+  txtAAAA: RecordSet | undefined;
+  txtCname: RecordSet | undefined;
+  txtLegacy: RecordSet | undefined;
+  /** In the plan's host list: something is desired or held (not only routed or TXT). */
+  listed: boolean;
+}
 
-const NO_OWNERS: string[] = [];
+/** The names of one zone and the hosts to plan there (desired or held), in arrival order. */
+interface ZoneWork {
+  readonly slots: Map<string, HostSlot>;
+  readonly hosts: HostSlot[];
+}
 
-function slotOf<T>(map: Map<string, ByType<T>>, name: string): ByType<T> {
-  let slot = map.get(name);
+function newZoneWork(): ZoneWork {
+  return { slots: new Map(), hosts: [] };
+}
+
+function slotOf(work: ZoneWork, name: string): HostSlot {
+  let slot = work.slots.get(name);
   if (!slot) {
-    slot = {};
-    map.set(name, slot);
+    slot = {
+      name,
+      wantA: undefined,
+      wantAAAA: undefined,
+      heldA: undefined,
+      heldAAAA: undefined,
+      routedA: false,
+      routedAAAA: false,
+      txtA: undefined,
+      txtAAAA: undefined,
+      txtCname: undefined,
+      txtLegacy: undefined,
+      listed: false,
+    };
+    work.slots.set(name, slot);
   }
   return slot;
 }
 
-function isAddressType(type: string): type is DnsRecordType {
-  return type === 'A' || type === 'AAAA';
+function list(work: ZoneWork, slot: HostSlot): void {
+  if (slot.listed) return;
+  slot.listed = true;
+  work.hosts.push(slot);
+}
+
+function wantOf(slot: HostSlot, type: DnsRecordType): DesiredDnsRecord | undefined {
+  return type === 'A' ? slot.wantA : slot.wantAAAA;
+}
+
+function setWant(slot: HostSlot, type: DnsRecordType, d: DesiredDnsRecord): void {
+  if (type === 'A') slot.wantA = d;
+  else slot.wantAAAA = d;
+}
+
+function heldOf(slot: HostSlot, type: DnsRecordType): RecordSet | undefined {
+  return type === 'A' ? slot.heldA : slot.heldAAAA;
+}
+
+function txtOf(slot: HostSlot, kind: TxtKind): RecordSet | undefined {
+  switch (kind) {
+    case 'A':
+      return slot.txtA;
+    case 'AAAA':
+      return slot.txtAAAA;
+    case 'cname':
+      return slot.txtCname;
+    default:
+      return slot.txtLegacy;
+  }
+}
+
+function setTxt(slot: HostSlot, kind: TxtKind, rs: RecordSet): void {
+  if (kind === 'A') slot.txtA = rs;
+  else if (kind === 'AAAA') slot.txtAAAA = rs;
+  else if (kind === 'cname') slot.txtCname = rs;
+  else slot.txtLegacy = rs;
 }
 
 function targetKey(r: DnsRecord): string {
@@ -92,7 +172,7 @@ function sameTarget(current: RecordSet, desired: DnsRecord): boolean {
   if (desired.aliasZoneId !== undefined) {
     return (
       current.AliasTarget !== undefined &&
-      normalizeAliasTarget(current.AliasTarget.DNSName) === normalizeAliasTarget(desired.target) &&
+      sameAliasTarget(current.AliasTarget.DNSName, desired.target) &&
       bareZoneId(current.AliasTarget.HostedZoneId) === bareZoneId(desired.aliasZoneId)
     );
   }
@@ -107,9 +187,14 @@ type OwnershipState =
   | { readonly state: 'none' }
   | { readonly state: 'foreign'; readonly owners: readonly string[] };
 
-interface TxtEdit {
-  readonly current: RecordSet | undefined;
-  values: string[];
+const OURS: OwnershipState = { state: 'ours' };
+const UNOWNED: OwnershipState = { state: 'none' };
+
+/** The TXT name of `kind` for `host`: the registry's own naming, so both always agree. */
+function txtNameOf(host: string, kind: TxtKind, prefix: string): string {
+  if (kind === 'legacy') return legacyTxtName(host, prefix);
+  if (kind === 'cname') return aliasCnameTxtName(host, prefix);
+  return ownershipTxtName(host, kind, prefix);
 }
 
 interface ZoneContext {
@@ -145,86 +230,122 @@ function desiredRecordSet(d: DnsRecord, ctx: ZoneContext): RecordSet {
 }
 
 function planned(zoneId: string, r: DnsRecord, previous?: DnsRecord): PlannedRecord {
-  const base: PlannedRecord = {
-    zoneId,
-    name: r.name,
-    type: r.type,
-    target: r.target,
-    ...(r.aliasZoneId === undefined ? {} : { aliasZoneId: bareZoneId(r.aliasZoneId) }),
-  };
+  const base: PlannedRecord =
+    r.aliasZoneId === undefined
+      ? { zoneId, name: r.name, type: r.type, target: r.target }
+      : {
+          zoneId,
+          name: r.name,
+          type: r.type,
+          target: r.target,
+          aliasZoneId: bareZoneId(r.aliasZoneId),
+        };
   return previous === undefined ? base : { ...base, previous };
 }
 
-function planZone(
-  snapshot: ZoneSnapshot,
-  desired: ReadonlyMap<string, ByType<DesiredDnsRecord>>,
-  ctx: ZoneContext,
-  out: PlanSink,
-): void {
-  const records = new Map<string, ByType<RecordSet>>();
-  const routed = new Map<string, ByType<true>>();
-  const txt = new Map<string, RecordSet>();
+/**
+ * Files the zone's record sets under their names. Only a name that is desired or holds an
+ * address record is planned, so held records go first and routed sets and TXTs are then filed
+ * only under names already there: a TXT's name is never a host itself in the usual zone, and
+ * giving each its own slot was a third of the slots.
+ */
+function readZone(snapshot: ZoneSnapshot, prefix: string, work: ZoneWork): void {
+  // The TXT name of each kind for host h is `<that kind's prefix>h`.
+  const kindPrefixes = TXT_KINDS.map((kind) => ({ kind, prefix: txtNameOf('', kind, prefix) }));
+  const laterNames: string[] = [];
+  const laterSets: RecordSet[] = [];
   for (const rs of snapshot.recordSets) {
+    const type = rs.Type;
+    if (type !== 'A' && type !== 'AAAA' && type !== 'TXT') continue;
     const name = normalizeDnsName(rs.Name);
-    if (rs.Type === 'TXT') {
-      if (rs.SetIdentifier === undefined) txt.set(name, rs);
-    } else if (isAddressType(rs.Type)) {
+    if (rs.SetIdentifier !== undefined || type === 'TXT') {
+      laterNames.push(name);
+      laterSets.push(rs);
+      continue;
+    }
+    const slot = slotOf(work, name);
+    if (type === 'A') slot.heldA = rs;
+    else slot.heldAAAA = rs;
+    list(work, slot);
+  }
+  const slots = work.slots;
+  for (let i = 0; i < laterSets.length; i++) {
+    const rs = laterSets[i] as RecordSet;
+    const name = laterNames[i] as string;
+    if (rs.Type !== 'TXT') {
       // Weighted/latency/failover sets are someone's deliberate routing; never ours to rewrite.
-      if (rs.SetIdentifier !== undefined) slotOf(routed, name)[rs.Type] = true;
-      else slotOf(records, name)[rs.Type] = rs;
+      const slot = slots.get(name);
+      if (!slot) continue;
+      if (rs.Type === 'A') slot.routedA = true;
+      else slot.routedAAAA = true;
+    } else if (rs.SetIdentifier === undefined) {
+      for (const k of kindPrefixes) {
+        if (!name.startsWith(k.prefix)) continue;
+        const slot = slots.get(k.prefix.length === 0 ? name : name.slice(k.prefix.length));
+        if (slot) setTxt(slot, k.kind, rs);
+      }
     }
   }
+}
 
-  const heritageOwners = (txtName: string): string[] => {
-    const values = txt.get(txtName)?.ResourceRecords;
-    if (!values) return NO_OWNERS;
-    const owners: string[] = [];
-    for (const r of values) {
-      const owner = decodeOwnership(r.Value)?.owner;
-      if (owner !== undefined) owners.push(owner);
-    }
-    return owners;
-  };
+/**
+ * What one TXT says about ownership: unowned when it names no heritage owner, ours when every
+ * owner it names is us, else foreign with the other owners once each, in order.
+ */
+function ownershipIn(rs: RecordSet | undefined, ownerId: string): OwnershipState {
+  const values = rs?.ResourceRecords;
+  if (!values) return UNOWNED;
+  let owned = false;
+  let foreign: string[] | undefined;
+  for (const r of values) {
+    const owner = ownershipOwner(r.Value);
+    if (owner === undefined) continue;
+    owned = true;
+    if (owner === ownerId) continue;
+    if (foreign) foreign.push(owner);
+    else foreign = [owner];
+  }
+  if (!owned) return UNOWNED;
+  return foreign ? { state: 'foreign', owners: [...new Set(foreign)] } : OURS;
+}
 
-  const ownershipOf = (
-    host: string,
-    type: DnsRecordType,
-    current: RecordSet | undefined,
-  ): OwnershipState => {
-    // ExternalDNS's order: the per-type TXT; for an existing A alias the `cname-` TXT older
-    // versions wrote for it; then the legacy same-name TXT. Each speaks only when the one
-    // before it is absent.
-    let owners = heritageOwners(ownershipTxtName(host, type, ctx.prefix));
-    if (owners.length === 0 && type === 'A' && current?.AliasTarget !== undefined)
-      owners = heritageOwners(aliasCnameTxtName(host, ctx.prefix));
-    if (owners.length === 0) owners = heritageOwners(legacyTxtName(host, ctx.prefix));
-    const foreign = owners.filter((o) => o !== ctx.ownerId);
-    if (foreign.length > 0) return { state: 'foreign', owners: [...new Set(foreign)] };
-    return owners.length > 0 ? { state: 'ours' } : { state: 'none' };
-  };
+function ownershipOf(
+  slot: HostSlot,
+  type: DnsRecordType,
+  current: RecordSet | undefined,
+  ownerId: string,
+): OwnershipState {
+  // ExternalDNS's order: the per-type TXT; for an existing A alias the `cname-` TXT older
+  // versions wrote for it; then the legacy same-name TXT. Each speaks only when the one
+  // before it names no owner.
+  let own = ownershipIn(type === 'A' ? slot.txtA : slot.txtAAAA, ownerId);
+  if (own === UNOWNED && type === 'A' && current?.AliasTarget !== undefined)
+    own = ownershipIn(slot.txtCname, ownerId);
+  if (own === UNOWNED) own = ownershipIn(slot.txtLegacy, ownerId);
+  return own;
+}
 
-  const hosts = new Set<string>();
-  for (const name of desired.keys()) hosts.add(name);
-  for (const name of records.keys()) hosts.add(name);
-  const none: ByType<never> = {};
-
-  for (const host of [...hosts].sort()) {
+function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out: PlanSink): void {
+  readZone(snapshot, ctx.prefix, work);
+  // By name, as a plain sort of the names would order them.
+  const hosts = work.hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const slot of hosts) {
+    const host = slot.name;
     const state: HostState = {
       host,
-      recordDeletes: [],
-      recordWrites: [],
-      edits: [],
-      remaining: {},
+      slot,
+      recordDeletes: undefined,
+      recordWrites: undefined,
+      edits: undefined,
+      remainingA: false,
+      remainingAAAA: false,
       deleted: false,
     };
-    const wanted = desired.get(host) ?? none;
-    const held = records.get(host) ?? none;
-    const routedTypes = routed.get(host) ?? none;
     for (const type of DNS_RECORD_TYPES) {
-      const d = wanted[type];
-      const current = held[type];
-      if (routedTypes[type]) {
-        state.remaining[type] = true;
+      const d = wantOf(slot, type);
+      const current = heldOf(slot, type);
+      if (type === 'A' ? slot.routedA : slot.routedAAAA) {
+        setRemaining(state, type, true);
         if (d) {
           conflict(state, type, ctx, out, {
             reason: 'routing-policy',
@@ -235,44 +356,85 @@ function planZone(
         continue;
       }
       if (!d && !current) continue;
-      if (current) state.remaining[type] = true;
-      planRecord(state, type, d, current, ownershipOf(host, type, current), ctx, txt, out);
+      if (current) setRemaining(state, type, true);
+      planRecord(state, type, d, current, ownershipOf(slot, type, current, ctx.ownerId), ctx, out);
     }
 
     // The legacy TXT vouches for every type at the name, so it goes only with the last record.
-    if (state.deleted && !DNS_RECORD_TYPES.some((t) => state.remaining[t])) {
-      dropOurs(editFor(state, legacyTxtName(host, ctx.prefix), txt), ctx);
+    if (state.deleted && !state.remainingA && !state.remainingAAAA) {
+      dropOurs(editFor(state, 'legacy', ctx), ctx);
     }
-    const changes = state.recordDeletes;
-    changes.push(...state.recordWrites);
-    if (state.edits.length > 0) changes.push(...txtChanges(state, ctx));
-    if (changes.length > 0) out.changes.push({ zoneId: ctx.zoneId, hostname: host, changes });
+    // Deletes, then writes, then TXT edits; most hosts have none of them.
+    let changes = state.recordDeletes;
+    if (state.recordWrites) {
+      if (changes) for (const c of state.recordWrites) changes.push(c);
+      else changes = state.recordWrites;
+    }
+    if (state.edits) changes = txtChanges(state.edits, ctx, changes ?? []);
+    if (changes && changes.length > 0)
+      out.changes.push({ zoneId: ctx.zoneId, hostname: host, changes });
   }
 }
 
 interface HostState {
   readonly host: string;
-  readonly recordDeletes: RecordChange[];
-  readonly recordWrites: RecordChange[];
-  /** Ownership TXT edits by TXT name: one or two per host, so a list beats a Map. */
-  readonly edits: { readonly name: string; readonly edit: TxtEdit }[];
+  /** What the zone holds and what is desired for this host. */
+  readonly slot: HostSlot;
+  /** Created on a host's first change: most hosts have none. */
+  recordDeletes: RecordChange[] | undefined;
+  recordWrites: RecordChange[] | undefined;
+  /**
+   * Ownership TXT edits: one or two per host, so a list beats a Map. The kinds' TXT names of
+   * one host all differ, so an edit is found by its kind.
+   */
+  edits: TxtEdit[] | undefined;
   /** Address types at the name once the plan is applied. */
-  readonly remaining: ByType<boolean>;
+  remainingA: boolean;
+  remainingAAAA: boolean;
   deleted: boolean;
 }
 
-function editFor(state: HostState, txtName: string, txt: ReadonlyMap<string, RecordSet>): TxtEdit {
-  let edit = state.edits.find((e) => e.name === txtName)?.edit;
-  if (!edit) {
-    const current = txt.get(txtName);
-    edit = { current, values: (current?.ResourceRecords ?? []).map((r) => r.Value) };
-    state.edits.push({ name: txtName, edit });
-  }
+/** One ownership TXT of a host being edited: what the zone holds and the values it will hold. */
+interface TxtEdit {
+  readonly kind: TxtKind;
+  readonly name: string;
+  readonly current: RecordSet | undefined;
+  values: string[];
+}
+
+function setRemaining(state: HostState, type: DnsRecordType, held: boolean): void {
+  if (type === 'A') state.remainingA = held;
+  else state.remainingAAAA = held;
+}
+
+function deleteRecord(state: HostState, change: RecordChange): void {
+  if (state.recordDeletes) state.recordDeletes.push(change);
+  else state.recordDeletes = [change];
+}
+
+function writeRecord(state: HostState, change: RecordChange): void {
+  if (state.recordWrites) state.recordWrites.push(change);
+  else state.recordWrites = [change];
+}
+
+function editFor(state: HostState, kind: TxtKind, ctx: ZoneContext): TxtEdit {
+  if (state.edits) for (const e of state.edits) if (e.kind === kind) return e;
+  const current = txtOf(state.slot, kind);
+  const edit: TxtEdit = {
+    kind,
+    name: txtNameOf(state.host, kind, ctx.prefix),
+    current,
+    values: current?.ResourceRecords ? current.ResourceRecords.map((r) => r.Value) : [],
+  };
+  if (state.edits) state.edits.push(edit);
+  else state.edits = [edit];
   return edit;
 }
 
 function dropOurs(edit: TxtEdit, ctx: ZoneContext): void {
-  edit.values = edit.values.filter((v) => decodeOwnership(v)?.owner !== ctx.ownerId);
+  // Copy only when there is something of ours to drop (a new TXT has no values at all).
+  if (edit.values.some((v) => ownershipOwner(v) === ctx.ownerId))
+    edit.values = edit.values.filter((v) => ownershipOwner(v) !== ctx.ownerId);
 }
 
 function claim(
@@ -280,9 +442,8 @@ function claim(
   type: DnsRecordType,
   resource: string | undefined,
   ctx: ZoneContext,
-  txt: ReadonlyMap<string, RecordSet>,
 ): void {
-  const edit = editFor(state, ownershipTxtName(state.host, type, ctx.prefix), txt);
+  const edit = editFor(state, type, ctx);
   dropOurs(edit, ctx);
   edit.values.push(encodeOwnership(ctx.ownerId, resource));
 }
@@ -304,11 +465,10 @@ function planRecord(
   current: RecordSet | undefined,
   own: OwnershipState,
   ctx: ZoneContext,
-  txt: ReadonlyMap<string, RecordSet>,
   out: PlanSink,
 ): void {
   const host = state.host;
-  const cluster = d?.cluster === undefined ? {} : { cluster: d.cluster };
+  const cluster = d?.cluster === undefined ? NO_CLUSTER : { cluster: d.cluster };
   if (d && !current) {
     if (own.state === 'foreign') {
       conflict(state, type, ctx, out, {
@@ -318,9 +478,9 @@ function planRecord(
       });
       return;
     }
-    state.recordWrites.push({ Action: 'CREATE', ResourceRecordSet: desiredRecordSet(d, ctx) });
-    claim(state, type, d.resource, ctx, txt);
-    state.remaining[type] = true;
+    writeRecord(state, { Action: 'CREATE', ResourceRecordSet: desiredRecordSet(d, ctx) });
+    claim(state, type, d.resource, ctx);
+    setRemaining(state, type, true);
     out.create.push(planned(ctx.zoneId, d));
   } else if (d && current) {
     if (own.state !== 'ours') {
@@ -337,27 +497,34 @@ function planRecord(
     if (sameTarget(current, d) || ctx.policy === 'create-only') return;
     if ((current.AliasTarget !== undefined) !== (d.aliasZoneId !== undefined)) {
       // Route53 cannot UPSERT between alias and plain record sets.
-      state.recordDeletes.push({ Action: 'DELETE', ResourceRecordSet: current });
-      state.recordWrites.push({ Action: 'CREATE', ResourceRecordSet: desiredRecordSet(d, ctx) });
+      deleteRecord(state, { Action: 'DELETE', ResourceRecordSet: current });
+      writeRecord(state, { Action: 'CREATE', ResourceRecordSet: desiredRecordSet(d, ctx) });
     } else {
-      state.recordWrites.push({ Action: 'UPSERT', ResourceRecordSet: desiredRecordSet(d, ctx) });
+      writeRecord(state, { Action: 'UPSERT', ResourceRecordSet: desiredRecordSet(d, ctx) });
     }
-    claim(state, type, d.resource, ctx, txt);
+    claim(state, type, d.resource, ctx);
     out.update.push(planned(ctx.zoneId, d, recordOf(current, host, type)));
   } else if (!d && current) {
     if (own.state !== 'ours' || ctx.policy !== 'sync') return;
-    state.recordDeletes.push({ Action: 'DELETE', ResourceRecordSet: current });
-    dropOurs(editFor(state, ownershipTxtName(host, type, ctx.prefix), txt), ctx);
-    state.remaining[type] = false;
+    deleteRecord(state, { Action: 'DELETE', ResourceRecordSet: current });
+    dropOurs(editFor(state, type, ctx), ctx);
+    setRemaining(state, type, false);
     state.deleted = true;
     out.delete.push(planned(ctx.zoneId, recordOf(current, host, type)));
   }
 }
 
-function txtChanges(state: HostState, ctx: ZoneContext): RecordChange[] {
-  const changes: RecordChange[] = [];
-  const edits = [...state.edits].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const { name: txtName, edit } of edits) {
+/** Appends the TXT changes of a host's edits, in TXT name order, to `changes`. */
+function txtChanges(
+  hostEdits: readonly TxtEdit[],
+  ctx: ZoneContext,
+  changes: RecordChange[],
+): RecordChange[] {
+  const edits =
+    hostEdits.length < 2
+      ? hostEdits
+      : [...hostEdits].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const edit of edits) {
     const before = edit.current?.ResourceRecords ?? [];
     if (before.length === edit.values.length && before.every((v, i) => v.Value === edit.values[i]))
       continue;
@@ -375,7 +542,7 @@ function txtChanges(state: HostState, ctx: ZoneContext): RecordChange[] {
         : {
             Action: 'CREATE',
             ResourceRecordSet: {
-              Name: txtName,
+              Name: edit.name,
               Type: 'TXT',
               TTL: ctx.ttl,
               ResourceRecords: resourceRecords,
@@ -404,22 +571,23 @@ export function planDns(input: DnsPlanInput, options: DnsPlanOptions): DnsPlan {
   const snapshots = new Map<string, ZoneSnapshot>();
   for (const s of input.snapshots) snapshots.set(bareZoneId(s.zone.id), s);
 
-  const desiredByZone = new Map<string, Map<string, ByType<DesiredDnsRecord>>>();
+  const zonesOf = zoneSelector(options.zones);
+  const workByZone = new Map<string, ZoneWork>();
   for (const raw of input.desired) {
-    const d: DesiredDnsRecord = { ...raw, name: normalizeDnsName(raw.name) };
-    const zones = selectZones(d.name, options.zones);
-    const cluster = d.cluster === undefined ? {} : { cluster: d.cluster };
-    if (zones.length === 0) {
+    const name = normalizeDnsName(raw.name);
+    const d: DesiredDnsRecord = name === raw.name ? raw : { ...raw, name };
+    const matched = zonesOf(d.name);
+    if (matched.length === 0) {
       out.conflicts.push({
         name: d.name,
         type: d.type,
         reason: 'no-zone',
         detail: `no configured hosted zone is a suffix of ${d.name}`,
-        ...cluster,
+        ...(d.cluster === undefined ? {} : { cluster: d.cluster }),
       });
       continue;
     }
-    for (const zone of zones) {
+    for (const zone of matched) {
       const zoneId = bareZoneId(zone.id);
       if (!snapshots.has(zoneId)) {
         out.conflicts.push({
@@ -428,29 +596,30 @@ export function planDns(input: DnsPlanInput, options: DnsPlanOptions): DnsPlan {
           zoneId,
           reason: 'zone-not-read',
           detail: `${d.name} belongs in zone ${zoneId} (${zone.name}), whose records were not read`,
-          ...cluster,
+          ...(d.cluster === undefined ? {} : { cluster: d.cluster }),
         });
         continue;
       }
-      let byName = desiredByZone.get(zoneId);
-      if (!byName) {
-        byName = new Map();
-        desiredByZone.set(zoneId, byName);
+      let work = workByZone.get(zoneId);
+      if (!work) {
+        work = newZoneWork();
+        workByZone.set(zoneId, work);
       }
-      const slot = slotOf(byName, d.name);
-      const existing = slot[d.type];
+      const slot = slotOf(work, d.name);
+      list(work, slot);
+      const existing = wantOf(slot, d.type);
       if (!existing) {
-        slot[d.type] = d;
+        setWant(slot, d.type, d);
       } else if (targetKey(existing) !== targetKey(d)) {
         const [winner, loser] = targetKey(existing) < targetKey(d) ? [existing, d] : [d, existing];
-        slot[d.type] = winner;
+        setWant(slot, d.type, winner);
         out.conflicts.push({
           name: d.name,
           type: d.type,
           zoneId,
           reason: 'duplicate-claim',
           detail: `${d.name} ${d.type} wanted as ${winner.target} and ${loser.target}; ${winner.target} wins`,
-          ...cluster,
+          ...(d.cluster === undefined ? {} : { cluster: d.cluster }),
         });
       }
     }
@@ -462,7 +631,7 @@ export function planDns(input: DnsPlanInput, options: DnsPlanOptions): DnsPlan {
     if (!snapshot) continue;
     planZone(
       snapshot,
-      desiredByZone.get(zoneId) ?? new Map(),
+      workByZone.get(zoneId) ?? newZoneWork(),
       {
         zoneId,
         ownerId: options.ownerId,

@@ -19,10 +19,23 @@ export interface Ownership {
  * A value that can sit in a TXT registry field: no comma (the field separator), no `=`, quote
  * or backslash (TXT quoting), no space or control character. Kubernetes names never need any.
  */
-const TXT_FIELD_VALUE = /^[A-Za-z0-9._:/-]{1,253}$/;
-
 export function isTxtFieldValue(value: string): boolean {
-  return TXT_FIELD_VALUE.test(value);
+  // /^[A-Za-z0-9._:/-]{1,253}$/, as a loop: the plan asks it once per record it claims.
+  const n = value.length;
+  if (n < 1 || n > 253) return false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (
+      !(
+        (c >= 0x61 && c <= 0x7a) || // a-z
+        (c >= 0x41 && c <= 0x5a) || // A-Z
+        (c >= 0x2d && c <= 0x3a) // - . / 0-9 :
+      ) &&
+      c !== 0x5f // _
+    )
+      return false;
+  }
+  return true;
 }
 
 /**
@@ -31,9 +44,10 @@ export function isTxtFieldValue(value: string): boolean {
  * would split into fields nobody wrote, or inject an owner.
  */
 export function encodeOwnership(owner: string, resource?: string): string {
-  const parts = [HERITAGE, `${OWNER_LABEL}=${owner}`];
-  if (resource && isTxtFieldValue(resource)) parts.push(`${RESOURCE_LABEL}=${resource}`);
-  return `"${parts.join(',')}"`;
+  const head = `"${HERITAGE},${OWNER_LABEL}=${owner}`;
+  return resource && isTxtFieldValue(resource)
+    ? `${head},${RESOURCE_LABEL}=${resource}"`
+    : `${head}"`;
 }
 
 /**
@@ -70,6 +84,47 @@ export function decodeOwnership(value: string): Ownership | undefined {
   return labels.resource === undefined
     ? { owner, labels }
     : { owner, resource: labels.resource, labels };
+}
+
+const OWNER_FIELD = `${OWNER_LABEL}=`;
+
+/**
+ * `decodeOwnership(value)?.owner`, without building the labels: the plan asks it of every
+ * ownership TXT value in the zone, often twice. Reads the fields in place when the value is
+ * one plain quoted string (what encodeOwnership writes), as the full parse would read them:
+ * the first field must be the heritage, and the last `external-dns/owner=` field wins.
+ */
+export function ownershipOwner(value: string): string | undefined {
+  let text = value;
+  let from = 0;
+  let to = value.length;
+  const last = value.length - 1;
+  if (
+    last > 0 &&
+    value.charCodeAt(0) === 0x22 &&
+    value.charCodeAt(last) === 0x22 &&
+    value.indexOf('"', 1) === last &&
+    !value.includes('\\')
+  ) {
+    from = 1;
+    to = last;
+  } else {
+    text = unquoteTxt(value);
+    to = text.length;
+  }
+  if (!text.startsWith(HERITAGE, from)) return undefined;
+  let comma = from + HERITAGE.length;
+  if (comma < to && text.charCodeAt(comma) !== 0x2c) return undefined;
+  let owner: string | undefined;
+  while (comma < to) {
+    const start = comma + 1;
+    let end = text.indexOf(',', start);
+    if (end < 0 || end > to) end = to;
+    if (end - start >= OWNER_FIELD.length && text.startsWith(OWNER_FIELD, start))
+      owner = text.slice(start + OWNER_FIELD.length, end);
+    comma = end;
+  }
+  return owner;
 }
 
 function typedTxtName(name: string, typeLabel: string, prefix: string): string {
