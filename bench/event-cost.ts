@@ -26,12 +26,29 @@ export interface EventCost {
   readonly writeUnits: number;
 }
 
-export interface EventCostResult {
-  readonly events: EventCost[];
+/** Requests per event over a story: what both ways of counting (client, wire) report. */
+export interface PerEventRequests {
   readonly meanWrites: number;
   readonly maxWrites: number;
   readonly meanReads: number;
   readonly maxReads: number;
+}
+
+export function perEventRequests(
+  events: readonly { readonly writes: number; readonly reads: number }[],
+): PerEventRequests {
+  const mean = (f: (e: (typeof events)[number]) => number) =>
+    Number((events.reduce((n, e) => n + f(e), 0) / Math.max(1, events.length)).toFixed(2));
+  return {
+    meanWrites: mean((e) => e.writes),
+    maxWrites: Math.max(...events.map((e) => e.writes)),
+    meanReads: mean((e) => e.reads),
+    maxReads: Math.max(...events.map((e) => e.reads)),
+  };
+}
+
+export interface EventCostResult extends PerEventRequests {
+  readonly events: EventCost[];
   readonly writeUnits: number;
   readonly itemsWritten: number;
   readonly rewrites: RewriteCounts;
@@ -73,14 +90,9 @@ export async function runEventCost(endpoint: string, tableName: string): Promise
         writeUnits: c.writeUnits,
       });
     }
-    const mean = (f: (e: EventCost) => number) =>
-      Number((events.reduce((n, e) => n + f(e), 0) / Math.max(1, events.length)).toFixed(2));
     return {
       events,
-      meanWrites: mean((e) => e.writes),
-      maxWrites: Math.max(...events.map((e) => e.writes)),
-      meanReads: mean((e) => e.reads),
-      maxReads: Math.max(...events.map((e) => e.reads)),
+      ...perEventRequests(events),
       writeUnits: units,
       itemsWritten: items,
       rewrites: rewrites.counts(),

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { recordingProxy } from '#test/helpers/recording-proxy.ts';
-import { STORY } from './event-cost.ts';
+import { type PerEventRequests, perEventRequests, STORY } from './event-cost.ts';
 
 const CLI = fileURLToPath(new URL('../bin/netledger.mjs', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -25,12 +25,8 @@ export interface WireEvent {
   readonly operations: Readonly<Record<string, number>>;
 }
 
-export interface WireCountResult {
+export interface WireCountResult extends PerEventRequests {
   readonly events: WireEvent[];
-  readonly meanWrites: number;
-  readonly maxWrites: number;
-  readonly meanReads: number;
-  readonly maxReads: number;
 }
 
 /**
@@ -81,15 +77,7 @@ export async function runWireCount(endpoint: string, tableName: string): Promise
     }
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     if (code !== 0) throw new Error(`netledger replay exited with ${code}`);
-    const mean = (f: (e: WireEvent) => number) =>
-      Number((events.reduce((n, e) => n + f(e), 0) / Math.max(1, events.length)).toFixed(2));
-    return {
-      events,
-      meanWrites: mean((e) => e.writes),
-      maxWrites: Math.max(...events.map((e) => e.writes)),
-      meanReads: mean((e) => e.reads),
-      maxReads: Math.max(...events.map((e) => e.reads)),
-    };
+    return { events, ...perEventRequests(events) };
   } finally {
     await proxy.close();
   }

@@ -124,7 +124,8 @@ function signingService(headers: IncomingHttpHeaders): string {
   return /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(auth)?.[1] ?? 'unknown';
 }
 
-function operationOf(
+/** The AWS operation a wire request calls (JSON protocols, query protocols, or REST). */
+export function operationOf(
   method: string,
   url: string,
   headers: IncomingHttpHeaders,
@@ -132,8 +133,10 @@ function operationOf(
 ): string {
   const target = headers['x-amz-target'];
   if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
-  // The query protocols (EC2, ELBv2, SNS) name the operation in the form body.
-  const action = new URLSearchParams(body.toString('utf8')).get('Action');
+  // The query protocols (EC2, ELBv2, SNS) name the operation in the form body or the URL.
+  const form = new URLSearchParams(body.toString('utf8'));
+  const action = form.get('Action') ?? new URL(url, 'http://x').searchParams.get('Action');
   if (action) return action;
+  // REST (Route53): the method says whether it reads.
   return `${method} ${url.split('?')[0]}`;
 }

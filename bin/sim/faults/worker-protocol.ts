@@ -1,16 +1,17 @@
 import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
+import type { SimHandlerOptions } from '../sim-handlers.ts';
 
-/** What the handler worker needs to wire the deployed handlers against the fault proxy. */
-export interface WorkerInit {
+/**
+ * What the handler worker needs to wire the deployed handlers against the fault proxy: the
+ * plain-data part of the in-process handlers' options (it crosses a process boundary).
+ */
+export interface WorkerInit
+  extends Pick<
+    SimHandlerOptions,
+    'tableName' | 'region' | 'cluster' | 'vpcId' | 'topicArn' | 'zone' | 'env'
+  > {
   /** The fault proxy: moto's services and DynamoDB Local behind one endpoint. */
   readonly proxy: string;
-  readonly tableName: string;
-  readonly region: string;
-  readonly cluster: string;
-  readonly vpcId: string;
-  readonly topicArn: string;
-  readonly zone?: { readonly id: string; readonly name: string } | undefined;
-  readonly env: Record<string, string>;
   /** Each SDK retry wait is multiplied by this (see retry-time.ts). */
   readonly retryDelayScale: number;
 }
