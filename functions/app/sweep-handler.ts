@@ -10,6 +10,7 @@ import { ALERT_KINDS } from '#core/alerts/alert.ts';
 import type { AlertStore } from '#core/alerts/alert-store.ts';
 import { deliverPending } from '#core/alerts/settle-alert.ts';
 import { snapshotCapacityLedger } from '#core/capacity/ledger-snapshot.ts';
+import { rememberedUsage } from '#core/capacity/remembered-usage.ts';
 import {
   type CapacityMeasures,
   capacityGauges,
@@ -105,12 +106,19 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
         network?.repairs === 0 && read ? Promise.resolve(read) : readLedger(deps.network.ledger);
       return after;
     };
-    const capacity = deps.network.capacity;
-    if (network && capacity) {
-      const usage = capacity.usage;
+    const sweptCapacity = deps.network.capacity;
+    if (network && sweptCapacity) {
+      // Sampling and the review both fit each subnet's recent usage: read once.
+      const usage = sweptCapacity.usage && rememberedUsage(sweptCapacity.usage);
+      const capacity = { ...sweptCapacity, usage };
       if (usage) {
-        const gauges = await part('usage', () =>
-          sampleUsage({ ledger: deps.network.ledger, ...capacity, usage, now: capacity.clock() }),
+        const gauges = await part('usage', async () =>
+          sampleUsage({
+            ...capacity,
+            ledger: snapshotCapacityLedger(await ledgerAfter()),
+            usage,
+            now: capacity.clock(),
+          }),
         );
         publishUsageGauges(gauges ?? []);
       }
@@ -123,7 +131,7 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
             nodes: view.nodes.map((n) => n.instanceId),
             subnets: view.subnets.map((s) => s.subnetId),
           },
-          { ledger: snapshotCapacityLedger(view), ...capacity, now: capacity.clock() },
+          { ...capacity, ledger: snapshotCapacityLedger(view), now: capacity.clock() },
         );
       });
       if (review?.measures) publishCapacityGauges(review.measures);

@@ -273,6 +273,8 @@ async function reviewDelay(
 }
 
 export interface TargetGroupReviewOptions {
+  /** The group as the caller has just read it (default: read from the ledger). */
+  readonly group?: TargetGroupRecord;
   /** Only these targets (default: every registered target of the group). */
   readonly targets?: readonly TargetRecord[];
   /** Check the deregistration delay too (default true). */
@@ -298,7 +300,7 @@ async function reviewGroupInto(
   now: string,
   options: TargetGroupReviewOptions,
 ) {
-  const tg = await deps.targets.getTargetGroup(tgArn);
+  const tg = options.group ?? (await deps.targets.getTargetGroup(tgArn));
   if (!tg) {
     c.skipped.push({ subject: tgArn, reason: 'target group not in the ledger' });
     return;

@@ -108,18 +108,22 @@ export async function sweepLoadBalancers(
   const review: string[] = [];
   // Each target group's counts are replayed in list order, so the audit reads the same
   // whatever order the concurrent repairs finish in.
+  const asRead = new Map<string, AsRepaired>();
   const perGroup = await pMap(
     tgs.filter((t) => inScope(t.vpcId, t.arn)),
     async (tg) => {
       const counted: Parameters<Count>[] = [];
-      await repairTargetGroup(tg, tagsOf(tg.arn), deps, stamp, (...c) => counted.push(c));
-      return { arn: tg.arn, counted };
+      const read = await repairTargetGroup(tg, tagsOf(tg.arn), deps, stamp, (...c) =>
+        counted.push(c),
+      );
+      return { arn: tg.arn, counted, read };
     },
     { concurrency: TARGET_GROUP_CONCURRENCY },
   );
-  for (const { arn, counted } of perGroup) {
+  for (const { arn, counted, read } of perGroup) {
     for (const c of counted) count(...c);
     review.push(arn);
+    if (read) asRead.set(arn, read);
   }
   for (const known of await deps.targets.listTargetGroups()) {
     if (awsTgs.has(known.arn)) continue;
@@ -135,13 +139,15 @@ export async function sweepLoadBalancers(
     listed.set(arn, inScope(vpcId, arn) ? 'in-scope' : 'out-of-scope');
   }
   const parked = await settleParkedElbChanges(deps, listed, stamp);
+  // A parked change applied now may have changed any group: then every review reads again.
+  if (parked.applied > 0) asRead.clear();
 
   const failures: unknown[] = [];
   const reviewed = await pMap(
     review,
     async (arn) => {
       try {
-        return await reviewTargetGroup(arn, deps, startedAt);
+        return await reviewTargetGroup(arn, deps, startedAt, asRead.get(arn) ?? {});
       } catch (error) {
         failures.push(error);
         return undefined;
@@ -166,19 +172,33 @@ export async function sweepLoadBalancers(
   };
 }
 
+/**
+ * A target group and its registered targets as the repair read them, when it wrote neither:
+ * the review of the same sweep starts from them instead of reading them again (an event that
+ * changes the group in between reviews it itself).
+ */
+interface AsRepaired {
+  readonly group: TargetGroupRecord;
+  readonly targets: readonly TargetRecord[];
+}
+
 async function repairTargetGroup(
   tg: TargetGroup,
   tags: Tags,
   deps: LoadBalancerSweepDeps,
   stamp: EventStamp,
   count: Count,
-): Promise<void> {
+): Promise<AsRepaired | undefined> {
   const known = await deps.targets.getTargetGroup(tg.arn);
+  // Any write, applied or not (a newer one won), leaves the group to be read again.
+  let wrote = false;
   if (!known?.name || known.deleted || tgDiffers(known, tg)) {
+    wrote = true;
     count('put-tg', tg.arn, (await deps.targets.putTargetGroup(tg, stamp)) === 'applied');
   }
   const tagDiff = tagChanges(known?.tags ?? {}, tags);
   if (tagDiff) {
+    wrote = true;
     const w = await deps.targets.setTags('target-group', tg.arn, tagDiff, stamp);
     count('tg-tags', tg.arn, w === 'applied');
   }
@@ -189,25 +209,28 @@ async function repairTargetGroup(
       const actual = { [DEREGISTRATION_DELAY_ATTRIBUTE]: '', ...attributes };
       const diff = valueChanges(known?.attributes ?? {}, actual);
       if (diff) {
+        wrote = true;
         const w = await deps.targets.setAttributes(tg.arn, diff, stamp);
         count('tg-attributes', tg.arn, w === 'applied');
       }
     }
   }
   const health = await deps.elbv2.describeTargetHealth(tg.arn);
-  if (health) {
-    const record = (await deps.targets.getTargetGroup(tg.arn)) ?? known;
-    if (record) await repairTargets(record, health, deps, stamp, count);
-  }
+  if (!health) return undefined;
+  const record = wrote ? ((await deps.targets.getTargetGroup(tg.arn)) ?? known) : known;
+  if (!record) return undefined;
+  const targets = await repairTargets(record, health, deps, stamp, count);
+  return wrote || !targets ? undefined : { group: record, targets };
 }
 
+/** Registers and deregisters what differs; answers the targets read when nothing did. */
 async function repairTargets(
   tg: TargetGroupRecord,
   health: readonly TargetHealthDescription[],
   deps: LoadBalancerSweepDeps,
   stamp: EventStamp,
   count: Count,
-) {
+): Promise<TargetRecord[] | undefined> {
   // A draining target was deregistered; it only lingers for the deregistration delay.
   const live = health.filter((h) => h.state !== 'draining' && h.state !== 'unhealthy.draining');
   const idOf = (h: TargetHealthDescription): TargetId => {
@@ -255,6 +278,7 @@ async function repairTargets(
       count('deregister-target', `${tg.arn}|${t.id}:${t.port}`, writes[i] === 'applied');
     });
   }
+  return missing.length === 0 && extra.length === 0 ? [...known.values()] : undefined;
 }
 
 function lbDiffers(known: Parameters<typeof lbFields>[0], lb: LoadBalancer): boolean {

@@ -1,0 +1,121 @@
+import { describe, expect, test } from 'vitest';
+import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
+import type { TargetLedger } from '#core/targets/target-ports.ts';
+import {
+  at,
+  DELAY,
+  LB,
+  LB_FACTS,
+  LBC,
+  NODE,
+  TG,
+  TG_FACTS,
+  targetWorld,
+  time,
+  VPC,
+} from '#test/unit/use-cases/target-world.ts';
+
+/**
+ * The load-balancer sweep reads each target group and its targets once when it repairs
+ * nothing: the review starts from what the repair read. Where the repair wrote, the review
+ * reads again and sees what was written.
+ */
+type World = ReturnType<typeof targetWorld>;
+
+/** The target ledger with a count of the group and target reads. */
+function counting(targets: TargetLedger) {
+  const reads = { getTargetGroup: 0, targetsOf: 0 };
+  const ledger = new Proxy(targets, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      if (name !== 'getTargetGroup' && name !== 'targetsOf') return value.bind(target);
+      return (...args: unknown[]) => {
+        reads[name]++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { ledger, reads };
+}
+
+const healthy = (ip: string) => ({
+  target: { type: 'ip' as const, ip, port: 80 },
+  state: 'healthy' as const,
+});
+
+async function inSync(w: World, ips: string[]) {
+  w.elbv2.loadBalancers.set(LB, LB_FACTS);
+  w.elbv2.targetGroups.set(TG, TG_FACTS);
+  w.elbv2.tags.set(LB, LBC);
+  w.elbv2.tags.set(TG, LBC);
+  w.elbv2.attributes.set(TG, { [DELAY]: '60' });
+  w.elbv2.health.set(TG, ips.map(healthy));
+  await w.targets.putLoadBalancer(LB_FACTS, at(1));
+  await w.targets.setTags('load-balancer', LB, LBC, at(1));
+  await w.targets.putTargetGroup(TG_FACTS, at(1));
+  await w.targets.setTags('target-group', TG, LBC, at(1));
+  await w.targets.setAttributes(TG, { [DELAY]: '60' }, at(2));
+  await w.targets.registerTargets(
+    TG,
+    ips.map((id) => ({ id, port: 80, kind: 'ip' as const, vpcId: VPC })),
+    at(3),
+  );
+}
+
+describe('sweepLoadBalancers reads', () => {
+  test('a group in sync is read once, and its review still finds the stale target', async () => {
+    // Prepare: .20 is held by a node's ENI, .99 by nobody
+    const w = targetWorld();
+    await inSync(w, ['10.0.0.20', '10.0.0.99']);
+    await w.holdIps(NODE, 'eni-a', ['10.0.0.20'], 1);
+    const { ledger, reads } = counting(w.targets);
+
+    // Act
+    const report = await sweepLoadBalancers({ ...w.deps, targets: ledger }, time(30));
+
+    // Assess
+    expect(report.repaired).toBe(0);
+    expect(reads).toEqual({ getTargetGroup: 1, targetsOf: 1 });
+    expect(report.alerts.map((a) => [a.kind, a.subject, a.outcome])).toEqual([
+      ['stale-target', `${TG}|10.0.0.99:80`, 'opened'],
+    ]);
+  });
+
+  test('a group the sweep repaired is reviewed as written: the target it registered alerts', async () => {
+    // Prepare: ELBv2 has .99 registered, which the events missed
+    const w = targetWorld();
+    await inSync(w, ['10.0.0.20']);
+    w.elbv2.health.set(TG, [healthy('10.0.0.20'), healthy('10.0.0.99')]);
+    await w.holdIps(NODE, 'eni-a', ['10.0.0.20'], 1);
+    const { ledger, reads } = counting(w.targets);
+
+    // Act
+    const report = await sweepLoadBalancers({ ...w.deps, targets: ledger }, time(30));
+
+    // Assess
+    expect(report.byType).toEqual({ 'register-target': 1 });
+    expect(reads.targetsOf).toBe(2);
+    expect(report.alerts.map((a) => [a.kind, a.subject])).toEqual([
+      ['stale-target', `${TG}|10.0.0.99:80`],
+    ]);
+  });
+
+  test('a group whose delay the sweep repaired is reviewed with the delay written', async () => {
+    // Prepare: the ledger says 60 s, ELBv2 says 300 s (drift from the 60 s default)
+    const w = targetWorld();
+    await inSync(w, []);
+    w.elbv2.attributes.set(TG, { [DELAY]: '300' });
+    const { ledger, reads } = counting(w.targets);
+
+    // Act
+    const report = await sweepLoadBalancers({ ...w.deps, targets: ledger }, time(30));
+
+    // Assess
+    expect(report.byType).toEqual({ 'tg-attributes': 1 });
+    expect(reads.getTargetGroup).toBe(3);
+    expect(report.alerts.map((a) => [a.kind, a.outcome])).toEqual([
+      ['deregistration-delay-drift', 'opened'],
+    ]);
+  });
+});
