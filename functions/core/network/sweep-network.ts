@@ -76,8 +76,11 @@ export async function sweepNetwork(
   const touched = touchedByRepairs(repairs, ec2.enis);
   for (const node of touched.nodes) nodes.add(node);
   for (const subnet of touched.subnets) subnets.add(subnet);
-  // What the sweep filed lets parked events through; what it deleted ends theirs.
-  const filed = repairs.flatMap(filedBy);
+  // What the sweep filed lets parked events through; what it deleted ends theirs. Parked
+  // events are few: one listing names the subjects worth asking about, instead of two queries
+  // for every node, ENI and attachment filed (listed after the repairs, as those queries were).
+  const waiting = new Set((await deps.ledger.listParked()).map((p) => p.subject));
+  const filed = repairs.flatMap(filedBy).filter((s) => waiting.has(s));
   const ended = repairs.flatMap((r) => (r.type === 'delete-eni' ? [subject.eni(r.eniId)] : []));
   const dropped = await discardParkedEc2Changes(ended, deps.ledger);
   for (const p of await takeSuperseded(deps.ledger, filed, stamp)) {
