@@ -2,9 +2,11 @@ import pMap from 'p-map';
 import type { SettledAlert } from '#core/alerts/settle-alert.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import { scopeProblem } from '#core/events/scope.ts';
+import type { UnitOfWork } from '#core/events/unit-of-work.ts';
 import type { AuditEntry } from '#core/network/network-ports.ts';
 import type { RemediationPlan } from '#core/targets/deregistration-delay.ts';
 import { DEREGISTRATION_DELAY_ATTRIBUTE } from '#core/targets/deregistration-delay.ts';
+import type { Elbv2Port } from '#core/targets/elbv2-port.ts';
 import {
   holderOfIp,
   reviewTargetGroup,
@@ -26,11 +28,18 @@ import type {
   KeyChanges,
   TargetGroupRecord,
   TargetId,
+  TargetLedger,
   TargetRecord,
   TargetRegistrationInput,
 } from '#core/targets/target-ports.ts';
 
-export type LoadBalancerSweepDeps = TargetReviewDeps;
+export interface LoadBalancerSweepDeps extends TargetReviewDeps {
+  /**
+   * A unit of work per target group, so a group's repairs (the group, its tags, attributes and
+   * targets) go in one request; without it, write by write.
+   */
+  readonly unitOfWork?: (() => UnitOfWork<{ readonly targets: TargetLedger }, never>) | undefined;
+}
 
 /**
  * Target groups repaired at once. Each reads ELBv2 twice (attributes, health), whose
@@ -112,11 +121,8 @@ export async function sweepLoadBalancers(
   const perGroup = await pMap(
     tgs.filter((t) => inScope(t.vpcId, t.arn)),
     async (tg) => {
-      const counted: Parameters<Count>[] = [];
-      const read = await repairTargetGroup(tg, tagsOf(tg.arn), deps, stamp, (...c) =>
-        counted.push(c),
-      );
-      return { arn: tg.arn, counted, read };
+      const aws = await describeTargetGroup(tg, deps.elbv2);
+      return { arn: tg.arn, ...(await fileTargetGroup(tg, tagsOf(tg.arn), aws, deps, stamp)) };
     },
     { concurrency: TARGET_GROUP_CONCURRENCY },
   );
@@ -182,9 +188,50 @@ interface AsRepaired {
   readonly targets: readonly TargetRecord[];
 }
 
+/** What ELBv2 says of one target group beyond its listing: attributes and targets. */
+interface DescribedGroup {
+  readonly attributes: Record<string, string> | undefined;
+  readonly health: readonly TargetHealthDescription[] | undefined;
+}
+
+async function describeTargetGroup(tg: TargetGroup, elbv2: Elbv2Port): Promise<DescribedGroup> {
+  const attributes =
+    tg.targetType === 'lambda' ? undefined : await elbv2.describeTargetGroupAttributes(tg.arn);
+  return { attributes, health: await elbv2.describeTargetHealth(tg.arn) };
+}
+
+/**
+ * Repairs one target group in a unit of work when there is one (one request for the group, its
+ * tags, attributes and targets); when the unit loses a condition (another writer moved an item it
+ * read), nothing of it was written and the group is repaired again write by write. The counts are
+ * those of the attempt that reached the ledger.
+ */
+async function fileTargetGroup(
+  tg: TargetGroup,
+  tags: Tags,
+  aws: DescribedGroup,
+  deps: LoadBalancerSweepDeps,
+  stamp: EventStamp,
+): Promise<{ counted: Parameters<Count>[]; read: AsRepaired | undefined }> {
+  const attempt = async (targets: TargetLedger) => {
+    const counted: Parameters<Count>[] = [];
+    const read = await repairTargetGroup(tg, tags, aws, { ...deps, targets }, stamp, (...c) =>
+      counted.push(c),
+    );
+    return { counted, read };
+  };
+  if (deps.unitOfWork) {
+    const unit = deps.unitOfWork();
+    const done = await attempt(unit.ports.targets);
+    if ((await unit.commit()).status === 'committed') return done;
+  }
+  return attempt(deps.targets);
+}
+
 async function repairTargetGroup(
   tg: TargetGroup,
   tags: Tags,
+  aws: DescribedGroup,
   deps: LoadBalancerSweepDeps,
   stamp: EventStamp,
   count: Count,
@@ -203,7 +250,7 @@ async function repairTargetGroup(
     count('tg-tags', tg.arn, w === 'applied');
   }
   if (tg.targetType !== 'lambda') {
-    const attributes = await deps.elbv2.describeTargetGroupAttributes(tg.arn);
+    const { attributes } = aws;
     if (attributes) {
       // A successful read without the delay key means unset, recorded explicitly as such.
       const actual = { [DEREGISTRATION_DELAY_ATTRIBUTE]: '', ...attributes };
@@ -215,7 +262,7 @@ async function repairTargetGroup(
       }
     }
   }
-  const health = await deps.elbv2.describeTargetHealth(tg.arn);
+  const { health } = aws;
   if (!health) return undefined;
   const record = wrote ? ((await deps.targets.getTargetGroup(tg.arn)) ?? known) : known;
   if (!record) return undefined;
