@@ -2,6 +2,7 @@ import type { UnitCommit, UnitOfWork } from '#core/events/unit-of-work.ts';
 import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Change } from '#core/network/ec2-event.ts';
 import type { NetworkLedger } from '#core/network/network-ports.ts';
+import type { SweepFiling } from '#core/network/sweep-network.ts';
 import type { ElbChange } from '#core/targets/elb-event.ts';
 import type { TargetLedger } from '#core/targets/target-ports.ts';
 
@@ -10,7 +11,8 @@ export interface EventLedgerPorts {
   readonly network: NetworkLedger;
   readonly targets: TargetLedger;
 }
-export type EventUnit = UnitOfWork<EventLedgerPorts, Ec2Change | ElbChange>;
+/** A unit of work for one event's change, or for the sweep's repairs of what it files. */
+export type EventUnit = UnitOfWork<EventLedgerPorts, Ec2Change | ElbChange | SweepFiling>;
 export type OpenEventUnit = () => EventUnit;
 
 /** How the event's writes reached the ledger. */

@@ -97,6 +97,19 @@ export class LedgerSession extends LedgerTable {
     }
   }
 
+  /**
+   * Partitions the caller read as empty a moment ago (the sweep's read of the ledger, for what
+   * EC2 has and the ledger had not): their items are taken as absent without a read, and a
+   * query of one is answered from memory. A write to one still carries its conditions' pins
+   * (absent attributes as `attribute_not_exists`), so if another writer filled the partition in
+   * between, DynamoDB cancels the commit and the caller applies its work item by item.
+   */
+  assumeEmpty(partitions: readonly string[]): void {
+    this.#open();
+    for (const pk of partitions)
+      if (!this.#covered({ pk, prefix: '' })) this.#complete.push({ pk, prefix: '' });
+  }
+
   async #batchGet(keys: Item[]): Promise<void> {
     let pending = keys;
     await pRetry(

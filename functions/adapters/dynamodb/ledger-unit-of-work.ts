@@ -9,6 +9,7 @@ import type { Ec2Change } from '#core/network/ec2-event.ts';
 import { cniOwner, eniAddresses } from '#core/network/eni-classify.ts';
 import type { EniFacts } from '#core/network/network.ts';
 import type { NetworkLedger } from '#core/network/network-ports.ts';
+import type { SweepFiling } from '#core/network/sweep-network.ts';
 import type { ElbChange } from '#core/targets/elb-event.ts';
 import type { TargetLedger } from '#core/targets/target-ports.ts';
 
@@ -20,6 +21,9 @@ export interface EventLedgerPorts {
 
 export type EventChange = Ec2Change | ElbChange;
 
+/** What a unit is prepared for: an event's change, or what a sweep files that its read had not. */
+export type UnitSubject = EventChange | SweepFiling;
+
 /**
  * One event's unit of work on the DynamoDB ledger: both ledgers on one LedgerSession, so the
  * event's writes (network and targets, parking, audit, the processed-event marker) commit
@@ -28,14 +32,26 @@ export type EventChange = Ec2Change | ElbChange;
 export function dynamoUnitOfWork(
   db: DynamoDBDocumentClient,
   tableName: string,
-): UnitOfWork<EventLedgerPorts, EventChange> {
+): UnitOfWork<EventLedgerPorts, UnitSubject> {
   const session = new LedgerSession(db, tableName);
   return {
     ports: {
       network: new DynamoNetworkLedger(db, tableName, session),
       targets: new DynamoTargetLedger(db, tableName, session),
     },
-    prepare: (eventId, change) => session.prefetch([keys.event(eventId), ...keysOf(change)]),
+    prepare: async (eventId, change) => {
+      if ('unread' in change) {
+        // The sweep's read found none of these: nothing to read (a node's and an ENI's items
+        // each live in their own partition), and the commit's pins catch a writer in between.
+        const { nodes, enis } = change.unread;
+        session.assumeEmpty([
+          ...nodes.map((n) => String(keys.node(n).PK)),
+          ...enis.map((e) => keys.eniPartition(e)),
+        ]);
+        return;
+      }
+      await session.prefetch([keys.event(eventId), ...keysOf(change)]);
+    },
     commit: () => session.commit(),
   };
 }

@@ -6,6 +6,8 @@ import type { UnitOfWork } from '#core/events/unit-of-work.ts';
 import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
 import { applyParkedEc2Changes } from '#core/network/apply-parked-ec2-changes.ts';
 import { discardParkedEc2Changes } from '#core/network/discard-parked-ec2-changes.ts';
+import { cniOwner } from '#core/network/eni-classify.ts';
+import type { EniFacts } from '#core/network/network.ts';
 import type { Ec2Reader, NetworkLedger, WriteOutcome } from '#core/network/network-ports.ts';
 import {
   type LedgerState,
@@ -21,10 +23,21 @@ export interface SweepDeps {
   /** Ledger writes in flight at once (default SWEEP_CONCURRENCY). */
   readonly concurrency?: number;
   /**
-   * A unit of work per repaired subject, so a subject's repairs (a new node's facts and state)
-   * write each item once, in one request; without it, write by write.
+   * A unit of work per repaired node (with its ENIs) or other subject, so its repairs (a new
+   * node's facts and state, its ENIs, attachments and addresses) write each item once, in one
+   * request; without it, write by write.
    */
-  readonly unitOfWork?: (() => UnitOfWork<{ readonly network: NetworkLedger }, never>) | undefined;
+  readonly unitOfWork?:
+    | (() => UnitOfWork<{ readonly network: NetworkLedger }, SweepFiling>)
+    | undefined;
+}
+
+/**
+ * Nodes and ENIs a unit files that the sweep's read of the ledger did not find: the unit takes
+ * their items as absent instead of reading them (and still guards them at commit).
+ */
+export interface SweepFiling {
+  readonly unread: { readonly nodes: readonly string[]; readonly enis: readonly string[] };
 }
 
 /**
@@ -61,8 +74,9 @@ export async function sweepNetwork(
     enis: await collect(deps.ec2.listNetworkInterfaces(deps.scope.vpcIds)),
     subnets: await collect(deps.ec2.listSubnets(deps.scope.vpcIds)),
   };
-  const repairs = planNetworkSweep(read ?? (await readLedger(deps.ledger)), ec2, deps.scope);
-  const outcomes = await applyAll(repairs, stamp, deps);
+  const state = read ?? (await readLedger(deps.ledger));
+  const repairs = planNetworkSweep(state, ec2, deps.scope);
+  const outcomes = await applyAll(stamp, deps, groupsOf(repairs, state, ec2.enis));
   const byType: Record<string, number> = {};
   const nodes = new Set<string>();
   const subnets = new Set<string>();
@@ -139,29 +153,68 @@ export async function readLedger(ledger: NetworkLedger): Promise<LedgerState> {
   };
 }
 
+/** Repairs applied together: in one unit of work, when there is one. */
+interface RepairGroup {
+  readonly repairs: Repair[];
+  readonly unread: { nodes: string[]; enis: string[] };
+}
+
 /**
- * Applies the repairs with bounded concurrency (p-map). Repairs of one subject (a node, an
- * ENI, a subnet) stay in plan order, one after another: an ENI's attachment moves its
- * addresses, so its assignments must not race it.
+ * The repairs by node: a node's own with those of the ENIs attached to it or made for it (in
+ * EC2 or, for an ENI EC2 no longer lists, in the ledger), so a new node is one request. Other
+ * ENIs and subnets are groups of their own. Within a group the plan's order stands: an ENI's
+ * attachment moves its addresses, so its assignments must not race it.
  */
-async function applyAll(
+function groupsOf(
   repairs: readonly Repair[],
+  state: LedgerState,
+  enis: readonly EniFacts[],
+): RepairGroup[] {
+  const nodeOfEni = new Map<string, string>();
+  for (const e of state.enis) if (e.instanceId) nodeOfEni.set(e.eniId, e.instanceId);
+  for (const e of enis) {
+    const node = e.attachment?.instanceId || cniOwner(e);
+    if (node) nodeOfEni.set(e.eniId, node);
+  }
+  const knownNodes = new Set(state.nodes.map((n) => n.instanceId));
+  const knownEnis = new Set(state.enis.map((e) => e.eniId));
+  const groups = new Map<string, RepairGroup>();
+  for (const repair of repairs) {
+    const id = subjectOf(repair);
+    const eni = 'eniId' in repair || repair.type === 'put-eni';
+    const node = eni ? nodeOfEni.get(id) : undefined;
+    const key =
+      repair.type === 'put-subnet'
+        ? `subnet:${id}`
+        : eni && !node
+          ? `eni:${id}`
+          : `node:${node ?? id}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { repairs: [], unread: { nodes: [], enis: [] } };
+      groups.set(key, group);
+    }
+    group.repairs.push(repair);
+    if (repair.type === 'put-node' && !knownNodes.has(id)) group.unread.nodes.push(id);
+    if (repair.type === 'put-eni' && !knownEnis.has(id)) group.unread.enis.push(id);
+  }
+  return [...groups.values()];
+}
+
+/** Applies the groups of repairs with bounded concurrency (p-map), each group in plan order. */
+async function applyAll(
   stamp: EventStamp,
   { ledger, concurrency = SWEEP_CONCURRENCY, unitOfWork }: SweepDeps,
+  groups: readonly RepairGroup[],
 ): Promise<Map<Repair, WriteOutcome[]>> {
-  const bySubject = new Map<string, Repair[]>();
-  for (const repair of repairs) {
-    const key = `${repair.type === 'put-subnet' ? 'subnet' : 'eniId' in repair || repair.type === 'put-eni' ? 'eni' : 'node'}:${subjectOf(repair)}`;
-    const list = bySubject.get(key);
-    if (list) list.push(repair);
-    else bySubject.set(key, [repair]);
-  }
   const outcomes = new Map<Repair, WriteOutcome[]>();
   await pMap(
-    bySubject.values(),
-    async (list) => {
-      if (unitOfWork && list.length > 1) {
+    groups,
+    async ({ repairs: list, unread }) => {
+      // A new ENI alone is a unit too: its facts, attachment and addresses in one request.
+      if (unitOfWork && (list.length > 1 || list[0]?.type === 'put-eni')) {
         const unit = unitOfWork();
+        await unit.prepare(stamp.eventId, { unread });
         const done = new Map<Repair, WriteOutcome[]>();
         for (const repair of list) done.set(repair, await apply(repair, stamp, unit.ports.network));
         if ((await unit.commit()).status === 'committed') {
