@@ -93,10 +93,15 @@ export async function sweepLoadBalancers(
     return scopeProblem(deps.scope, vpcId, cluster, 'no cluster') === undefined;
   };
 
+  // What the ledger lists, read once: a load balancer or target group it does not list (none
+  // yet, a tombstone, tags that came before the facts) is read on its own.
+  const listedLbs = new Map((await deps.targets.listLoadBalancers()).map((l) => [l.arn, l]));
+  const listedTgs = new Map((await deps.targets.listTargetGroups()).map((t) => [t.arn, t]));
+
   // Load balancers.
   const awsLbs = new Set(lbs.map((l) => l.arn));
   for (const lb of lbs.filter((l) => inScope(l.vpcId, l.arn))) {
-    const known = await deps.targets.getLoadBalancer(lb.arn);
+    const known = listedLbs.get(lb.arn) ?? (await deps.targets.getLoadBalancer(lb.arn));
     if (!known || known.deleted || lbDiffers(known, lb)) {
       count('put-lb', lb.arn, (await deps.targets.putLoadBalancer(lb, stamp)) === 'applied');
     }
@@ -106,7 +111,7 @@ export async function sweepLoadBalancers(
       count('lb-tags', lb.arn, w === 'applied');
     }
   }
-  for (const known of await deps.targets.listLoadBalancers()) {
+  for (const known of listedLbs.values()) {
     if (awsLbs.has(known.arn)) continue;
     const w = await deps.targets.deleteLoadBalancer(known.arn, stamp);
     count('delete-lb', known.arn, w === 'applied');
@@ -122,7 +127,11 @@ export async function sweepLoadBalancers(
     tgs.filter((t) => inScope(t.vpcId, t.arn)),
     async (tg) => {
       const aws = await describeTargetGroup(tg, deps.elbv2);
-      return { arn: tg.arn, ...(await fileTargetGroup(tg, tagsOf(tg.arn), aws, deps, stamp)) };
+      const listed = listedTgs.get(tg.arn);
+      return {
+        arn: tg.arn,
+        ...(await fileTargetGroup(tg, tagsOf(tg.arn), listed, aws, deps, stamp)),
+      };
     },
     { concurrency: TARGET_GROUP_CONCURRENCY },
   );
@@ -131,7 +140,7 @@ export async function sweepLoadBalancers(
     review.push(arn);
     if (read) asRead.set(arn, read);
   }
-  for (const known of await deps.targets.listTargetGroups()) {
+  for (const known of listedTgs.values()) {
     if (awsTgs.has(known.arn)) continue;
     const w = await deps.targets.deleteTargetGroup(known.arn, stamp);
     count('delete-tg', known.arn, w === 'applied');
@@ -209,14 +218,21 @@ async function describeTargetGroup(tg: TargetGroup, elbv2: Elbv2Port): Promise<D
 async function fileTargetGroup(
   tg: TargetGroup,
   tags: Tags,
+  listed: TargetGroupRecord | undefined,
   aws: DescribedGroup,
   deps: LoadBalancerSweepDeps,
   stamp: EventStamp,
 ): Promise<{ counted: Parameters<Count>[]; read: AsRepaired | undefined }> {
   const attempt = async (targets: TargetLedger) => {
     const counted: Parameters<Count>[] = [];
-    const read = await repairTargetGroup(tg, tags, aws, { ...deps, targets }, stamp, (...c) =>
-      counted.push(c),
+    const read = await repairTargetGroup(
+      tg,
+      tags,
+      listed,
+      aws,
+      { ...deps, targets },
+      stamp,
+      (...c) => counted.push(c),
     );
     return { counted, read };
   };
@@ -231,12 +247,14 @@ async function fileTargetGroup(
 async function repairTargetGroup(
   tg: TargetGroup,
   tags: Tags,
+  /** The group as the ledger's listing gave it, if it lists it. */
+  listed: TargetGroupRecord | undefined,
   aws: DescribedGroup,
   deps: LoadBalancerSweepDeps,
   stamp: EventStamp,
   count: Count,
 ): Promise<AsRepaired | undefined> {
-  const known = await deps.targets.getTargetGroup(tg.arn);
+  const known = listed ?? (await deps.targets.getTargetGroup(tg.arn));
   // Any write, applied or not (a newer one won), leaves the group to be read again.
   let wrote = false;
   if (!known?.name || known.deleted || tgDiffers(known, tg)) {

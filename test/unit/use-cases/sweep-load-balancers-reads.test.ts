@@ -22,16 +22,16 @@ import {
  */
 type World = ReturnType<typeof targetWorld>;
 
-/** The target ledger with a count of the group and target reads. */
+/** The target ledger with a count of the group and target reads (the listing reads every group). */
 function counting(targets: TargetLedger) {
-  const reads = { getTargetGroup: 0, targetsOf: 0 };
+  const reads = { listTargetGroups: 0, getTargetGroup: 0, targetsOf: 0 };
   const ledger = new Proxy(targets, {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver);
       if (typeof value !== 'function') return value;
-      if (name !== 'getTargetGroup' && name !== 'targetsOf') return value.bind(target);
+      if (typeof name !== 'string' || !(name in reads)) return value.bind(target);
       return (...args: unknown[]) => {
-        reads[name]++;
+        reads[name as keyof typeof reads]++;
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
@@ -76,7 +76,7 @@ describe('sweepLoadBalancers reads', () => {
 
     // Assess
     expect(report.repaired).toBe(0);
-    expect(reads).toEqual({ getTargetGroup: 1, targetsOf: 1 });
+    expect(reads).toEqual({ listTargetGroups: 1, getTargetGroup: 0, targetsOf: 1 });
     expect(report.alerts.map((a) => [a.kind, a.subject, a.outcome])).toEqual([
       ['stale-target', `${TG}|10.0.0.99:80`, 'opened'],
     ]);
@@ -113,7 +113,7 @@ describe('sweepLoadBalancers reads', () => {
 
     // Assess
     expect(report.byType).toEqual({ 'tg-attributes': 1 });
-    expect(reads.getTargetGroup).toBe(3);
+    expect(reads.getTargetGroup).toBe(2);
     expect(report.alerts.map((a) => [a.kind, a.outcome])).toEqual([
       ['deregistration-delay-drift', 'opened'],
     ]);
