@@ -141,6 +141,13 @@ export class LedgerSession extends LedgerTable {
     );
   }
 
+  /** The items found, read ahead like `prefetch` and then as this session sees them. */
+  override async batchGet(keys: readonly Item[]): Promise<Item[]> {
+    await this.prefetch(keys);
+    const items = await Promise.all(keys.map((k) => this.get(k)));
+    return items.filter((i): i is Item => i !== undefined);
+  }
+
   override async get(key: Item): Promise<Item | undefined> {
     const e = await this.#entry(key);
     return e.current ? structuredClone(e.current) : undefined;

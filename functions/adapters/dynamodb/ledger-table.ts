@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -18,6 +19,8 @@ export type Item = Record<string, unknown>;
 
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH_WRITE_SIZE = 25;
+/** BatchGetItem takes at most 100 keys. */
+const BATCH_GET_SIZE = 100;
 /** Batches in flight at once: enough to hide latency, few enough not to throttle a table. */
 const BATCH_WRITE_CONCURRENCY = 4;
 /** Attempts for the items DynamoDB returns unprocessed (throttled within a batch). */
@@ -122,6 +125,49 @@ export class LedgerTable {
         shouldRetry: ({ error }) => error instanceof UnprocessedItemsError,
       },
     );
+  }
+
+  /**
+   * Strongly consistent BatchGetItem of these keys, 100 to a request; keys DynamoDB leaves
+   * unprocessed are asked for again with backoff, and if any remain after every attempt the call
+   * throws. The items found, in no particular order.
+   */
+  async batchGet(keys: readonly Item[]): Promise<Item[]> {
+    const chunks: Item[][] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_SIZE)
+      chunks.push(keys.slice(i, i + BATCH_GET_SIZE));
+    const found = await pMap(chunks, (chunk) => this.#readBatch(chunk), {
+      concurrency: BATCH_WRITE_CONCURRENCY,
+    });
+    return found.flat();
+  }
+
+  async #readBatch(chunk: Item[]): Promise<Item[]> {
+    const found: Item[] = [];
+    let pending = chunk;
+    await pRetry(
+      async () => {
+        const out = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        found.push(...((out.Responses?.[this.name] ?? []) as Item[]));
+        const left = (out.UnprocessedKeys?.[this.name]?.Keys ?? []) as Item[];
+        if (left.length === 0) return;
+        pending = left;
+        throw new UnprocessedItemsError(
+          `${left.length} of ${chunk.length} keys left unprocessed by BatchGetItem`,
+        );
+      },
+      {
+        retries: UNPROCESSED_ATTEMPTS - 1,
+        minTimeout: 50,
+        maxTimeout: 2_000,
+        shouldRetry: ({ error }) => error instanceof UnprocessedItemsError,
+      },
+    );
+    return found;
   }
 
   /** A delete, guarded by `guard.condition` when given. */

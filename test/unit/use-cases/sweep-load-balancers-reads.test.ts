@@ -118,4 +118,36 @@ describe('sweepLoadBalancers reads', () => {
       ['deregistration-delay-drift', 'opened'],
     ]);
   });
+
+  test('the alerts a group review may settle are read in one request, not one per target', async () => {
+    // Prepare: three targets, .99 stale with its alert already open
+    const w = targetWorld();
+    await inSync(w, ['10.0.0.20', '10.0.0.21', '10.0.0.99']);
+    await w.holdIps(NODE, 'eni-a', ['10.0.0.20', '10.0.0.21'], 1);
+    await sweepLoadBalancers(w.deps, time(30));
+    const calls = { get: 0, getMany: 0 };
+    const store = w.alerts;
+    const alerts = {
+      get: (...a: Parameters<typeof store.get>) => {
+        calls.get++;
+        return store.get(...a);
+      },
+      getMany: (...a: Parameters<typeof store.getMany>) => {
+        calls.getMany++;
+        return store.getMany(...a);
+      },
+      put: (...a: Parameters<typeof store.put>) => store.put(...a),
+      listOpen: () => store.listOpen(),
+      listPending: () => store.listPending(),
+    };
+    const alerting = w.deps.alerting && { ...w.deps.alerting, alerts };
+
+    // Act
+    const report = await sweepLoadBalancers({ ...w.deps, alerting }, time(40));
+
+    // Assess
+    expect(calls).toEqual({ get: 0, getMany: 1 });
+    expect((await store.get('stale-target', `${TG}|10.0.0.99:80`))?.status).toBe('open');
+    expect(report.alerts).toEqual([]);
+  });
 });
