@@ -76,7 +76,7 @@ async function ledger() {
 }
 
 describe('sweepLoadBalancers with units of work', () => {
-  test('a new target group, its tags, attributes and targets are written in one request', async () => {
+  test('a new target group with its tags, attributes and targets is one request, a load balancer with its tags another', async () => {
     // Prepare
     const l = await ledger();
 
@@ -94,6 +94,8 @@ describe('sweepLoadBalancers with units of work', () => {
       'register-target': 3,
     });
     expect(l.requestsFor(TG)).toBe(1);
+    expect(l.requestsFor(LB)).toBe(1);
+    expect((await l.targets.getLoadBalancer(LB))?.tags).toEqual(LBC);
     expect((await l.targets.targetsOf(TG)).map((t) => t.id)).toEqual(IPS);
     const group = await l.targets.getTargetGroup(TG);
     expect([group?.name, group?.tags, group?.attributes[DELAY]]).toEqual([
@@ -107,6 +109,7 @@ describe('sweepLoadBalancers with units of work', () => {
     const l = await ledger();
     await sweepLoadBalancers(l.deps, time(30));
     expect(l.requestsFor(TG)).toBeGreaterThan(5);
+    expect(l.requestsFor(LB)).toBeGreaterThan(1);
     expect((await l.targets.targetsOf(TG)).map((t) => t.id)).toEqual(IPS);
   });
 

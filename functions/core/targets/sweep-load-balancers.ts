@@ -28,6 +28,7 @@ import {
 } from '#core/targets/target-group.ts';
 import type {
   KeyChanges,
+  LoadBalancerRecord,
   TargetGroupRecord,
   TargetId,
   TargetLedger,
@@ -48,6 +49,8 @@ export interface LoadBalancerSweepDeps extends TargetReviewDeps {
  * Describe* rate is low and account-wide, so fewer than the ledger alone would take.
  */
 export const TARGET_GROUP_CONCURRENCY = 4;
+/** Load balancers repaired at once: ledger writes only. */
+export const LEDGER_CONCURRENCY = 8;
 /** Target groups reviewed at once (ledger reads, alerts). */
 export const REVIEW_CONCURRENCY = 8;
 
@@ -102,17 +105,16 @@ export async function sweepLoadBalancers(
 
   // Load balancers.
   const awsLbs = new Set(lbs.map((l) => l.arn));
-  for (const lb of lbs.filter((l) => inScope(l.vpcId, l.arn))) {
-    const known = listedLbs.get(lb.arn) ?? (await deps.targets.getLoadBalancer(lb.arn));
-    if (!known || known.deleted || lbDiffers(known, lb)) {
-      count('put-lb', lb.arn, (await deps.targets.putLoadBalancer(lb, stamp)) === 'applied');
-    }
-    const changes = tagChanges(known?.tags ?? {}, tagsOf(lb.arn));
-    if (changes) {
-      const w = await deps.targets.setTags('load-balancer', lb.arn, changes, stamp);
-      count('lb-tags', lb.arn, w === 'applied');
-    }
-  }
+  // Each load balancer's counts are replayed in list order, as the target groups' are below.
+  const perLb = await pMap(
+    lbs.filter((l) => inScope(l.vpcId, l.arn)),
+    (lb) =>
+      inUnit(deps, (targets, counted) =>
+        repairLoadBalancer(lb, tagsOf(lb.arn), listedLbs.get(lb.arn), targets, stamp, counted),
+      ),
+    { concurrency: LEDGER_CONCURRENCY },
+  );
+  for (const { counted } of perLb) for (const c of counted) count(...c);
   for (const known of listedLbs.values()) {
     if (awsLbs.has(known.arn)) continue;
     const w = await deps.targets.deleteLoadBalancer(known.arn, stamp);
@@ -259,18 +261,25 @@ async function fileTargetGroup(
   deps: LoadBalancerSweepDeps,
   stamp: EventStamp,
 ): Promise<{ counted: Parameters<Count>[]; read: AsRepaired | undefined }> {
+  const { counted, result } = await inUnit(deps, (targets, count) =>
+    repairTargetGroup(tg, tags, listed, aws, { ...deps, targets }, stamp, count),
+  );
+  return { counted, read: result };
+}
+
+/**
+ * Runs one subject's repairs in a unit of work when there is one (one request); when the unit
+ * loses a condition (another writer moved an item it read), nothing of it was written and the
+ * repairs run again write by write. The counts are those of the attempt that reached the ledger.
+ */
+async function inUnit<T>(
+  deps: LoadBalancerSweepDeps,
+  repair: (targets: TargetLedger, count: Count) => Promise<T>,
+): Promise<{ counted: Parameters<Count>[]; result: T }> {
   const attempt = async (targets: TargetLedger) => {
     const counted: Parameters<Count>[] = [];
-    const read = await repairTargetGroup(
-      tg,
-      tags,
-      listed,
-      aws,
-      { ...deps, targets },
-      stamp,
-      (...c) => counted.push(c),
-    );
-    return { counted, read };
+    const result = await repair(targets, (...c) => counted.push(c));
+    return { counted, result };
   };
   if (deps.unitOfWork) {
     const unit = deps.unitOfWork();
@@ -278,6 +287,26 @@ async function fileTargetGroup(
     if ((await unit.commit()).status === 'committed') return done;
   }
   return attempt(deps.targets);
+}
+
+async function repairLoadBalancer(
+  lb: LoadBalancer,
+  tags: Tags,
+  /** The load balancer as the ledger's listing gave it, if it lists it. */
+  listed: LoadBalancerRecord | undefined,
+  targets: TargetLedger,
+  stamp: EventStamp,
+  count: Count,
+): Promise<void> {
+  const known = listed ?? (await targets.getLoadBalancer(lb.arn));
+  if (!known || known.deleted || lbDiffers(known, lb)) {
+    count('put-lb', lb.arn, (await targets.putLoadBalancer(lb, stamp)) === 'applied');
+  }
+  const changes = tagChanges(known?.tags ?? {}, tags);
+  if (changes) {
+    const w = await targets.setTags('load-balancer', lb.arn, changes, stamp);
+    count('lb-tags', lb.arn, w === 'applied');
+  }
 }
 
 async function repairTargetGroup(
