@@ -295,7 +295,11 @@ async function attributesModified(
   // The response, when present, carries every attribute after the change.
   const attributes = change.resultingAttributes ?? change.attributes;
   const delay = delayChangeOf(change);
-  const w = await ctx.deps.targets.setAttributes(change.arn, attributes, ctx.stamp, delay);
+  // The response states the whole map: only the keys it changes need their own stamp.
+  const complete = change.resultingAttributes !== undefined;
+  const w = await ctx.deps.targets.setAttributes(change.arn, attributes, ctx.stamp, delay, {
+    complete,
+  });
   const delayText =
     attributes[DEREGISTRATION_DELAY_ATTRIBUTE] !== undefined
       ? ` (delay ${attributes[DEREGISTRATION_DELAY_ATTRIBUTE]} s by ${change.actor.label})`
