@@ -1,4 +1,6 @@
 import type { AlertCondition } from '#core/alerts/alert.ts';
+import type { AlertRef } from '#core/alerts/alert-store.ts';
+import { prefetchedAlerts } from '#core/alerts/prefetched-alerts.ts';
 import {
   type AlertSettling,
   type SettledAlert,
@@ -22,6 +24,7 @@ import {
 } from '#core/targets/deregistration-delay.ts';
 import type { Elbv2Port } from '#core/targets/elbv2-port.ts';
 import { type IpHolder, staleTargetCondition } from '#core/targets/stale-target.ts';
+import { ipTargetKey } from '#core/targets/target-group.ts';
 import type {
   KeyChanges,
   TargetGroupRecord,
@@ -310,8 +313,38 @@ async function reviewGroupInto(
   }
   const targets =
     options.targets ?? (await deps.targets.targetsOf(tgArn, { includeDeregistered: tg.deleted }));
-  await reviewStale(c, tg, targets, deps, now);
-  if (options.delay !== false) await reviewDelay(c, tg, deps, now);
+  const delay = options.delay !== false;
+  const ahead = await withAlertsAhead(deps, targetAlertRefs(tg, targets, delay));
+  await reviewStale(c, tg, targets, ahead, now);
+  if (delay) await reviewDelay(c, tg, ahead, now);
+}
+
+/** The alerts a review of these targets (and of the group's delay) settles. */
+export function targetAlertRefs(
+  tg: TargetGroupRecord,
+  targets: readonly TargetRecord[],
+  delay: boolean,
+): AlertRef[] {
+  const refs: AlertRef[] = [];
+  if (tg.targetType === 'ip') {
+    for (const t of targets) {
+      if (t.kind === 'ip')
+        refs.push({ kind: 'stale-target', subject: ipTargetKey(tg.arn, t.id, t.port) });
+    }
+  }
+  const delayKnown = tg.attributes[DEREGISTRATION_DELAY_ATTRIBUTE] !== undefined || tg.deleted;
+  if (delay && delayKnown) refs.push({ kind: 'deregistration-delay-drift', subject: tg.arn });
+  return refs;
+}
+
+/** The review's alerts read ahead in one request (see `prefetchedAlerts`). */
+async function withAlertsAhead(
+  deps: TargetReviewDeps,
+  refs: readonly AlertRef[],
+): Promise<TargetReviewDeps> {
+  if (!deps.alerting) return deps;
+  const alerts = await prefetchedAlerts(deps.alerting.alerts, refs);
+  return { ...deps, alerting: { ...deps.alerting, alerts } };
 }
 
 /**
