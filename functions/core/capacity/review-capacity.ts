@@ -92,7 +92,7 @@ export async function reviewCapacity(
   const measuredNodes: { instanceId: string; cluster: string; headroom: number }[] = [];
   const measuredSubnets: { subnetId: string; free: number }[] = [];
   // Every alert this review may settle, read in one request rather than one each.
-  const store = await prefetchedAlerts(deps.alerts, capacityAlertRefs(affected));
+  const store = prefetchedAlerts(deps.alerts, capacityAlertRefs(affected));
   const settling = { alerts: store, notifier: deps.notifier, policy: deps.settings.alertPolicy };
   const evaluate = async (
     kind: AlertKind,

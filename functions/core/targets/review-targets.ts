@@ -314,7 +314,7 @@ async function reviewGroupInto(
   const targets =
     options.targets ?? (await deps.targets.targetsOf(tgArn, { includeDeregistered: tg.deleted }));
   const delay = options.delay !== false;
-  const ahead = await withAlertsAhead(deps, targetAlertRefs(tg, targets, delay));
+  const ahead = withAlertsAhead(deps, targetAlertRefs(tg, targets, delay));
   await reviewStale(c, tg, targets, ahead, now);
   if (delay) await reviewDelay(c, tg, ahead, now);
 }
@@ -338,12 +338,9 @@ export function targetAlertRefs(
 }
 
 /** The review's alerts read ahead in one request (see `prefetchedAlerts`). */
-async function withAlertsAhead(
-  deps: TargetReviewDeps,
-  refs: readonly AlertRef[],
-): Promise<TargetReviewDeps> {
+function withAlertsAhead(deps: TargetReviewDeps, refs: readonly AlertRef[]): TargetReviewDeps {
   if (!deps.alerting) return deps;
-  const alerts = await prefetchedAlerts(deps.alerting.alerts, refs);
+  const alerts = prefetchedAlerts(deps.alerting.alerts, refs);
   return { ...deps, alerting: { ...deps.alerting, alerts } };
 }
 
