@@ -128,6 +128,7 @@ async function reviewStale(
   targets: readonly TargetRecord[],
   deps: TargetReviewDeps,
   now: string,
+  known?: ReadonlyMap<string, IpHolder | undefined>,
 ) {
   const cluster = tg.cluster ?? UNKNOWN_CLUSTER;
   const elb = registrationCheck(tg.arn, deps.elbv2);
@@ -147,7 +148,9 @@ async function reviewStale(
     const vpcId = t.vpcId ?? tg.vpcId;
     const holder =
       t.registered && !tg.deleted && vpcId
-        ? await holderOfIp(deps.network, vpcId, t.id)
+        ? known?.has(t.id)
+          ? known.get(t.id)
+          : await holderOfIp(deps.network, vpcId, t.id)
         : undefined;
     const facts = { cluster, ...(tg.stack ? { stack: tg.stack } : {}) };
     let condition = staleTargetCondition(registration, holder, {
@@ -280,6 +283,8 @@ export interface TargetGroupReviewOptions {
   readonly targets?: readonly TargetRecord[];
   /** Check the deregistration delay too (default true). */
   readonly delay?: boolean;
+  /** Who holds these IPs, as the caller read it in the same unit of work (not read again). */
+  readonly holders?: ReadonlyMap<string, IpHolder | undefined>;
 }
 
 /** Stale targets and delay drift of one target group, after an event or in the sweep. */
@@ -315,7 +320,7 @@ async function reviewGroupInto(
     options.targets ?? (await deps.targets.targetsOf(tgArn, { includeDeregistered: tg.deleted }));
   const delay = options.delay !== false;
   const ahead = withAlertsAhead(deps, targetAlertRefs(tg, targets, delay));
-  await reviewStale(c, tg, targets, ahead, now);
+  await reviewStale(c, tg, targets, ahead, now, options.holders);
   if (delay) await reviewDelay(c, tg, ahead, now);
 }
 
