@@ -6,6 +6,7 @@ import {
   NODE,
   NODE_B,
   registered,
+  TG,
   targetWorld,
   tgCreated,
 } from '#test/unit/use-cases/target-world.ts';
@@ -38,5 +39,5 @@ test('RegisterTargets asks who holds each IP once, and the review still judges f
   // 10.0.0.99 is held by nobody: looked up as an address and as its /28 prefix, once each.
   expect(asked.sort()).toEqual(['10.0.0.20', '10.0.0.21', '10.0.0.96/28', '10.0.0.99']);
   const stale = outcome.review?.alerts.filter((a) => a.kind === 'stale-target' && a.active);
-  expect(stale?.map((a) => a.subject)).toEqual([`${change.tgArn}|10.0.0.99:80`]);
+  expect(stale?.map((a) => a.subject)).toEqual([`${TG}|10.0.0.99:80`]);
 });
