@@ -4,7 +4,7 @@ import { expect, test } from 'vitest';
 import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
-import { type Ec2HandlerOutcome, ec2EventHandler } from '#app/ec2-handler.ts';
+import { ec2EventHandler } from '#app/ec2-handler.ts';
 import { elbEventHandler } from '#app/elb-handler.ts';
 import type { AlertKind } from '#core/alerts/alert.ts';
 import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
