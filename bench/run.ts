@@ -160,7 +160,7 @@ if (only.has('events') || only.has('sweep')) {
       );
       for (const ev of w.events) {
         log(
-          `wire ${ev.name} ${ev.status}: ${ev.writes} W, ${ev.reads} R ${JSON.stringify(ev.operations)}`,
+          `wire ${ev.name} ${ev.status}: ${ev.writes} W, ${ev.reads} R ${JSON.stringify(ev.requests)}`,
         );
       }
     }

@@ -8,7 +8,6 @@ import type { Ec2HandlerDeps } from '#app/ec2-handler.ts';
 import type { ElbHandlerDeps } from '#app/elb-handler.ts';
 import { ALERT_KINDS } from '#core/alerts/alert.ts';
 import type { AlertStore } from '#core/alerts/alert-store.ts';
-import { prefetchedAlerts } from '#core/alerts/prefetched-alerts.ts';
 import { deliverPending } from '#core/alerts/settle-alert.ts';
 import { snapshotCapacityLedger } from '#core/capacity/ledger-snapshot.ts';
 import { rememberedUsage } from '#core/capacity/remembered-usage.ts';
@@ -127,19 +126,12 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
       // resolutions happen even when no event arrives.
       const review = await part('capacity', async () => {
         const view = await ledgerAfter();
-        const nodes = view.nodes.map((n) => n.instanceId);
-        const subnets = view.subnets.map((s) => s.subnetId);
-        // Every alert the review may settle, read at once rather than one request each.
-        const alerts = await prefetchedAlerts(capacity.alerts, [
-          ...nodes.map((subject) => ({ kind: 'node-pod-capacity' as const, subject })),
-          ...subnets.flatMap((subject) => [
-            { kind: 'subnet-exhaustion' as const, subject },
-            { kind: 'subnet-fragmentation' as const, subject },
-          ]),
-        ]);
         return reviewCapacity(
-          { nodes, subnets },
-          { ...capacity, alerts, ledger: snapshotCapacityLedger(view), now: capacity.clock() },
+          {
+            nodes: view.nodes.map((n) => n.instanceId),
+            subnets: view.subnets.map((s) => s.subnetId),
+          },
+          { ...capacity, ledger: snapshotCapacityLedger(view), now: capacity.clock() },
         );
       });
       if (review?.measures) publishCapacityGauges(review.measures);

@@ -4,7 +4,7 @@ import { type Guard, type Item, LedgerTable } from '#adapters/dynamodb/ledger-ta
 import type { AlertKind, Severity } from '#core/alerts/alert.ts';
 import type { AlertNotification, AlertRecord } from '#core/alerts/alert-lifecycle.ts';
 import {
-  type AlertKey,
+  type AlertRef,
   type AlertStore,
   AlertWriteConflictError,
 } from '#core/alerts/alert-store.ts';
@@ -25,8 +25,8 @@ export class DynamoAlertStore implements AlertStore {
     return item ? toRecord(item) : undefined;
   }
 
-  async getMany(wanted: readonly AlertKey[]): Promise<AlertRecord[]> {
-    const items = await this.table.batchGet(wanted.map((k) => keys.alert(k.kind, k.subject)));
+  async getMany(refs: readonly AlertRef[]): Promise<AlertRecord[]> {
+    const items = await this.table.getMany(refs.map((r) => keys.alert(r.kind, r.subject)));
     return items.map(toRecord);
   }
 

@@ -19,8 +19,6 @@ export type Item = Record<string, unknown>;
 
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH_WRITE_SIZE = 25;
-/** BatchGetItem takes at most 100 keys. */
-const BATCH_GET_SIZE = 100;
 /** Batches in flight at once: enough to hide latency, few enough not to throttle a table. */
 const BATCH_WRITE_CONCURRENCY = 4;
 /** Attempts for the items DynamoDB returns unprocessed (throttled within a batch). */
@@ -29,6 +27,14 @@ const UNPROCESSED_ATTEMPTS = 8;
 /** Items a BatchWriteItem left unprocessed after every retry: they were not written. */
 export class UnprocessedItemsError extends Error {
   override readonly name = 'UnprocessedItemsError';
+}
+
+/** BatchGetItem takes at most 100 keys. */
+export const BATCH_GET_KEYS = 100;
+
+/** Keys BatchGetItem left unprocessed after every retry. */
+export class UnprocessedKeysError extends Error {
+  override readonly name = 'UnprocessedKeysError';
 }
 
 /**
@@ -128,23 +134,26 @@ export class LedgerTable {
   }
 
   /**
-   * Strongly consistent BatchGetItem of these keys, 100 to a request; keys DynamoDB leaves
-   * unprocessed are asked for again with backoff, and if any remain after every attempt the call
-   * throws. The items found, in no particular order.
+   * Strongly consistent reads of several items, 100 keys to a BatchGetItem. Keys DynamoDB
+   * leaves unprocessed are asked again with backoff; any left after every attempt throw, so a
+   * missing answer is never taken for a missing item. The items found, each once, in no
+   * particular order.
    */
-  async batchGet(keys: readonly Item[]): Promise<Item[]> {
-    const chunks: Item[][] = [];
-    for (let i = 0; i < keys.length; i += BATCH_GET_SIZE)
-      chunks.push(keys.slice(i, i + BATCH_GET_SIZE));
-    const found = await pMap(chunks, (chunk) => this.#readBatch(chunk), {
-      concurrency: BATCH_WRITE_CONCURRENCY,
-    });
-    return found.flat();
+  async getMany(keys: readonly Item[]): Promise<Item[]> {
+    // BatchGetItem rejects a key asked twice.
+    const unique = [
+      ...new Map(keys.map((k) => [`${String(k.PK)}\u0000${String(k.SK)}`, k])).values(),
+    ];
+    const found: Item[] = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET_KEYS) {
+      found.push(...(await this.#readBatch(unique.slice(i, i + BATCH_GET_KEYS))));
+    }
+    return found;
   }
 
-  async #readBatch(chunk: Item[]): Promise<Item[]> {
+  async #readBatch(keys: readonly Item[]): Promise<Item[]> {
     const found: Item[] = [];
-    let pending = chunk;
+    let pending = [...keys];
     await pRetry(
       async () => {
         const out = await this.db.send(
@@ -152,19 +161,17 @@ export class LedgerTable {
             RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } },
           }),
         );
-        found.push(...((out.Responses?.[this.name] ?? []) as Item[]));
+        found.push(...((out.Responses?.[this.name] as Item[] | undefined) ?? []));
         const left = (out.UnprocessedKeys?.[this.name]?.Keys ?? []) as Item[];
         if (left.length === 0) return;
         pending = left;
-        throw new UnprocessedItemsError(
-          `${left.length} of ${chunk.length} keys left unprocessed by BatchGetItem`,
-        );
+        throw new UnprocessedKeysError(`${left.length} keys left unprocessed by BatchGetItem`);
       },
       {
         retries: UNPROCESSED_ATTEMPTS - 1,
         minTimeout: 50,
         maxTimeout: 2_000,
-        shouldRetry: ({ error }) => error instanceof UnprocessedItemsError,
+        shouldRetry: ({ error }) => error instanceof UnprocessedKeysError,
       },
     );
     return found;

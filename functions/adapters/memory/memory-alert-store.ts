@@ -2,7 +2,7 @@ import { compareText } from '#adapters/memory/memory-event-log.ts';
 import type { AlertKind } from '#core/alerts/alert.ts';
 import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
 import {
-  type AlertKey,
+  type AlertRef,
   type AlertStore,
   AlertWriteConflictError,
 } from '#core/alerts/alert-store.ts';
@@ -20,9 +20,10 @@ export class MemoryAlertStore implements AlertStore {
     return record ? copy(record) : undefined;
   }
 
-  async getMany(wanted: readonly AlertKey[]): Promise<AlertRecord[]> {
-    return wanted.flatMap((k) => {
-      const record = this.#records.get(keyOf(k.kind, k.subject));
+  async getMany(refs: readonly AlertRef[]): Promise<AlertRecord[]> {
+    const wanted = new Set(refs.map((r) => keyOf(r.kind, r.subject)));
+    return [...wanted].flatMap((k) => {
+      const record = this.#records.get(k);
       return record ? [copy(record)] : [];
     });
   }

@@ -9,8 +9,8 @@ export class AlertWriteConflictError extends Error {
   override readonly name = 'AlertWriteConflictError';
 }
 
-/** Which alert: one record per kind and subject. */
-export interface AlertKey {
+/** Which alert: its kind and subject. */
+export interface AlertRef {
   readonly kind: AlertKind;
   readonly subject: string;
 }
@@ -18,11 +18,8 @@ export interface AlertKey {
 /** The alert lifecycle's memory, one record per (kind, subject). */
 export interface AlertStore {
   get(kind: AlertKind, subject: string): Promise<AlertRecord | undefined>;
-  /**
-   * The stored records of these alerts (those that exist), read in as few requests as the
-   * store can: the sweep reads the alerts of every subject it reviews at once.
-   */
-  getMany?(keys: readonly AlertKey[]): Promise<AlertRecord[]>;
+  /** The stored records of these alerts, in one read where the store can (no order; absent ones left out). */
+  getMany(refs: readonly AlertRef[]): Promise<AlertRecord[]>;
   /**
    * Stores the record. With `expected` (the record read before deciding, or `null` for
    * "there was none") the write succeeds only if the stored record is still that one,

@@ -1,5 +1,4 @@
 import pMap from 'p-map';
-import { prefetchedAlerts } from '#core/alerts/prefetched-alerts.ts';
 import type { SettledAlert } from '#core/alerts/settle-alert.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import { scopeProblem } from '#core/events/scope.ts';
@@ -20,7 +19,6 @@ import {
 } from '#core/targets/settle-parked-elb-changes.ts';
 import {
   clusterOf,
-  ipTargetKey,
   type LoadBalancer,
   type Tags,
   type TargetGroup,
@@ -166,8 +164,7 @@ export async function sweepLoadBalancers(
     review,
     async (arn) => {
       try {
-        const read = asRead.get(arn) ?? (await readForReview(arn, deps));
-        return await reviewTargetGroup(arn, await withAlertsOf(read, deps), startedAt, read ?? {});
+        return await reviewTargetGroup(arn, deps, startedAt, asRead.get(arn) ?? {});
       } catch (error) {
         failures.push(error);
         return undefined;
@@ -200,39 +197,6 @@ export async function sweepLoadBalancers(
 interface AsRepaired {
   readonly group: TargetGroupRecord;
   readonly targets: readonly TargetRecord[];
-}
-
-/** A group and the targets its review covers, as the review would read them itself. */
-async function readForReview(
-  arn: string,
-  deps: LoadBalancerSweepDeps,
-): Promise<AsRepaired | undefined> {
-  const group = await deps.targets.getTargetGroup(arn);
-  if (!group) return undefined;
-  const targets = await deps.targets.targetsOf(arn, { includeDeregistered: group.deleted });
-  return { group, targets };
-}
-
-/**
- * The review's deps with the alerts it may settle (each IP target's stale-target alert and the
- * group's delay drift) read at once, rather than one request per target.
- */
-async function withAlertsOf(
-  read: AsRepaired | undefined,
-  deps: LoadBalancerSweepDeps,
-): Promise<LoadBalancerSweepDeps> {
-  if (!read || !deps.alerting) return deps;
-  const { group, targets } = read;
-  const alerts = await prefetchedAlerts(deps.alerting.alerts, [
-    { kind: 'deregistration-delay-drift', subject: group.arn },
-    ...targets
-      .filter((t) => t.kind === 'ip')
-      .map((t) => ({
-        kind: 'stale-target' as const,
-        subject: ipTargetKey(group.arn, t.id, t.port),
-      })),
-  ]);
-  return { ...deps, alerting: { ...deps.alerting, alerts } };
 }
 
 /** What ELBv2 says of one target group beyond its listing: attributes and targets. */
