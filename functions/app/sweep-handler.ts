@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import type { DnsWiring } from '#app/dns-wiring.ts';
 import type { Ec2HandlerDeps } from '#app/ec2-handler.ts';
 import type { ElbHandlerDeps } from '#app/elb-handler.ts';
@@ -66,6 +67,21 @@ type UsageMetric =
   | 'nodeGroupSlotsUsed'
   | 'nodeGroupSlotsFree';
 
+/**
+ * Time the network repairs leave to the rest of the sweep (reviews, load balancers and targets,
+ * DNS): past it, no more nodes are started, and the next scheduled sweep goes on from there.
+ */
+export const SWEEP_RESERVE_MS = 300_000;
+
+/** Lambda's clock, where there is one (tests and the CLI pass no context: never out of time). */
+function outOfTime(
+  context: Partial<Pick<Context, 'getRemainingTimeInMillis'>> | undefined,
+): (() => boolean) | undefined {
+  const remaining = context?.getRemainingTimeInMillis;
+  if (typeof remaining !== 'function') return undefined;
+  return () => remaining.call(context) < SWEEP_RESERVE_MS;
+}
+
 export class SweepFailedError extends Error {
   override readonly name = 'SweepFailedError';
 }
@@ -77,96 +93,114 @@ export class SweepFailedError extends Error {
  * partial sweep is safe because every repair is an idempotent conditional write.
  */
 export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => new Date()) {
-  return middy(async () => {
-    const started = clock();
-    const startedAt = started.toISOString();
-    const failures: string[] = [];
-    const part = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
-      try {
-        const result = await run();
-        logger.info(`sweep ${name} finished`, { startedAt, result });
-        return result;
-      } catch (error) {
-        failures.push(`${name}: ${(error as Error).message}`);
-        logger.error(`sweep ${name} failed`, error as Error);
-        return undefined;
-      }
-    };
-    let read: LedgerState | undefined;
-    const network = await part('network', async () => {
-      read = await readLedger(deps.network.ledger);
-      return sweepNetwork(deps.network, startedAt, read);
-    });
-    if (network) metrics.addMetric(METRICS.sweepNetworkRepairs, MetricUnit.Count, network.repairs);
-    // The ledger after the network sweep: the sweep's own read when it changed nothing, else
-    // read once more; the capacity and target reviews both work from it.
-    let after: Promise<LedgerState> | undefined;
-    const ledgerAfter = () => {
-      after ??=
-        network?.repairs === 0 && read ? Promise.resolve(read) : readLedger(deps.network.ledger);
-      return after;
-    };
-    const sweptCapacity = deps.network.capacity;
-    if (network && sweptCapacity) {
-      // Sampling and the review both fit each subnet's recent usage: read once.
-      const usage = sweptCapacity.usage && rememberedUsage(sweptCapacity.usage);
-      const capacity = { ...sweptCapacity, usage };
-      if (usage) {
-        const gauges = await part('usage', async () =>
-          sampleUsage({
-            ...capacity,
-            ledger: snapshotCapacityLedger(await ledgerAfter()),
-            usage,
-            now: capacity.clock(),
-          }),
-        );
-        publishUsageGauges(gauges ?? []);
-      }
-      // Re-evaluate every node and subnet, not only repaired ones, so reminders and
-      // resolutions happen even when no event arrives.
-      const review = await part('capacity', async () => {
-        const view = await ledgerAfter();
-        return reviewCapacity(
-          {
-            nodes: view.nodes.map((n) => n.instanceId),
-            subnets: view.subnets.map((s) => s.subnetId),
-          },
-          { ...capacity, ledger: snapshotCapacityLedger(view), now: capacity.clock() },
-        );
+  return middy(
+    async (_event: unknown, context?: Partial<Pick<Context, 'getRemainingTimeInMillis'>>) => {
+      const started = clock();
+      const startedAt = started.toISOString();
+      const failures: string[] = [];
+      const part = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
+        try {
+          const result = await run();
+          logger.info(`sweep ${name} finished`, { startedAt, result });
+          return result;
+        } catch (error) {
+          failures.push(`${name}: ${(error as Error).message}`);
+          logger.error(`sweep ${name} failed`, error as Error);
+          return undefined;
+        }
+      };
+      let read: LedgerState | undefined;
+      const network = await part('network', async () => {
+        read = await readLedger(deps.network.ledger);
+        return sweepNetwork({ ...deps.network, outOfTime: outOfTime(context) }, startedAt, read);
       });
-      if (review?.measures) publishCapacityGauges(review.measures);
-      await part('open alerts', () => publishOpenAlerts(capacity.alerts));
-    }
-    const elb = deps.elb;
-    const loadBalancers = elb
-      ? await part('load balancers', async () => {
-          // Without a network sweep (it failed) the holders come from the ledger itself.
-          const network = read ? snapshotHolders(await ledgerAfter()) : elb.network;
-          return sweepLoadBalancers({ ...elb, network }, elb.clock());
-        })
-      : undefined;
-    const dns = deps.dns;
-    const records = dns
-      ? await part('dns', () => refreshZonesAndSync(dns(clock().toISOString())))
-      : undefined;
-    // Last, once every review had its chance to send its own: notifications a crash or a
-    // failed publish left in the outbox of alerts nothing evaluates any more.
-    const settling = deps.network.capacity ?? deps.elb?.alerting;
-    if (settling) await part('alert outbox', () => deliverPending(settling));
-    if (loadBalancers)
-      metrics.addMetric(METRICS.sweepLoadBalancerRepairs, MetricUnit.Count, loadBalancers.repaired);
-    // Once per run, whatever the number of repairs.
-    const unreported = unreportedChangesWarning({
-      network: network?.repairs,
-      loadBalancers: loadBalancers?.repaired,
-    });
-    if (unreported) logger.warn(unreported);
-    metrics.addMetric(METRICS.sweepFailedParts, MetricUnit.Count, failures.length);
-    const seconds = (clock().getTime() - started.getTime()) / 1000;
-    metrics.addMetric(METRICS.sweepDuration, MetricUnit.Seconds, seconds);
-    if (failures.length > 0) throw new SweepFailedError(`sweep incomplete: ${failures.join('; ')}`);
-    return { startedAt, network, loadBalancers, dns: records ? { plan: records.plan } : undefined };
-  })
+      if (network)
+        metrics.addMetric(METRICS.sweepNetworkRepairs, MetricUnit.Count, network.repairs);
+      if (network?.deferred) {
+        logger.warn(
+          `sweep ran out of time: ${network.deferred} network repairs left for the next run`,
+        );
+      }
+      // The ledger after the network sweep: the sweep's own read when it changed nothing, else
+      // read once more; the capacity and target reviews both work from it.
+      let after: Promise<LedgerState> | undefined;
+      const ledgerAfter = () => {
+        after ??=
+          network?.repairs === 0 && read ? Promise.resolve(read) : readLedger(deps.network.ledger);
+        return after;
+      };
+      const sweptCapacity = deps.network.capacity;
+      if (network && sweptCapacity) {
+        // Sampling and the review both fit each subnet's recent usage: read once.
+        const usage = sweptCapacity.usage && rememberedUsage(sweptCapacity.usage);
+        const capacity = { ...sweptCapacity, usage };
+        if (usage) {
+          const gauges = await part('usage', async () =>
+            sampleUsage({
+              ...capacity,
+              ledger: snapshotCapacityLedger(await ledgerAfter()),
+              usage,
+              now: capacity.clock(),
+            }),
+          );
+          publishUsageGauges(gauges ?? []);
+        }
+        // Re-evaluate every node and subnet, not only repaired ones, so reminders and
+        // resolutions happen even when no event arrives.
+        const review = await part('capacity', async () => {
+          const view = await ledgerAfter();
+          return reviewCapacity(
+            {
+              nodes: view.nodes.map((n) => n.instanceId),
+              subnets: view.subnets.map((s) => s.subnetId),
+            },
+            { ...capacity, ledger: snapshotCapacityLedger(view), now: capacity.clock() },
+          );
+        });
+        if (review?.measures) publishCapacityGauges(review.measures);
+        await part('open alerts', () => publishOpenAlerts(capacity.alerts));
+      }
+      const elb = deps.elb;
+      const loadBalancers = elb
+        ? await part('load balancers', async () => {
+            // Without a network sweep (it failed) the holders come from the ledger itself.
+            const network = read ? snapshotHolders(await ledgerAfter()) : elb.network;
+            return sweepLoadBalancers({ ...elb, network }, elb.clock());
+          })
+        : undefined;
+      const dns = deps.dns;
+      const records = dns
+        ? await part('dns', () => refreshZonesAndSync(dns(clock().toISOString())))
+        : undefined;
+      // Last, once every review had its chance to send its own: notifications a crash or a
+      // failed publish left in the outbox of alerts nothing evaluates any more.
+      const settling = deps.network.capacity ?? deps.elb?.alerting;
+      if (settling) await part('alert outbox', () => deliverPending(settling));
+      if (loadBalancers)
+        metrics.addMetric(
+          METRICS.sweepLoadBalancerRepairs,
+          MetricUnit.Count,
+          loadBalancers.repaired,
+        );
+      // Once per run, whatever the number of repairs.
+      const unreported = unreportedChangesWarning({
+        network: network?.repairs,
+        loadBalancers: loadBalancers?.repaired,
+      });
+      if (unreported) logger.warn(unreported);
+      metrics.addMetric(METRICS.sweepFailedParts, MetricUnit.Count, failures.length);
+      const seconds = (clock().getTime() - started.getTime()) / 1000;
+      metrics.addMetric(METRICS.sweepDuration, MetricUnit.Seconds, seconds);
+      if (failures.length > 0)
+        throw new SweepFailedError(`sweep incomplete: ${failures.join('; ')}`);
+      return {
+        startedAt,
+        network,
+        loadBalancers,
+        dns: records ? { plan: records.plan } : undefined,
+      };
+    },
+  )
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));

@@ -30,6 +30,13 @@ export interface SweepDeps {
   readonly unitOfWork?:
     | (() => UnitOfWork<{ readonly network: NetworkLedger }, SweepFiling>)
     | undefined;
+  /**
+   * Asked before each node's (or other subject's) repairs: true once the invocation must stop
+   * starting more (Lambda's remaining time). What is left still differs, so the next sweep
+   * plans it again and goes on from there: a sweep too big for one invocation converges over
+   * several.
+   */
+  readonly outOfTime?: (() => boolean) | undefined;
 }
 
 /**
@@ -55,6 +62,8 @@ export interface NetworkSweepReport {
    * those dropped: ended by a delete, or older than the read (superseded by it).
    */
   readonly parked: { readonly applied: number; readonly discarded: number };
+  /** Repairs left for the next sweep when `outOfTime` said stop (absent when none). */
+  readonly deferred?: number;
 }
 
 /**
@@ -75,8 +84,10 @@ export async function sweepNetwork(
     subnets: await collect(deps.ec2.listSubnets(deps.scope.vpcIds)),
   };
   const state = read ?? (await readLedger(deps.ledger));
-  const repairs = planNetworkSweep(state, ec2, deps.scope);
-  const outcomes = await applyAll(stamp, deps, groupsOf(repairs, state, ec2.enis));
+  const all = planNetworkSweep(state, ec2, deps.scope);
+  const outcomes = await applyAll(stamp, deps, groupsOf(all, state, ec2.enis));
+  // Without `outOfTime`, or with time enough, every repair was attempted.
+  const repairs = all.filter((r) => outcomes.has(r));
   const byType: Record<string, number> = {};
   const nodes = new Set<string>();
   const subnets = new Set<string>();
@@ -112,11 +123,13 @@ export async function sweepNetwork(
   const later = await applyParkedEc2Changes(deps.ledger, filed, undefined, (e) =>
     applyEc2Event(e, deps),
   );
+  const deferred = all.length - repairs.length;
   return {
     repairs: audit.length - discarded,
     byType,
     affected: { nodes: [...nodes].sort(), subnets: [...subnets].sort() },
     parked: { applied: later.filter((o) => o.status !== 'parked').length, discarded },
+    ...(deferred > 0 ? { deferred } : {}),
   };
 }
 
@@ -204,13 +217,14 @@ function groupsOf(
 /** Applies the groups of repairs with bounded concurrency (p-map), each group in plan order. */
 async function applyAll(
   stamp: EventStamp,
-  { ledger, concurrency = SWEEP_CONCURRENCY, unitOfWork }: SweepDeps,
+  { ledger, concurrency = SWEEP_CONCURRENCY, unitOfWork, outOfTime }: SweepDeps,
   groups: readonly RepairGroup[],
 ): Promise<Map<Repair, WriteOutcome[]>> {
   const outcomes = new Map<Repair, WriteOutcome[]>();
   await pMap(
     groups,
     async ({ repairs: list, unread }) => {
+      if (outOfTime?.()) return;
       // A new ENI alone is a unit too: its facts, attachment and addresses in one request.
       if (unitOfWork && (list.length > 1 || list[0]?.type === 'put-eni')) {
         const unit = unitOfWork();
