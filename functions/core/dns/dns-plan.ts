@@ -176,10 +176,9 @@ function sameTarget(current: RecordSet, desired: DnsRecord): boolean {
       bareZoneId(current.AliasTarget.HostedZoneId) === bareZoneId(desired.aliasZoneId)
     );
   }
-  const values = current.ResourceRecords ?? [];
-  return (
-    current.AliasTarget === undefined && values.length === 1 && values[0]?.Value === desired.target
-  );
+  // An alias record set holds no ResourceRecords, so it never matches a plain target.
+  const values = current.ResourceRecords;
+  return values?.length === 1 && values[0]?.Value === desired.target;
 }
 
 type OwnershipState =
@@ -370,7 +369,7 @@ function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out:
       if (changes) for (const c of state.recordWrites) changes.push(c);
       else changes = state.recordWrites;
     }
-    if (state.edits) changes = txtChanges(state.edits, ctx, changes ?? []);
+    if (state.edits) changes = txtChanges(state.edits.sort(byUniqueName), ctx, changes ?? []);
     if (changes && changes.length > 0)
       out.changes.push({ zoneId: ctx.zoneId, hostname: host, changes });
   }
@@ -512,7 +511,8 @@ function planRecord(
     }
     claim(state, type, d.resource, ctx);
     out.update.push(planned(ctx.zoneId, d, recordOf(current, host, type)));
-  } else if (!d && current) {
+  } else if (current) {
+    // Nothing desired for a record that is held.
     if (own.state !== 'ours' || ctx.policy !== 'sync') return;
     deleteRecord(state, { Action: 'DELETE', ResourceRecordSet: current });
     dropOurs(editFor(state, type, ctx), ctx);
@@ -522,13 +522,12 @@ function planRecord(
   }
 }
 
-/** Appends the TXT changes of a host's edits, in TXT name order, to `changes`. */
+/** Appends the TXT changes of a host's edits (in TXT name order) to `changes`. */
 function txtChanges(
-  hostEdits: readonly TxtEdit[],
+  edits: readonly TxtEdit[],
   ctx: ZoneContext,
   changes: RecordChange[],
 ): RecordChange[] {
-  const edits = hostEdits.length < 2 ? hostEdits : [...hostEdits].sort(byUniqueName);
   for (const edit of edits) {
     const current = edit.current;
     const before = current?.ResourceRecords ?? [];
