@@ -69,17 +69,22 @@ type UsageMetric =
 
 /**
  * Time the network repairs leave to the rest of the sweep (reviews, load balancers and targets,
- * DNS): past it, no more nodes are started, and the next scheduled sweep goes on from there.
+ * DNS): a third of the invocation, at most 5 minutes (of Lambda's 15). Past it no more nodes are
+ * started, and the next scheduled sweep goes on from there.
  */
 export const SWEEP_RESERVE_MS = 300_000;
 
-/** Lambda's clock, where there is one (tests and the CLI pass no context: never out of time). */
+/**
+ * Lambda's clock, where there is one (tests and the CLI pass no context, or one whose remaining
+ * time never falls: never out of time then).
+ */
 function outOfTime(
   context: Partial<Pick<Context, 'getRemainingTimeInMillis'>> | undefined,
 ): (() => boolean) | undefined {
   const remaining = context?.getRemainingTimeInMillis;
   if (typeof remaining !== 'function') return undefined;
-  return () => remaining.call(context) < SWEEP_RESERVE_MS;
+  const reserve = Math.min(SWEEP_RESERVE_MS, remaining.call(context) / 3);
+  return () => remaining.call(context) < reserve;
 }
 
 export class SweepFailedError extends Error {
