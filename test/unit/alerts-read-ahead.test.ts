@@ -3,7 +3,7 @@ import { MemoryAlertStore } from '#adapters/memory/memory-alert-store.ts';
 import type { AlertKind } from '#core/alerts/alert.ts';
 import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
 import { type AlertRef, AlertWriteConflictError } from '#core/alerts/alert-store.ts';
-import { AlertsReadAhead, prefetchedAlerts } from '#core/alerts/prefetched-alerts.ts';
+import { AlertsReadAhead, prefetchedAlerts } from '#core/alerts/alerts-read-ahead.ts';
 
 /** The memory store, counting reads: what the review would send to DynamoDB. */
 class CountingStore extends MemoryAlertStore {
