@@ -35,8 +35,8 @@ export const NO_CLUSTER_NETWORKING: ClusterNetworking = {
 };
 
 function listed(list: 'all' | readonly string[], cluster: string | undefined): boolean {
-  if (list === 'all') return true;
-  return cluster !== undefined && list.includes(cluster);
+  // No listed name is undefined, so a node of no cluster is listed only under 'all'.
+  return list === 'all' || list.some((name) => name === cluster);
 }
 
 /** The max-pods settings of one cluster; a node of no known cluster gets the CNI defaults. */

@@ -49,7 +49,8 @@ export function forecastExhaustion(
   const start = end - options.windowHours * 3_600_000;
   const points = samples
     .map((s) => ({ t: Date.parse(s.at), used: s.used }))
-    .filter((p) => Number.isFinite(p.t) && Number.isFinite(p.used) && p.t >= start && p.t <= end)
+    // An unparsable time is NaN, which no comparison admits.
+    .filter((p) => Number.isFinite(p.used) && p.t >= start && p.t <= end)
     .sort((a, b) => a.t - b.t);
   if (points.length < options.minSamples) {
     return { trend: 'unknown', reason: `${points.length} recent samples`, samples: points.length };

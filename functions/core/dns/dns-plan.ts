@@ -176,10 +176,9 @@ function sameTarget(current: RecordSet, desired: DnsRecord): boolean {
       bareZoneId(current.AliasTarget.HostedZoneId) === bareZoneId(desired.aliasZoneId)
     );
   }
-  const values = current.ResourceRecords ?? [];
-  return (
-    current.AliasTarget === undefined && values.length === 1 && values[0]?.Value === desired.target
-  );
+  // An alias record set holds no ResourceRecords, so it never matches a plain target.
+  const values = current.ResourceRecords;
+  return values?.length === 1 && values[0]?.Value === desired.target;
 }
 
 type OwnershipState =
@@ -281,7 +280,7 @@ function readZone(snapshot: ZoneSnapshot, prefix: string, work: ZoneWork): void 
     } else if (rs.SetIdentifier === undefined) {
       for (const k of kindPrefixes) {
         if (!name.startsWith(k.prefix)) continue;
-        const slot = slots.get(k.prefix.length === 0 ? name : name.slice(k.prefix.length));
+        const slot = slots.get(name.slice(k.prefix.length));
         if (slot) setTxt(slot, k.kind, rs);
       }
     }
@@ -328,7 +327,7 @@ function ownershipOf(
 function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out: PlanSink): void {
   readZone(snapshot, ctx.prefix, work);
   // By name, as a plain sort of the names would order them.
-  const hosts = work.hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const hosts = work.hosts.sort(byUniqueName);
   for (const slot of hosts) {
     const host = slot.name;
     const state: HostState = {
@@ -370,7 +369,7 @@ function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out:
       if (changes) for (const c of state.recordWrites) changes.push(c);
       else changes = state.recordWrites;
     }
-    if (state.edits) changes = txtChanges(state.edits, ctx, changes ?? []);
+    if (state.edits) changes = txtChanges(state.edits.sort(byUniqueName), ctx, changes ?? []);
     if (changes && changes.length > 0)
       out.changes.push({ zoneId: ctx.zoneId, hostname: host, changes });
   }
@@ -383,10 +382,7 @@ interface HostState {
   /** Created on a host's first change: most hosts have none. */
   recordDeletes: RecordChange[] | undefined;
   recordWrites: RecordChange[] | undefined;
-  /**
-   * Ownership TXT edits: one or two per host, so a list beats a Map. The kinds' TXT names of
-   * one host all differ, so an edit is found by its kind.
-   */
+  /** Ownership TXT edits, at most one per kind: one or two per host, so a list beats a Map. */
   edits: TxtEdit[] | undefined;
   /** Address types at the name once the plan is applied. */
   remainingA: boolean;
@@ -400,6 +396,14 @@ interface TxtEdit {
   readonly name: string;
   readonly current: RecordSet | undefined;
   values: string[];
+}
+
+/**
+ * Orders by name where no two names are equal (a zone's hosts, one host's TXT names), so
+ * "not less" is "greater".
+ */
+function byUniqueName(a: { readonly name: string }, b: { readonly name: string }): number {
+  return a.name < b.name ? -1 : 1;
 }
 
 function setRemaining(state: HostState, type: DnsRecordType, held: boolean): void {
@@ -417,8 +421,11 @@ function writeRecord(state: HostState, change: RecordChange): void {
   else state.recordWrites = [change];
 }
 
+/**
+ * Starts the edit of the host's TXT of `kind`. Each kind is edited at most once per host: a
+ * type's record is created, updated or deleted once, and the legacy TXT only after them.
+ */
 function editFor(state: HostState, kind: TxtKind, ctx: ZoneContext): TxtEdit {
-  if (state.edits) for (const e of state.edits) if (e.kind === kind) return e;
   const current = txtOf(state.slot, kind);
   const edit: TxtEdit = {
     kind,
@@ -504,7 +511,8 @@ function planRecord(
     }
     claim(state, type, d.resource, ctx);
     out.update.push(planned(ctx.zoneId, d, recordOf(current, host, type)));
-  } else if (!d && current) {
+  } else if (current) {
+    // Nothing desired for a record that is held.
     if (own.state !== 'ours' || ctx.policy !== 'sync') return;
     deleteRecord(state, { Action: 'DELETE', ResourceRecordSet: current });
     dropOurs(editFor(state, type, ctx), ctx);
@@ -514,41 +522,37 @@ function planRecord(
   }
 }
 
-/** Appends the TXT changes of a host's edits, in TXT name order, to `changes`. */
+/** Appends the TXT changes of a host's edits (in TXT name order) to `changes`. */
 function txtChanges(
-  hostEdits: readonly TxtEdit[],
+  edits: readonly TxtEdit[],
   ctx: ZoneContext,
   changes: RecordChange[],
 ): RecordChange[] {
-  const edits =
-    hostEdits.length < 2
-      ? hostEdits
-      : [...hostEdits].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const edit of edits) {
-    const before = edit.current?.ResourceRecords ?? [];
+    const current = edit.current;
+    const before = current?.ResourceRecords ?? [];
     if (before.length === edit.values.length && before.every((v, i) => v.Value === edit.values[i]))
       continue;
-    if (edit.values.length === 0) {
-      if (edit.current) changes.push({ Action: 'DELETE', ResourceRecordSet: edit.current });
-      continue;
-    }
     const resourceRecords = edit.values.map((Value) => ({ Value }));
-    changes.push(
-      edit.current
-        ? {
-            Action: 'UPSERT',
-            ResourceRecordSet: { ...edit.current, ResourceRecords: resourceRecords },
-          }
-        : {
-            Action: 'CREATE',
-            ResourceRecordSet: {
-              Name: edit.name,
-              Type: 'TXT',
-              TTL: ctx.ttl,
-              ResourceRecords: resourceRecords,
-            },
-          },
-    );
+    // Values that differ from none are some: a TXT that did not exist is created, never deleted.
+    if (!current) {
+      changes.push({
+        Action: 'CREATE',
+        ResourceRecordSet: {
+          Name: edit.name,
+          Type: 'TXT',
+          TTL: ctx.ttl,
+          ResourceRecords: resourceRecords,
+        },
+      });
+    } else if (edit.values.length === 0) {
+      changes.push({ Action: 'DELETE', ResourceRecordSet: current });
+    } else {
+      changes.push({
+        Action: 'UPSERT',
+        ResourceRecordSet: { ...current, ResourceRecords: resourceRecords },
+      });
+    }
   }
   return changes;
 }
