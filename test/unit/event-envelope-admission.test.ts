@@ -303,3 +303,9 @@ describe('parseCloudTrail: what is admitted', () => {
     expect(parseCloudTrail({ ...e, detail }, source)).toStrictEqual({ ok: true, value: detail });
   });
 });
+
+// Equivalent mutants left in event-envelope.ts (also see event-envelope-edges.test.ts):
+// - arnsIn's `Array.isArray(value)` branch never taken: an array then goes through the object
+//   branch, whose Object.entries gives the same indexes as paths, so the same ARNs and paths.
+// - oversize's `JSON.stringify(raw) ?? ''` with another fallback text: only `undefined` (raw
+//   undefined) falls back, and no fallback of a few bytes comes near the 256 KB limit.
