@@ -21,19 +21,60 @@ import { runWireCount } from './wire-count.ts';
 const PARTS = ['events', 'sweep', 'plan', 'bundles', 'dns'] as const;
 type Part = (typeof PARTS)[number];
 
-const { values } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '500,2000,5000' },
-    runs: { type: 'string', default: '3' },
-    /** Runs per sweep size (default --runs): a 5,000-node sweep takes minutes per run. */
-    'sweep-runs': { type: 'string' },
-    only: { type: 'string', default: PARTS.join(',') },
-    out: { type: 'string', default: 'bench/results.json' },
-  },
-});
-const sizes = values.sizes.split(',').map(Number);
-const runs = Number(values.runs);
-const sweepRuns = Number(values['sweep-runs'] ?? values.runs);
+const USAGE = `usage: npm run bench -- [options]
+
+The benchmark of record: prints one table (measure, goal, measured, ratio) and writes the
+metrics as JSON. Never part of npm test; timings are medians, so run it on a quiet machine.
+
+  --only PARTS      comma-separated parts to run (default ${PARTS.join(',')})
+  --sizes N,N       synthetic account sizes in nodes for the sweep (default 500,2000,5000)
+  --runs N          runs per timing, the median is kept (default 3)
+  --sweep-runs N    runs per sweep size (default --runs; a 5,000-node sweep takes minutes)
+  --out FILE        where to write the metrics (default bench/results.json)
+  -h, --help        this text`;
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        sizes: { type: 'string', default: '500,2000,5000' },
+        runs: { type: 'string', default: '3' },
+        'sweep-runs': { type: 'string' },
+        only: { type: 'string', default: PARTS.join(',') },
+        out: { type: 'string', default: 'bench/results.json' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+function fail(reason: string): never {
+  console.error(`bench: ${reason}`);
+  process.exit(2);
+}
+
+const values = parseOptions();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const positive = (flag: string, text: string) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    fail(`--${flag} wants a whole number of at least 1, got "${text}"`);
+  return n;
+};
+const sizes = values.sizes.split(',').map((s) => positive('sizes', s));
+const runs = positive('runs', values.runs);
+const sweepRuns = positive('sweep-runs', values['sweep-runs'] ?? values.runs);
+const unknownParts = values.only
+  .split(',')
+  .filter((p) => !(PARTS as readonly string[]).includes(p));
+if (unknownParts.length > 0)
+  fail(`--only knows ${PARTS.join(', ')}; not ${unknownParts.join(', ')}`);
 const only = new Set(values.only.split(',') as Part[]);
 const metrics: Metric[] = [];
 const log = (message: string) => console.error(`[bench ${new Date().toISOString()}] ${message}`);
@@ -119,7 +160,7 @@ if (only.has('events') || only.has('sweep')) {
       );
       for (const ev of w.events) {
         log(
-          `wire ${ev.name} ${ev.status}: ${ev.writes} W, ${ev.reads} R ${JSON.stringify(ev.operations)}`,
+          `wire ${ev.name} ${ev.status}: ${ev.writes} W, ${ev.reads} R ${JSON.stringify(ev.requests)}`,
         );
       }
     }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { recordingProxy } from '#test/helpers/recording-proxy.ts';
+import { startFaultProxy } from '../bin/sim/faults/fault-proxy.ts';
 import { type PerEventRequests, perEventRequests, STORY } from './event-cost.ts';
 
 const CLI = fileURLToPath(new URL('../bin/netledger.mjs', import.meta.url));
@@ -23,6 +23,8 @@ export interface WireEvent {
   readonly writes: number;
   readonly reads: number;
   readonly operations: Readonly<Record<string, number>>;
+  /** The same requests labelled with what they read or wrote: `Query GSI3 TARGETIP`, `GetItem ALERT`. */
+  readonly requests: Readonly<Record<string, number>>;
 }
 
 export interface WireCountResult extends PerEventRequests {
@@ -38,7 +40,20 @@ export interface WireCountResult extends PerEventRequests {
  * usage samples are off (`--no-samples`: they stand in for the sweep, not for the event).
  */
 export async function runWireCount(endpoint: string, tableName: string): Promise<WireCountResult> {
-  const proxy = await recordingProxy(endpoint);
+  const labels: { operation: string; label: string }[] = [];
+  const proxy = await startFaultProxy(
+    { moto: endpoint, dynamodb: endpoint },
+    {
+      verdict: (request) => {
+        labels.push({
+          operation: request.operation,
+          label: labelOf(request.operation, request.body),
+        });
+        return { do: 'forward' };
+      },
+      answered: () => undefined,
+    },
+  );
   try {
     const child = spawn(
       process.execPath,
@@ -59,8 +74,11 @@ export async function runWireCount(endpoint: string, tableName: string): Promise
     let seen = 0;
     const lines = createInterface({ input: child.stdout });
     for await (const line of lines) {
-      const ops = proxy.operations.slice(seen);
-      seen = proxy.operations.length;
+      const mine = labels.slice(seen);
+      seen = labels.length;
+      const ops = mine.map((r) => r.operation);
+      const requests: Record<string, number> = {};
+      for (const r of mine) requests[r.label] = (requests[r.label] ?? 0) + 1;
       const o = JSON.parse(line) as { eventId?: string; name?: string; status?: string };
       const operations: Record<string, number> = {};
       for (const op of ops)
@@ -73,6 +91,7 @@ export async function runWireCount(endpoint: string, tableName: string): Promise
         writes: sum(WRITES),
         reads: sum(READS),
         operations,
+        requests,
       });
     }
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -81,4 +100,34 @@ export async function runWireCount(endpoint: string, tableName: string): Promise
   } finally {
     await proxy.close();
   }
+}
+
+/** What a DynamoDB request touches, by key kind (the PK's or index key's text before its first '#'). */
+export function labelOf(operation: string, body: Buffer): string {
+  let input: Record<string, unknown>;
+  try {
+    input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return operation;
+  }
+  const kindOf = (value: unknown) => {
+    const text = (value as { S?: string } | undefined)?.S ?? '';
+    return text.split('#')[0] ?? '';
+  };
+  if (operation === 'GetItem' || operation === 'PutItem' || operation === 'UpdateItem') {
+    const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
+    return `${operation} ${kindOf(key?.PK)}`;
+  }
+  if (operation === 'Query') {
+    const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+    const pk = values[':pk'] ?? Object.values(values)[0];
+    return `Query ${String(input.IndexName ?? 'table')} ${kindOf(pk)}`;
+  }
+  if (operation === 'BatchGetItem') {
+    const tables = Object.values(
+      (input.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>,
+    );
+    return `BatchGetItem x${tables.reduce((n, t) => n + (t.Keys?.length ?? 0), 0)}`;
+  }
+  return operation;
 }

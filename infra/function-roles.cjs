@@ -39,7 +39,8 @@ const LEDGER_ACTIONS = [
   'dynamodb:DeleteItem',
   // Audit entries go in batches (LedgerTable.batchPut).
   'dynamodb:BatchWriteItem',
-  // An event's unit of work reads ahead in one BatchGetItem and commits one TransactWriteItems,
+  // An event's unit of work reads ahead in one BatchGetItem (and its reviews their alerts in
+  // another) and commits one TransactWriteItems,
   // whose items are authorized as PutItem/UpdateItem/DeleteItem and, for an unchanged item whose
   // condition must still hold, ConditionCheckItem (transactions have no action of their own).
   'dynamodb:BatchGetItem',

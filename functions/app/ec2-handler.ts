@@ -1,9 +1,14 @@
 import { inEventUnit, type OpenEventUnit, type UnitReport } from '#app/event-unit.ts';
 import type { AlertStore } from '#core/alerts/alert-store.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
+import { AlertsReadAhead } from '#core/alerts/prefetched-alerts.ts';
 import type { InstanceTypeCatalog, UsageHistory } from '#core/capacity/capacity-ports.ts';
 import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
-import { type CapacityReview, reviewCapacity } from '#core/capacity/review-capacity.ts';
+import {
+  type CapacityReview,
+  capacityAlertRefs,
+  reviewCapacity,
+} from '#core/capacity/review-capacity.ts';
 import type { Affected, Ec2Deps, EventOutcome } from '#core/network/apply-ec2-event.ts';
 import { parseEc2Event } from '#core/network/ec2-event.ts';
 import { handleEc2Event } from '#core/network/handle-ec2-event.ts';
@@ -58,9 +63,9 @@ export function ec2EventHandler(deps: Ec2HandlerDeps) {
     // event as processed and settling the alerts (Lambda retries an invocation that failed).
     const reviewed = outcome.status === 'applied' || outcome.status === 'duplicate';
     if (!reviewed || !outcome.affected) return outcome;
-    const targets = deps.targets ? await reviewTargets(outcome.affected, deps.targets) : undefined;
+    const { capacity, targets: targetWiring } = readingAlertsAhead(deps, outcome.affected);
+    const targets = targetWiring ? await reviewTargets(outcome.affected, targetWiring) : undefined;
     const withTargets = targets ? { ...outcome, targets } : outcome;
-    const { capacity } = deps;
     if (!capacity) return withTargets;
     // A failed review throws: the event is redelivered, found a duplicate and reviewed again;
     // after the last retry the DLQ keeps it and the sweep settles the alert.
@@ -83,6 +88,28 @@ export function ec2EventHandler(deps: Ec2HandlerDeps) {
     }
     return { ...withTargets, capacity: review };
   });
+}
+
+/**
+ * Both reviews on one alert store that reads ahead, told of the capacity alerts now: the first
+ * alert read of the event then fetches those and the target review's in one request.
+ */
+function readingAlertsAhead(
+  deps: Ec2HandlerDeps,
+  affected: Affected,
+): Pick<Ec2HandlerDeps, 'capacity' | 'targets'> {
+  const { capacity, targets } = deps;
+  if (!capacity) return { capacity, targets };
+  const alerts = new AlertsReadAhead(capacity.alerts);
+  alerts.expect(capacityAlertRefs(affected));
+  const shared = targets?.alerting?.alerts === capacity.alerts;
+  return {
+    capacity: { ...capacity, alerts },
+    targets:
+      targets?.alerting && shared
+        ? { ...targets, alerting: { ...targets.alerting, alerts } }
+        : targets,
+  };
 }
 
 /**

@@ -134,4 +134,35 @@ describe.each(alertStores)('AlertStore contract: $name', ({ make }) => {
       used: 3,
     });
   });
+  test('several alerts read at once: each stored one as get reads it, absent ones left out', async () => {
+    // Prepare: more than one BatchGetItem holds (100 keys), with a duplicate asked twice.
+    const store = await make();
+    await store.put(record('i-1'));
+    await store.put(record('i-2', { status: 'resolved', resolvedAt: '2026-11-21T11:00:00Z' }));
+    await store.put(record('subnet-1', { kind: 'subnet-exhaustion' }));
+    await store.put(record('i-150'));
+    const refs = [
+      ...Array.from({ length: 150 }, (_, i) => ({
+        kind: 'node-pod-capacity' as const,
+        subject: `i-${i + 1}`,
+      })),
+      { kind: 'subnet-exhaustion' as const, subject: 'subnet-1' },
+      { kind: 'subnet-fragmentation' as const, subject: 'subnet-1' },
+      { kind: 'node-pod-capacity' as const, subject: 'i-1' },
+    ];
+
+    // Act
+    const many = await store.getMany(refs);
+
+    // Assess
+    const byKey = (r: AlertRecord) => `${r.kind} ${r.subject}`;
+    expect(many.map(byKey).sort()).toEqual([
+      'node-pod-capacity i-1',
+      'node-pod-capacity i-150',
+      'node-pod-capacity i-2',
+      'subnet-exhaustion subnet-1',
+    ]);
+    for (const r of many) expect(r).toEqual(await store.get(r.kind, r.subject));
+    expect(await store.getMany([])).toEqual([]);
+  });
 });

@@ -232,6 +232,63 @@ describe.each(targetLedgers)('TargetLedger contract: $name', ({ make }) => {
       expect(record?.lastDelayChange).toEqual({ by: 'alice', at: at(5).eventTime });
     });
 
+    test('a complete set stamps only what it changes, yet an older change of an unchanged key loses', async () => {
+      // Prepare: the delay set at 2; a complete set at 6 keeps it and changes stickiness.
+      const ledger = await make();
+      await ledger.putTargetGroup(tg(), at(1));
+      await ledger.setAttributes(TG, { [DELAY]: '60', 'stickiness.enabled': 'false' }, at(2));
+      const complete = await ledger.setAttributes(
+        TG,
+        { [DELAY]: '60', 'stickiness.enabled': 'true' },
+        at(6),
+        undefined,
+        { complete: true },
+      );
+
+      // Act: a change from 4 of the key the complete set left alone arrives late.
+      const late = await ledger.setAttributes(TG, { [DELAY]: '300' }, at(4));
+      const newer = await ledger.setAttributes(TG, { 'stickiness.enabled': 'false' }, at(7));
+
+      // Assess: the set at 6 said 60, and it is newer than 4.
+      expect([complete, late, newer]).toEqual(['applied', 'stale', 'applied']);
+      expect((await ledger.getTargetGroup(TG))?.attributes).toEqual({
+        [DELAY]: '60',
+        'stickiness.enabled': 'false',
+      });
+    });
+
+    test('an older complete set loses to a newer one, even on keys the newer one left alone', async () => {
+      // Prepare
+      const ledger = await make();
+      await ledger.putTargetGroup(tg(), at(1));
+      await ledger.setAttributes(TG, { [DELAY]: '60', 'stickiness.enabled': 'false' }, at(2));
+      await ledger.setAttributes(
+        TG,
+        { [DELAY]: '60', 'stickiness.enabled': 'false' },
+        at(8),
+        undefined,
+        {
+          complete: true,
+        },
+      );
+
+      // Act
+      const late = await ledger.setAttributes(
+        TG,
+        { [DELAY]: '120', 'stickiness.enabled': 'true' },
+        at(5),
+        undefined,
+        { complete: true },
+      );
+
+      // Assess
+      expect(late).toBe('stale');
+      expect((await ledger.getTargetGroup(TG))?.attributes).toEqual({
+        [DELAY]: '60',
+        'stickiness.enabled': 'false',
+      });
+    });
+
     test('deleting a target group tombstones it and deregisters its targets', async () => {
       // Prepare
       const ledger = await make();

@@ -3,7 +3,11 @@ import { expiresAt, INDEX, keys } from '#adapters/dynamodb/ledger-keys.ts';
 import { type Guard, type Item, LedgerTable } from '#adapters/dynamodb/ledger-table.ts';
 import type { AlertKind, Severity } from '#core/alerts/alert.ts';
 import type { AlertNotification, AlertRecord } from '#core/alerts/alert-lifecycle.ts';
-import { type AlertStore, AlertWriteConflictError } from '#core/alerts/alert-store.ts';
+import {
+  type AlertRef,
+  type AlertStore,
+  AlertWriteConflictError,
+} from '#core/alerts/alert-store.ts';
 
 /** Resolved alerts stay visible (and recognisable on a quick re-open) for a month, then expire. */
 export const RESOLVED_ALERT_RETENTION_SECONDS = 30 * 86_400;
@@ -19,6 +23,11 @@ export class DynamoAlertStore implements AlertStore {
   async get(kind: AlertKind, subject: string): Promise<AlertRecord | undefined> {
     const item = await this.table.get(keys.alert(kind, subject));
     return item ? toRecord(item) : undefined;
+  }
+
+  async getMany(refs: readonly AlertRef[]): Promise<AlertRecord[]> {
+    const items = await this.table.getMany(refs.map((r) => keys.alert(r.kind, r.subject)));
+    return items.map(toRecord);
   }
 
   async put(record: AlertRecord, expected?: AlertRecord | null): Promise<void> {

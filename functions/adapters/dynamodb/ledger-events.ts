@@ -57,9 +57,21 @@ export abstract class EventLedger<C = unknown> {
     );
   }
 
-  /** One item per parked event under its subject; parking it again overwrites the same item. */
+  /**
+   * One item per parked event under its subject; parking it again overwrites the same item. The
+   * subject's marker goes first and keeps the latest expiry of its parked changes.
+   */
   async park(parked: ParkedChange<C>): Promise<void> {
     const { subject, stamp } = parked;
+    const expiry = expiresAt(stamp.eventTime, RETENTION_SECONDS.parked);
+    await this.table.updateExpression(
+      keys.parkedMarker(subject),
+      'SET entity = :e, expiresAt = :x',
+      {
+        condition: 'attribute_not_exists(expiresAt) OR expiresAt < :x',
+        values: { ':e': 'parked-marker', ':x': expiry },
+      },
+    );
     await this.table.put({
       ...keys.parked(subject, stamp.eventTime, stamp.eventId),
       ...keys.parkedIndex(subject, stamp.eventTime, stamp.eventId),
@@ -70,17 +82,22 @@ export abstract class EventLedger<C = unknown> {
       eventTime: stamp.eventTime,
       // JSON text: a change may hold empty strings and nested lists DynamoDB maps handle poorly.
       change: JSON.stringify(parked.change),
-      expiresAt: expiresAt(stamp.eventTime, RETENTION_SECONDS.parked),
+      expiresAt: expiry,
     });
   }
 
+  /**
+   * A subject without a marker has nothing parked: one item read (read ahead with an event's
+   * other items inside a unit of work) instead of a query of its partition.
+   */
   async parkedFor(subject: Subject): Promise<ParkedChange<C>[]> {
+    if (!(await this.table.get(keys.parkedMarker(subject)))) return [];
     const items = await this.table.query({
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.parkedPartition(subject) },
     });
     // The sort key is <time>#<eventId>: query order is stamp order.
-    return items.map((i) => toParked<C>(i));
+    return items.filter((i) => i.entity === 'parked').map((i) => toParked<C>(i));
   }
 
   async unpark(subject: Subject, eventId: string): Promise<void> {

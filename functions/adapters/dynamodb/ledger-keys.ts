@@ -30,7 +30,10 @@
  *
  * Parked: a change whose subject (eni:<id>, attachment:<id>, instance:<id>,
  * target-group:<arn>, load-balancer:<arn>) is not filed yet waits under PK
- * PARKED#<subject> in stamp order, expiring after a day; GSI1 PARKED lists all.
+ * PARKED#<subject> in stamp order, expiring after a day; GSI1 PARKED lists all. The item
+ * PARKED#<subject> / #PARKED (no index keys) marks a subject with parked changes and expires
+ * with the latest of them, so filing a subject reads the marker ahead with the event's other
+ * items and queries the partition only when it is there.
  *
  * Alerts: <s> is the subject; GSI1 ALERTS#open lists the open ones, and a
  * resolve drops the GSI1 keys. GSI3 ALERTS#outbox lists the alerts whose notification is
@@ -78,6 +81,8 @@ export const keys = {
     SK: `${eventTime}#${eventId}`,
   }),
   parkedPartition: (subject: string) => `PARKED#${subject}`,
+  /** Says a subject has (or had, within a day) parked changes: a read that finds none skips the query. */
+  parkedMarker: (subject: string) => ({ PK: `PARKED#${subject}`, SK: '#PARKED' }),
   parkedIndex: (subject: string, eventTime: string, eventId: string) => ({
     GSI1PK: 'PARKED',
     GSI1SK: `${subject}#${eventTime}#${eventId}`,

@@ -16,20 +16,22 @@ import {
   sameValue,
   valueAt,
 } from '#adapters/dynamodb/ledger-expression.ts';
-import { type Guard, type Item, LedgerTable } from '#adapters/dynamodb/ledger-table.ts';
+import {
+  BATCH_GET_KEYS,
+  type Guard,
+  type Item,
+  LedgerTable,
+  UnprocessedKeysError,
+} from '#adapters/dynamodb/ledger-table.ts';
 import type { UnitCommit } from '#core/events/unit-of-work.ts';
 import type { WriteOutcome } from '#core/network/network-ports.ts';
 
-/** TransactWriteItems takes at most 100 items and 4 MB; BatchGetItem at most 100 keys. */
+/** TransactWriteItems takes at most 100 items and 4 MB. */
 const TRANSACTION_ITEMS = 100;
 const TRANSACTION_BYTES = 3_500_000;
-const BATCH_GET_KEYS = 100;
 const UNPROCESSED_ATTEMPTS = 8;
 
-/** Keys BatchGetItem left unprocessed after every retry. */
-export class UnprocessedKeysError extends Error {
-  override readonly name = 'UnprocessedKeysError';
-}
+export { UnprocessedKeysError };
 
 /** A condition of the commit failed in DynamoDB: another writer moved an item this session read. */
 class LostConditionError extends Error {

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -26,6 +27,14 @@ const UNPROCESSED_ATTEMPTS = 8;
 /** Items a BatchWriteItem left unprocessed after every retry: they were not written. */
 export class UnprocessedItemsError extends Error {
   override readonly name = 'UnprocessedItemsError';
+}
+
+/** BatchGetItem takes at most 100 keys. */
+export const BATCH_GET_KEYS = 100;
+
+/** Keys BatchGetItem left unprocessed after every retry. */
+export class UnprocessedKeysError extends Error {
+  override readonly name = 'UnprocessedKeysError';
 }
 
 /**
@@ -122,6 +131,50 @@ export class LedgerTable {
         shouldRetry: ({ error }) => error instanceof UnprocessedItemsError,
       },
     );
+  }
+
+  /**
+   * Strongly consistent reads of several items, 100 keys to a BatchGetItem. Keys DynamoDB
+   * leaves unprocessed are asked again with backoff; any left after every attempt throw, so a
+   * missing answer is never taken for a missing item. The items found, each once, in no
+   * particular order.
+   */
+  async getMany(keys: readonly Item[]): Promise<Item[]> {
+    // BatchGetItem rejects a key asked twice.
+    const unique = [
+      ...new Map(keys.map((k) => [`${String(k.PK)}\u0000${String(k.SK)}`, k])).values(),
+    ];
+    const found: Item[] = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET_KEYS) {
+      found.push(...(await this.#readBatch(unique.slice(i, i + BATCH_GET_KEYS))));
+    }
+    return found;
+  }
+
+  async #readBatch(keys: readonly Item[]): Promise<Item[]> {
+    const found: Item[] = [];
+    let pending = [...keys];
+    await pRetry(
+      async () => {
+        const out = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        found.push(...((out.Responses?.[this.name] as Item[] | undefined) ?? []));
+        const left = (out.UnprocessedKeys?.[this.name]?.Keys ?? []) as Item[];
+        if (left.length === 0) return;
+        pending = left;
+        throw new UnprocessedKeysError(`${left.length} keys left unprocessed by BatchGetItem`);
+      },
+      {
+        retries: UNPROCESSED_ATTEMPTS - 1,
+        minTimeout: 50,
+        maxTimeout: 2_000,
+        shouldRetry: ({ error }) => error instanceof UnprocessedKeysError,
+      },
+    );
+    return found;
   }
 
   /** A delete, guarded by `guard.condition` when given. */

@@ -7,6 +7,7 @@ import type { DelayChange } from '#core/targets/deregistration-delay.ts';
 import type { ElbChange } from '#core/targets/elb-event.ts';
 import { clusterOf, type LoadBalancer, stackOf, type Tags } from '#core/targets/target-group.ts';
 import type {
+  AttributeWriteOptions,
   KeyChanges,
   LoadBalancerRecord,
   TargetGroupFacts,
@@ -158,6 +159,7 @@ export class DynamoTargetLedger extends EventLedger<ElbChange> implements Target
     changes: KeyChanges,
     stamp: EventStamp,
     delayChange?: DelayChange,
+    options: AttributeWriteOptions = {},
   ): Promise<WriteOutcome> {
     const key = keys.targetGroup(tgArn);
     const entity = { entity: 'target-group', arn: tgArn };
@@ -168,6 +170,7 @@ export class DynamoTargetLedger extends EventLedger<ElbChange> implements Target
       'attributeStamps',
       changes,
       stamp,
+      options.complete === true,
     );
     if (w === 'applied' && delayChange) {
       await this.table.update(
@@ -347,9 +350,10 @@ export class DynamoTargetLedger extends EventLedger<ElbChange> implements Target
   }
 
   /**
-   * One conditional UpdateItem per key, each guarded by that key's own stamp, so an older
-   * AddTags arriving late cannot undo a newer RemoveTags of the same key, yet still adds the
-   * keys nobody touched since. 'applied' when any key changed.
+   * One conditional UpdateItem per key, each guarded by that key's own stamp and by the map's
+   * (`<map>AsOf`, the stamp of the newest complete set), so an older AddTags arriving late
+   * cannot undo a newer RemoveTags of the same key, yet still adds the keys nobody touched
+   * since. 'applied' when any key changed.
    */
   private async setStampedKeys(
     key: Item,
@@ -358,23 +362,72 @@ export class DynamoTargetLedger extends EventLedger<ElbChange> implements Target
     stamps: string,
     changes: KeyChanges,
     stamp: EventStamp,
+    complete = false,
   ): Promise<WriteOutcome> {
     const live = await this.table.update(key, entity, whileLive());
     if (live !== 'applied') return 'stale';
     await this.initMaps(key);
     const st = stampText(stamp);
+    const asOf = `${map}AsOf`;
+    const toWrite = complete ? await this.stampWholeMap(key, map, asOf, changes, st) : changes;
     const outcomes: WriteOutcome[] = [];
-    for (const [k, v] of Object.entries(changes)) {
+    for (const [k, v] of Object.entries(toWrite)) {
       const set = v === null ? 'SET #s.#k = :st REMOVE #m.#k' : 'SET #m.#k = :v, #s.#k = :st';
       outcomes.push(
         await this.table.updateExpression(key, set, {
-          condition: 'attribute_not_exists(#s.#k) OR #s.#k <= :st',
-          names: { '#m': map, '#s': stamps, '#k': k },
+          condition:
+            '(attribute_not_exists(#s.#k) OR #s.#k <= :st) AND ' +
+            '(attribute_not_exists(#a) OR #a <= :st)',
+          names: { '#m': map, '#s': stamps, '#k': k, '#a': asOf },
           values: { ':st': st, ...(v === null ? {} : { ':v': v }) },
         }),
       );
     }
     return outcomes.includes('applied') || outcomes.length === 0 ? 'applied' : 'stale';
+  }
+
+  /**
+   * A complete set's stamp goes on the map once (`<map>AsOf`), on condition that it is not
+   * older than the map's and that every key it leaves alone still holds the value read: then
+   * only the changed keys need writing, and an older change of an unchanged key still loses
+   * (to the map's stamp instead of its own). When that condition fails (a newer complete set,
+   * or a key moved since the read), every key is written with its own stamp, as for a partial set.
+   */
+  private async stampWholeMap(
+    key: Item,
+    map: string,
+    asOf: string,
+    changes: KeyChanges,
+    st: string,
+  ): Promise<KeyChanges> {
+    const stored = ((await this.table.get(key))?.[map] ?? {}) as Record<string, string>;
+    const names: Record<string, string> = { '#a': asOf };
+    const values: Record<string, unknown> = { ':st': st };
+    const conditions = ['(attribute_not_exists(#a) OR #a <= :st)'];
+    const changed: Record<string, string | null> = {};
+    let n = 0;
+    for (const [k, v] of Object.entries(changes)) {
+      const same = v === null ? stored[k] === undefined : stored[k] === v;
+      if (!same) {
+        changed[k] = v;
+        continue;
+      }
+      n += 1;
+      names['#m'] = map;
+      names[`#k${n}`] = k;
+      if (v === null) {
+        conditions.push(`attribute_not_exists(#m.#k${n})`);
+      } else {
+        values[`:v${n}`] = v;
+        conditions.push(`#m.#k${n} = :v${n}`);
+      }
+    }
+    const w = await this.table.updateExpression(key, 'SET #a = :st', {
+      condition: conditions.join(' AND '),
+      names,
+      values,
+    });
+    return w === 'applied' ? changed : changes;
   }
 }
 

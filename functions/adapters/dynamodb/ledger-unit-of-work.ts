@@ -4,6 +4,7 @@ import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { LedgerSession } from '#adapters/dynamodb/ledger-session.ts';
 import type { Item } from '#adapters/dynamodb/ledger-table.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import { type Subject, subject } from '#core/events/parking.ts';
 import type { UnitOfWork } from '#core/events/unit-of-work.ts';
 import type { Ec2Change } from '#core/network/ec2-event.ts';
 import { cniOwner, eniAddresses } from '#core/network/eni-classify.ts';
@@ -40,8 +41,68 @@ export function dynamoUnitOfWork(
   };
 }
 
-/** The items applying a change reads first, as far as the change names them. */
+/**
+ * The items applying a change reads first, as far as the change names them, with the parked
+ * markers of every subject it names: filing (or ending) a subject with nothing parked then
+ * costs no read of its own.
+ */
 export function keysOf(change: EventChange): Item[] {
+  return [...itemKeysOf(change), ...subjectsOf(change).map((s) => keys.parkedMarker(s))];
+}
+
+/** The parking subjects a change names: those it may file, or end. */
+function subjectsOf(change: EventChange): Subject[] {
+  if ('kind' in change) {
+    switch (change.kind) {
+      case 'targets-registered':
+      case 'targets-deregistered':
+        return [subject.targetGroup(change.tgArn)];
+      case 'target-group-created':
+      case 'target-group-deleted':
+      case 'target-group-attributes-modified':
+        return [subject.targetGroup(change.arn)];
+      case 'load-balancer-created':
+      case 'load-balancer-deleted':
+        return [subject.loadBalancer(change.arn)];
+      case 'tags-added':
+      case 'tags-removed':
+        return change.arns.map((arn) =>
+          arn.includes(':targetgroup/') ? subject.targetGroup(arn) : subject.loadBalancer(arn),
+        );
+    }
+  }
+  const eniSubjects = (eni: EniFacts) => [
+    subject.eni(eni.eniId),
+    ...(eni.attachment?.attachmentId ? [subject.attachment(eni.attachment.attachmentId)] : []),
+  ];
+  switch (change.type) {
+    case 'instance-state':
+      return [subject.instance(change.instanceId)];
+    case 'instances-launched':
+      return [
+        ...change.instances.map((i) => subject.instance(i.instanceId)),
+        ...change.enis.flatMap(eniSubjects),
+      ];
+    case 'eni-created':
+      return eniSubjects(change.eni);
+    case 'eni-attached':
+      return [
+        subject.eni(change.eniId),
+        ...(change.attachmentId ? [subject.attachment(change.attachmentId)] : []),
+      ];
+    case 'eni-detached':
+      return [
+        subject.attachment(change.attachmentId),
+        ...(change.eniId ? [subject.eni(change.eniId)] : []),
+      ];
+    case 'eni-deleted':
+    case 'addresses-assigned':
+    case 'addresses-unassigned':
+      return [subject.eni(change.eniId)];
+  }
+}
+
+function itemKeysOf(change: EventChange): Item[] {
   // ELB changes carry `kind` (a load balancer's `type` is its kind of LB); EC2 changes do not.
   if (!('kind' in change)) return ec2Keys(change);
   switch (change.kind) {

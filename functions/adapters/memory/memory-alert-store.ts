@@ -1,7 +1,11 @@
 import { compareText } from '#adapters/memory/memory-event-log.ts';
 import type { AlertKind } from '#core/alerts/alert.ts';
 import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
-import { type AlertStore, AlertWriteConflictError } from '#core/alerts/alert-store.ts';
+import {
+  type AlertRef,
+  type AlertStore,
+  AlertWriteConflictError,
+} from '#core/alerts/alert-store.ts';
 
 /**
  * The alert lifecycle's records in a map, with the DynamoDB store's compare-and-set rule: a put
@@ -14,6 +18,14 @@ export class MemoryAlertStore implements AlertStore {
   async get(kind: AlertKind, subject: string): Promise<AlertRecord | undefined> {
     const record = this.#records.get(keyOf(kind, subject));
     return record ? copy(record) : undefined;
+  }
+
+  async getMany(refs: readonly AlertRef[]): Promise<AlertRecord[]> {
+    const wanted = new Set(refs.map((r) => keyOf(r.kind, r.subject)));
+    return [...wanted].flatMap((k) => {
+      const record = this.#records.get(k);
+      return record ? [copy(record)] : [];
+    });
   }
 
   async put(record: AlertRecord, expected?: AlertRecord | null): Promise<void> {

@@ -11,6 +11,7 @@ import type { DelayChange } from '#core/targets/deregistration-delay.ts';
 import type { ElbChange } from '#core/targets/elb-event.ts';
 import { clusterOf, type LoadBalancer, stackOf, type Tags } from '#core/targets/target-group.ts';
 import type {
+  AttributeWriteOptions,
   KeyChanges,
   LoadBalancerRecord,
   TargetGroupFacts,
@@ -29,6 +30,8 @@ interface MetaItem {
   tagStamps: Record<string, string>;
   attributes: Record<string, string>;
   attributeStamps: Record<string, string>;
+  /** The stamp of the newest complete attribute set: an older change of any key loses to it. */
+  attributesAsOf?: string;
   cluster?: string;
   stack?: string;
   lastDelayChange?: DelayChange;
@@ -232,8 +235,17 @@ export class MemoryTargetLedger implements TargetLedger {
     changes: KeyChanges,
     stamp: EventStamp,
     delayChange?: DelayChange,
+    options: AttributeWriteOptions = {},
   ): Promise<WriteOutcome> {
-    const w = setStampedKeys(this.#tgs, tgArn, 'attributes', 'attributeStamps', changes, stamp);
+    const w = setStampedKeys(
+      this.#tgs,
+      tgArn,
+      'attributes',
+      'attributeStamps',
+      changes,
+      stamp,
+      options.complete === true,
+    );
     const item = this.#tgs.get(tgArn);
     if (w === 'applied' && delayChange && item && notNewerThan(item.delayStamp, stamp)) {
       item.lastDelayChange = present({ ...delayChange }) as unknown as DelayChange;
@@ -403,9 +415,11 @@ function tombstone(items: Map<string, MetaItem>, arn: string, _stamp: EventStamp
 }
 
 /**
- * Each key is guarded by its own stamp, so an older AddTags arriving late cannot undo a newer
- * RemoveTags of the same key, yet still adds the keys nobody touched since. 'applied' when any
- * key changed (or there was none to change); a tombstone takes no keys.
+ * Each key is guarded by its own stamp and by the stamp of the newest complete attribute set,
+ * so an older AddTags arriving late cannot undo a newer RemoveTags of the same key, yet still
+ * adds the keys nobody touched since. A complete set takes the map's stamp and stamps only the
+ * keys it changes. 'applied' when any key changed (or there was none to change); a tombstone
+ * takes no keys.
  */
 function setStampedKeys(
   items: Map<string, MetaItem>,
@@ -414,14 +428,21 @@ function setStampedKeys(
   stamps: 'tagStamps' | 'attributeStamps',
   changes: KeyChanges,
   stamp: EventStamp,
+  complete = false,
 ): WriteOutcome {
   const existing = items.get(arn);
   if (existing?.deleted) return 'stale';
   const item = existing ?? newMeta(arn);
   items.set(arn, item);
   const st = stampText(stamp);
+  const asOf = map === 'attributes' ? item.attributesAsOf : undefined;
+  if (asOf !== undefined && asOf > st) {
+    return Object.keys(changes).length === 0 ? 'applied' : 'stale';
+  }
+  if (complete) item.attributesAsOf = st;
   const outcomes: WriteOutcome[] = [];
   for (const [k, v] of Object.entries(changes)) {
+    if (complete && (v === null ? item[map][k] === undefined : item[map][k] === v)) continue;
     const seen = item[stamps][k];
     if (seen !== undefined && seen > st) {
       outcomes.push('stale');

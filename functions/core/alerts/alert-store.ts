@@ -9,9 +9,17 @@ export class AlertWriteConflictError extends Error {
   override readonly name = 'AlertWriteConflictError';
 }
 
+/** Which alert: its kind and subject. */
+export interface AlertRef {
+  readonly kind: AlertKind;
+  readonly subject: string;
+}
+
 /** The alert lifecycle's memory, one record per (kind, subject). */
 export interface AlertStore {
   get(kind: AlertKind, subject: string): Promise<AlertRecord | undefined>;
+  /** The stored records of these alerts, in one read where the store can (no order; absent ones left out). */
+  getMany(refs: readonly AlertRef[]): Promise<AlertRecord[]>;
   /**
    * Stores the record. With `expected` (the record read before deciding, or `null` for
    * "there was none") the write succeeds only if the stored record is still that one,

@@ -1,7 +1,8 @@
 import type { AlertCondition, AlertKind } from '#core/alerts/alert.ts';
 import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
-import type { AlertStore } from '#core/alerts/alert-store.ts';
+import type { AlertRef, AlertStore } from '#core/alerts/alert-store.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
+import { prefetchedAlerts } from '#core/alerts/prefetched-alerts.ts';
 import { type SettledAlert, settleAlertFrom, throwFailures } from '#core/alerts/settle-alert.ts';
 import type {
   CapacityLedger,
@@ -90,18 +91,16 @@ export async function reviewCapacity(
   const failures: unknown[] = [];
   const measuredNodes: { instanceId: string; cluster: string; headroom: number }[] = [];
   const measuredSubnets: { subnetId: string; free: number }[] = [];
-  const settling = {
-    alerts: deps.alerts,
-    notifier: deps.notifier,
-    policy: deps.settings.alertPolicy,
-  };
+  // Every alert this review may settle, read in one request rather than one each.
+  const store = prefetchedAlerts(deps.alerts, capacityAlertRefs(affected));
+  const settling = { alerts: store, notifier: deps.notifier, policy: deps.settings.alertPolicy };
   const evaluate = async (
     kind: AlertKind,
     subject: string,
     condition: (wasOpen: boolean, previous: AlertRecord | undefined) => AlertCondition,
   ) => {
     try {
-      const previous = await deps.alerts.get(kind, subject);
+      const previous = await store.get(kind, subject);
       const decided = condition(previous?.status === 'open', previous);
       const reviewed = await settleAlertFrom(previous, decided, settling, deps.now);
       if (reviewed) alerts.push(reviewed);
@@ -206,6 +205,17 @@ export async function reviewCapacity(
 
   throwFailures(failures, 'capacity alerts could not be settled');
   return { alerts, skipped, measures: { nodes: measuredNodes, subnets: measuredSubnets } };
+}
+
+/** The alerts a capacity review of these nodes and subnets may settle. */
+export function capacityAlertRefs(affected: Pick<Affected, 'nodes' | 'subnets'>): AlertRef[] {
+  return [
+    ...affected.nodes.map((subject) => ({ kind: 'node-pod-capacity' as const, subject })),
+    ...affected.subnets.flatMap((subject) => [
+      { kind: 'subnet-exhaustion' as const, subject },
+      { kind: 'subnet-fragmentation' as const, subject },
+    ]),
+  ];
 }
 
 function withCluster(condition: AlertCondition): AlertCondition {

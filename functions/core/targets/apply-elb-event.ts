@@ -16,7 +16,7 @@ import {
   type TargetReview,
   type TargetReviewDeps,
 } from '#core/targets/review-targets.ts';
-import { registrationBaseline } from '#core/targets/stale-target.ts';
+import { type IpHolder, registrationBaseline } from '#core/targets/stale-target.ts';
 import { clusterOf, type Tags, type TargetRef } from '#core/targets/target-group.ts';
 import type {
   KeyChanges,
@@ -51,7 +51,13 @@ type Step =
       audit: AuditEntry[];
       note?: string;
       /** Target group to review afterwards, with which targets and whether the delay too. */
-      review?: { tgArn: string; targets?: readonly TargetId[]; delay: boolean };
+      review?: {
+        tgArn: string;
+        targets?: readonly TargetId[];
+        delay: boolean;
+        /** Holders the step read for these targets' IPs, so the review does not read them again. */
+        holders?: ReadonlyMap<string, IpHolder | undefined>;
+      };
       /** Subjects this change filed: their parked changes can apply now. */
       filed?: Subject[];
       /** Subjects this change ended (deleted, out of scope): their parked changes never will. */
@@ -101,7 +107,7 @@ export async function applyElbEvent(
 
   let review: TargetReview | undefined;
   if (step.review) {
-    const { tgArn, targets, delay } = step.review;
+    const { tgArn, targets, delay, holders } = step.review;
     if (delay) await ensureDelayKnown(tgArn, deps, budget, now);
     const records = targets
       ? (await Promise.all(targets.map((t) => deps.targets.getTarget(tgArn, t)))).filter(
@@ -111,6 +117,7 @@ export async function applyElbEvent(
     review = await reviewTargetGroup(tgArn, deps, now, {
       delay,
       ...(records ? { targets: records } : {}),
+      ...(holders ? { holders } : {}),
     });
   }
   await deps.targets.markProcessed(stamp, name, step.audit);
@@ -295,7 +302,11 @@ async function attributesModified(
   // The response, when present, carries every attribute after the change.
   const attributes = change.resultingAttributes ?? change.attributes;
   const delay = delayChangeOf(change);
-  const w = await ctx.deps.targets.setAttributes(change.arn, attributes, ctx.stamp, delay);
+  // The response states the whole map: only the keys it changes need their own stamp.
+  const complete = change.resultingAttributes !== undefined;
+  const w = await ctx.deps.targets.setAttributes(change.arn, attributes, ctx.stamp, delay, {
+    complete,
+  });
   const delayText =
     attributes[DEREGISTRATION_DELAY_ATTRIBUTE] !== undefined
       ? ` (delay ${attributes[DEREGISTRATION_DELAY_ATTRIBUTE]} s by ${change.actor.label})`
@@ -316,10 +327,11 @@ async function targetsChanged(
   if (!('record' in tg)) return tg;
   const registered = change.kind === 'targets-registered';
   const ids = change.targets.map((t) => targetId(t, tg.record));
+  const holders = new Map<string, IpHolder | undefined>();
   const writes = registered
     ? await deps.targets.registerTargets(
         change.tgArn,
-        await registrations(change.targets, tg.record, deps, stamp.eventTime),
+        await registrations(change.targets, tg.record, deps, stamp.eventTime, holders),
         stamp,
       )
     : await deps.targets.deregisterTargets(change.tgArn, ids, stamp);
@@ -337,7 +349,7 @@ async function targetsChanged(
       : [],
     ...(tg.note ? { note: tg.note } : {}),
     ...(tg.filed ? { filed: [subject.targetGroup(change.tgArn)] } : {}),
-    review: { tgArn: change.tgArn, targets: ids, delay: registered },
+    review: { tgArn: change.tgArn, targets: ids, delay: registered, holders },
   };
 }
 
@@ -454,6 +466,7 @@ async function registrations(
   tg: TargetGroupRecord,
   deps: ElbDeps,
   registeredAt: string,
+  holders: Map<string, IpHolder | undefined>,
 ): Promise<TargetRegistrationInput[]> {
   const out: TargetRegistrationInput[] = [];
   for (const t of targets) {
@@ -471,6 +484,7 @@ async function registrations(
     }
     // Who holds the IP now, which is minutes after the call: see registrationBaseline.
     const holder = await holderOfIp(deps.network, tg.vpcId, t.ip);
+    holders.set(t.ip, holder);
     out.push({ ...base, ...registrationBaseline(holder, registeredAt) });
   }
   return out;

@@ -1,4 +1,6 @@
 import type { AlertCondition } from '#core/alerts/alert.ts';
+import type { AlertRef } from '#core/alerts/alert-store.ts';
+import { prefetchedAlerts } from '#core/alerts/prefetched-alerts.ts';
 import {
   type AlertSettling,
   type SettledAlert,
@@ -22,6 +24,7 @@ import {
 } from '#core/targets/deregistration-delay.ts';
 import type { Elbv2Port } from '#core/targets/elbv2-port.ts';
 import { type IpHolder, staleTargetCondition } from '#core/targets/stale-target.ts';
+import { ipTargetKey } from '#core/targets/target-group.ts';
 import type {
   KeyChanges,
   TargetGroupRecord,
@@ -125,6 +128,7 @@ async function reviewStale(
   targets: readonly TargetRecord[],
   deps: TargetReviewDeps,
   now: string,
+  known?: ReadonlyMap<string, IpHolder | undefined>,
 ) {
   const cluster = tg.cluster ?? UNKNOWN_CLUSTER;
   const elb = registrationCheck(tg.arn, deps.elbv2);
@@ -144,7 +148,9 @@ async function reviewStale(
     const vpcId = t.vpcId ?? tg.vpcId;
     const holder =
       t.registered && !tg.deleted && vpcId
-        ? await holderOfIp(deps.network, vpcId, t.id)
+        ? known?.has(t.id)
+          ? known.get(t.id)
+          : await holderOfIp(deps.network, vpcId, t.id)
         : undefined;
     const facts = { cluster, ...(tg.stack ? { stack: tg.stack } : {}) };
     let condition = staleTargetCondition(registration, holder, {
@@ -277,6 +283,8 @@ export interface TargetGroupReviewOptions {
   readonly targets?: readonly TargetRecord[];
   /** Check the deregistration delay too (default true). */
   readonly delay?: boolean;
+  /** Who holds these IPs, as the caller read it in the same unit of work (not read again). */
+  readonly holders?: ReadonlyMap<string, IpHolder | undefined>;
 }
 
 /** Stale targets and delay drift of one target group, after an event or in the sweep. */
@@ -310,8 +318,35 @@ async function reviewGroupInto(
   }
   const targets =
     options.targets ?? (await deps.targets.targetsOf(tgArn, { includeDeregistered: tg.deleted }));
-  await reviewStale(c, tg, targets, deps, now);
-  if (options.delay !== false) await reviewDelay(c, tg, deps, now);
+  const delay = options.delay !== false;
+  const ahead = withAlertsAhead(deps, targetAlertRefs(tg, targets, delay));
+  await reviewStale(c, tg, targets, ahead, now, options.holders);
+  if (delay) await reviewDelay(c, tg, ahead, now);
+}
+
+/** The alerts a review of these targets (and of the group's delay) settles. */
+export function targetAlertRefs(
+  tg: TargetGroupRecord,
+  targets: readonly TargetRecord[],
+  delay: boolean,
+): AlertRef[] {
+  const refs: AlertRef[] = [];
+  if (tg.targetType === 'ip') {
+    for (const t of targets) {
+      if (t.kind === 'ip')
+        refs.push({ kind: 'stale-target', subject: ipTargetKey(tg.arn, t.id, t.port) });
+    }
+  }
+  const delayKnown = tg.attributes[DEREGISTRATION_DELAY_ATTRIBUTE] !== undefined || tg.deleted;
+  if (delay && delayKnown) refs.push({ kind: 'deregistration-delay-drift', subject: tg.arn });
+  return refs;
+}
+
+/** The review's alerts read ahead in one request (see `prefetchedAlerts`). */
+function withAlertsAhead(deps: TargetReviewDeps, refs: readonly AlertRef[]): TargetReviewDeps {
+  if (!deps.alerting) return deps;
+  const alerts = prefetchedAlerts(deps.alerting.alerts, refs);
+  return { ...deps, alerting: { ...deps.alerting, alerts } };
 }
 
 /**

@@ -95,6 +95,15 @@ export type TargetGroupFacts = Omit<TargetGroup, 'loadBalancerArns'> & {
 /** `null` removes the key. */
 export type KeyChanges = Readonly<Record<string, string | null>>;
 
+/**
+ * How much of the attribute map a change states. `complete`: every attribute after the change
+ * (ModifyTargetGroupAttributes' response), so its stamp is the whole map's: the ledger keeps it
+ * once, writes only the keys whose value changed, and an older change of any key loses to it.
+ */
+export interface AttributeWriteOptions {
+  readonly complete?: boolean;
+}
+
 export interface TargetLedger extends ParkingLot<ElbChange> {
   hasProcessed(eventId: string): Promise<boolean>;
   markProcessed(stamp: EventStamp, name: string, audit: readonly AuditEntry[]): Promise<void>;
@@ -126,12 +135,16 @@ export interface TargetLedger extends ParkingLot<ElbChange> {
     changes: KeyChanges,
     stamp: EventStamp,
   ): Promise<WriteOutcome>;
-  /** Per-key monotonic, like tags. `delayChange` is stored when the delay key was applied. */
+  /**
+   * Per-key monotonic, like tags. `delayChange` is stored when the delay key was applied. A
+   * `complete` set also stamps the whole map, and stamps only the keys whose value changed.
+   */
   setAttributes(
     tgArn: string,
     changes: KeyChanges,
     stamp: EventStamp,
     delayChange?: DelayChange,
+    options?: AttributeWriteOptions,
   ): Promise<WriteOutcome>;
 
   registerTargets(

@@ -1,0 +1,116 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { expect, test } from 'vitest';
+import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
+import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
+import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import { ec2EventHandler } from '#app/ec2-handler.ts';
+import { elbEventHandler } from '#app/elb-handler.ts';
+import type { AlertKind } from '#core/alerts/alert.ts';
+import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
+import type { AlertRef } from '#core/alerts/alert-store.ts';
+import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
+import type { Scope } from '#core/events/scope.ts';
+import { StaticInstanceTypeCatalog } from '#test/helpers/capacity-fakes.ts';
+import { sampleLimits } from '#test/helpers/instance-types.ts';
+import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
+import { type SampleEvent, sample, sampleFolder } from '#test/helpers/samples.ts';
+import { SimulatedEc2 } from '#test/helpers/simulated-ec2.ts';
+import { SimulatedElbv2 } from '#test/helpers/simulated-elbv2.ts';
+
+/**
+ * With alerts on, the stale-target review and the capacity review that follow one EC2 event
+ * read every alert they settle in one request (DynamoDB Local, the deployed handlers).
+ */
+const VPC = 'vpc-0a1b2c3d4e5f60718';
+const SCOPE: Scope = { clusters: ['myeks'], vpcIds: [VPC] };
+const context = { functionName: 'test', awsRequestId: 'test' } as unknown as Context;
+const ECHO: SampleEvent[] = sample('elb/sequences/echo-nlb-lifecycle.json') as never;
+const echo = (idPrefix: string) =>
+  structuredClone(ECHO.find((x) => String(x.detail.eventID).startsWith(idPrefix)) as SampleEvent);
+
+const CAPACITY: CapacitySettings = {
+  clusters: { prefixDelegation: [], customNetworking: [], maxEnis: {} },
+  thresholds: {
+    node: { minFreeSlots: 3, minFreePercent: 0, clearMarginSlots: 2 },
+    subnetExhaustion: { minFreeAddresses: 8, minFreePercent: 0, clearMarginAddresses: 4 },
+    subnetFragmentation: { minFreePrefixBlocks: 2, clearMarginBlocks: 1 },
+  },
+  alertPolicy: { remindAfterSeconds: 3600 },
+};
+
+/** The DynamoDB alert store, writing down each read it is asked for. */
+class CountedAlertStore extends DynamoAlertStore {
+  /** Per read: the kinds of alert it asked for. */
+  reads: string[][] = [];
+  override async get(kind: AlertKind, subject: string) {
+    this.reads.push([kind]);
+    return super.get(kind, subject);
+  }
+  override async getMany(refs: readonly AlertRef[]) {
+    this.reads.push([...new Set(refs.map((r) => r.kind))].sort());
+    return super.getMany(refs);
+  }
+}
+
+test('the target and capacity reviews of one EC2 event read their alerts in one request', async () => {
+  const { client, tableName } = await freshLedgerTable();
+  const db = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const alerts = new CountedAlertStore(db, tableName);
+  const notifier = { notify: async (_: AlertNotification) => undefined };
+  let now = '2026-11-21T09:00:00.000Z';
+  const clock = () => now;
+  const deps = {
+    targets: new DynamoTargetLedger(db, tableName),
+    network: new DynamoNetworkLedger(db, tableName),
+    elbv2: new SimulatedElbv2(),
+    scope: SCOPE,
+    settings: { delayPolicy: { default: 60, perCluster: {}, perStack: {} }, remediate: false },
+    alerting: { alerts, notifier, policy: CAPACITY.alertPolicy },
+  };
+  const ec2 = ec2EventHandler({
+    ledger: deps.network,
+    ec2: new SimulatedEc2(),
+    scope: SCOPE,
+    targets: { ...deps, clock },
+    capacity: {
+      alerts,
+      catalog: new StaticInstanceTypeCatalog(sampleLimits()),
+      notifier,
+      settings: CAPACITY,
+      clock,
+    },
+  });
+  const elb = elbEventHandler({ ...deps, clock });
+  const tick = (event: SampleEvent) => {
+    now = new Date(
+      Date.parse(String(event.detail?.eventTime ?? event.time)) + 180_000,
+    ).toISOString();
+  };
+  for (const { event } of sampleFolder('ec2/node-lifecycle')) {
+    tick(event);
+    await ec2(event, context);
+  }
+  for (const id of ['b1f7c3a2', 'c2a8d4b3', 'd3b9e5c4', 'e4c0f6d5']) {
+    const event = echo(id);
+    tick(event);
+    await elb(event, context);
+  }
+
+  const perEvent: Record<string, string[][]> = {};
+  for (const { name, event } of sampleFolder('ec2/node-termination')) {
+    alerts.reads = [];
+    tick(event);
+    await ec2(event, context);
+    perEvent[name] = alerts.reads;
+  }
+
+  // Each event one read; the detach (of the ENI holding the echo replicas' IPs) reads the
+  // stale-target alerts with the node's and subnet's capacity alerts.
+  for (const reads of Object.values(perEvent)) expect(reads).toHaveLength(1);
+  expect(perEvent['01-detach-network-interface.json']).toEqual([
+    ['node-pod-capacity', 'stale-target', 'subnet-exhaustion', 'subnet-fragmentation'],
+  ]);
+}, 120_000);

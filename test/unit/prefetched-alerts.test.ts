@@ -1,0 +1,94 @@
+import { describe, expect, test } from 'vitest';
+import { MemoryAlertStore } from '#adapters/memory/memory-alert-store.ts';
+import type { AlertKind } from '#core/alerts/alert.ts';
+import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
+import { type AlertRef, AlertWriteConflictError } from '#core/alerts/alert-store.ts';
+import { AlertsReadAhead, prefetchedAlerts } from '#core/alerts/prefetched-alerts.ts';
+
+/** The memory store, counting reads: what the review would send to DynamoDB. */
+class CountingStore extends MemoryAlertStore {
+  readonly reads: string[] = [];
+  override async get(kind: AlertKind, subject: string) {
+    this.reads.push(`get ${kind} ${subject}`);
+    return super.get(kind, subject);
+  }
+  override async getMany(refs: readonly AlertRef[]) {
+    this.reads.push(`getMany ${refs.length}`);
+    return super.getMany(refs);
+  }
+}
+
+function record(subject: string, overrides: Partial<AlertRecord> = {}): AlertRecord {
+  return {
+    kind: 'node-pod-capacity',
+    subject,
+    cluster: 'c1',
+    status: 'open',
+    severity: 'warning',
+    title: `node ${subject}`,
+    summary: '15 of 17 pods',
+    facts: { used: 15 },
+    openedAt: '2026-11-21T10:00:00Z',
+    lastNotifiedAt: '2026-11-21T10:00:00Z',
+    notifyCount: 1,
+    ...overrides,
+  };
+}
+
+const node = (subject: string): AlertRef => ({ kind: 'node-pod-capacity', subject });
+
+describe('prefetchedAlerts', () => {
+  test('the alerts read ahead, stored or not, are answered from one read', async () => {
+    const store = new CountingStore();
+    await store.put(record('i-1'));
+    const ahead = prefetchedAlerts(store, [node('i-1'), node('i-2'), node('i-1')]);
+
+    expect(await ahead.get('node-pod-capacity', 'i-1')).toEqual(record('i-1'));
+    expect(await ahead.get('node-pod-capacity', 'i-2')).toBeUndefined();
+    expect(store.reads).toEqual(['getMany 2']);
+  });
+
+  test('reviews sharing one store read everything they announced in one request', async () => {
+    const store = new CountingStore();
+    await store.put(record('i-2'));
+    const shared = new AlertsReadAhead(store);
+    shared.expect([node('i-1')]);
+    const second = prefetchedAlerts(shared, [node('i-2')]);
+
+    expect(second).toBe(shared);
+    expect(await second.get('node-pod-capacity', 'i-2')).toEqual(record('i-2'));
+    expect(await shared.get('node-pod-capacity', 'i-1')).toBeUndefined();
+    expect(store.reads).toEqual(['getMany 2']);
+  });
+
+  test('an alert read before it was announced joins the pending read; with none pending, it is read alone', async () => {
+    const store = new CountingStore();
+    await store.put(record('i-3'));
+    const ahead = prefetchedAlerts(store, [node('i-1')]);
+
+    expect(await ahead.get('node-pod-capacity', 'i-3')).toEqual(record('i-3'));
+    expect(await ahead.get('subnet-exhaustion', 'i-1')).toBeUndefined();
+    expect(store.reads).toEqual(['getMany 2', 'get subnet-exhaustion i-1']);
+  });
+
+  test('after a put the next get reads what was stored, not the copy read ahead', async () => {
+    const store = new CountingStore();
+    const ahead = prefetchedAlerts(store, [node('i-1')]);
+    expect(await ahead.get('node-pod-capacity', 'i-1')).toBeUndefined();
+    await ahead.put(record('i-1'), null);
+
+    expect(await ahead.get('node-pod-capacity', 'i-1')).toEqual(record('i-1'));
+    // The put was conditional on the read: a second "there was none" conflicts.
+    await expect(ahead.put(record('i-1', { notifyCount: 2 }), null)).rejects.toBeInstanceOf(
+      AlertWriteConflictError,
+    );
+  });
+
+  test('nothing announced reads nothing ahead', async () => {
+    const store = new CountingStore();
+    const ahead = prefetchedAlerts(store, []);
+
+    expect(await ahead.get('node-pod-capacity', 'i-1')).toBeUndefined();
+    expect(store.reads).toEqual(['get node-pod-capacity i-1']);
+  });
+});
