@@ -179,6 +179,22 @@ describe('conflicts carry the cluster that wanted the name, and no cluster key o
     ]);
   });
 
+  test('a duplicate claim without a cluster has no cluster key', () => {
+    const conflicts = plan([
+      wantPlain('db.example.com', '192.0.2.20'),
+      wantPlain('db.example.com', '192.0.2.10'),
+    ]).conflicts;
+    expect(conflicts).toStrictEqual([
+      {
+        name: 'db.example.com',
+        type: 'A',
+        zoneId: 'Z1',
+        reason: 'duplicate-claim',
+        detail: expect.any(String),
+      },
+    ]);
+  });
+
   test('a duplicate claim', () => {
     const conflicts = plan([
       wantPlain('db.example.com', '192.0.2.20', 'A', { cluster: 'blue' }),
