@@ -88,3 +88,6 @@ describe('nextAlert: resolvedAt goes only with a resolve', () => {
     expect(notification).not.toHaveProperty('resolvedAt');
   });
 });
+
+// Equivalent mutant left in toNotification: `record.resolvedAt !== undefined` made true (the
+// record of a resolve always has its resolve time).

@@ -30,3 +30,5 @@ test('the same content in another key order is the same text', () => {
   );
   expect(canonical([1, 2])).not.toBe(canonical([2, 1]));
 });
+
+// Equivalent mutant left: the key comparator's `<` as `<=` (an object's keys are never equal).

@@ -101,3 +101,8 @@ describe('deliverPending', () => {
     expect(await deliverPending({ alerts, notifier: new RecordingNotifier() })).toBe(0);
   });
 });
+
+// Equivalent mutants left in settle-alert.ts: deliverOutbox's `if (!pending) return record`
+// never taken (every caller hands it a record with a pending notification); throwFailures'
+// `length > 1` as `>= 1` (one failure was already thrown as it is); sameRecord's
+// `b !== undefined` made true (canonical(undefined) is undefined, never equal to a record's text).
