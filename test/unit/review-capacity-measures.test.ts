@@ -162,6 +162,19 @@ describe('reviewCapacity: measures', () => {
     ]);
   });
 
+  test('a node gone since it alerted: the resolve says its state, and it is not measured', async () => {
+    const { ledger, notifier, review } = world();
+    ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [5, 5, 5] }));
+    await review([NODE], [], 0);
+    ledger.nodes.set(NODE, nodeView(NODE, { secondaries: [], state: 'shutting-down' }));
+
+    const result = await review([NODE], [], 60);
+
+    expect(notifier.sent[1]).toMatchObject({ type: 'resolve', facts: { state: 'shutting-down' } });
+    expect(notifier.sent[1]?.facts).toStrictEqual({ state: 'shutting-down' });
+    expect(result.measures).toStrictEqual({ nodes: [], subnets: [] });
+  });
+
   test('nothing reviewed, nothing measured', async () => {
     const { review } = world();
     const result = await review([], [], 0);
