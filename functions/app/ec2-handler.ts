@@ -1,7 +1,7 @@
 import { inEventUnit, type OpenEventUnit, type UnitReport } from '#app/event-unit.ts';
 import type { AlertStore } from '#core/alerts/alert-store.ts';
+import { AlertsReadAhead } from '#core/alerts/alerts-read-ahead.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
-import { AlertsReadAhead } from '#core/alerts/prefetched-alerts.ts';
 import type { InstanceTypeCatalog, UsageHistory } from '#core/capacity/capacity-ports.ts';
 import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
 import {

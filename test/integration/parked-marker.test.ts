@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { expect, test } from 'vitest';
 import { expiresAt, keys, RETENTION_SECONDS } from '#adapters/dynamodb/ledger-keys.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
@@ -77,4 +77,14 @@ test('the marker expires with the latest of its parked changes, whatever order t
 
   expect(marker.Item?.expiresAt).toBe(expiresAt(at(7).eventTime, RETENTION_SECONDS.parked));
   expect((await plain.parkedFor(eni)).map((p) => p.stamp.eventId)).toEqual(['ev-3', 'ev-7']);
+});
+
+test('a change parked before markers existed is still found outside a unit (the sweep, item by item)', async () => {
+  const { db, tableName, plain } = await table();
+  const eni = subject.eni(ENI);
+  await plain.park({ subject: eni, stamp: at(4), name: 'Assign', change: assign });
+  // As an older version parked it: no marker.
+  await db.send(new DeleteCommand({ TableName: tableName, Key: keys.parkedMarker(eni) }));
+
+  expect((await plain.parkedFor(eni)).map((p) => p.stamp.eventId)).toEqual(['ev-4']);
 });

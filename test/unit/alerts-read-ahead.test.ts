@@ -2,8 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { MemoryAlertStore } from '#adapters/memory/memory-alert-store.ts';
 import type { AlertKind } from '#core/alerts/alert.ts';
 import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
-import type { AlertRef } from '#core/alerts/alert-store.ts';
-import { AlertsReadAhead } from '#core/alerts/prefetched-alerts.ts';
+import { type AlertRef, AlertWriteConflictError } from '#core/alerts/alert-store.ts';
+import { AlertsReadAhead, prefetchedAlerts } from '#core/alerts/alerts-read-ahead.ts';
 
 /** The memory store, counting reads: what the review would send to DynamoDB. */
 class CountingStore extends MemoryAlertStore {
@@ -37,53 +37,58 @@ function record(subject: string, overrides: Partial<AlertRecord> = {}): AlertRec
 
 const node = (subject: string): AlertRef => ({ kind: 'node-pod-capacity', subject });
 
-// AlertsReadAhead's getMany and lists (the helpers are prefetched-alerts.test.ts's): a getMany
-// answers what it is asked in order, reading only what no earlier read answered, and an alert
-// already read is not announced again.
-
-describe('AlertsReadAhead.getMany', () => {
-  test('stored alerts in the order asked, absent ones left out, in one read', async () => {
+describe('prefetchedAlerts', () => {
+  test('the alerts read ahead, stored or not, are answered from one read', async () => {
     const store = new CountingStore();
-    await store.put(record('i-1'), null);
-    await store.put(record('i-3'), null);
-    const ahead = new AlertsReadAhead(store);
-    const found = await ahead.getMany([node('i-3'), node('i-2'), node('i-1')]);
-    expect(found).toStrictEqual([record('i-3'), record('i-1')]);
-    expect(store.reads).toStrictEqual(['getMany 3']);
+    await store.put(record('i-1'));
+    const ahead = prefetchedAlerts(store, [node('i-1'), node('i-2'), node('i-1')]);
+
+    expect(await ahead.get('node-pod-capacity', 'i-1')).toEqual(record('i-1'));
+    expect(await ahead.get('node-pod-capacity', 'i-2')).toBeUndefined();
+    expect(store.reads).toEqual(['getMany 2']);
   });
 
-  test('what an earlier read answered is not read again, nor announced again', async () => {
+  test('reviews sharing one store read everything they announced in one request', async () => {
     const store = new CountingStore();
-    await store.put(record('i-1'), null);
-    const ahead = new AlertsReadAhead(store);
-    await ahead.getMany([node('i-1'), node('i-2')]);
-    expect(await ahead.getMany([node('i-1'), node('i-2')])).toStrictEqual([record('i-1')]);
-    ahead.expect([node('i-1'), node('i-2')]);
-    expect(await ahead.get('node-pod-capacity', 'i-9')).toBeUndefined();
-    expect(store.reads).toStrictEqual(['getMany 2', 'get node-pod-capacity i-9']);
+    await store.put(record('i-2'));
+    const shared = new AlertsReadAhead(store);
+    shared.expect([node('i-1')]);
+    const second = prefetchedAlerts(shared, [node('i-2')]);
+
+    expect(second).toBe(shared);
+    expect(await second.get('node-pod-capacity', 'i-2')).toEqual(record('i-2'));
+    expect(await shared.get('node-pod-capacity', 'i-1')).toBeUndefined();
+    expect(store.reads).toEqual(['getMany 2']);
   });
 
-  test('an announced alert is read as the ref names it', async () => {
+  test('an alert read before it was announced joins the pending read; with none pending, it is read alone', async () => {
     const store = new CountingStore();
-    await store.put(record('i-1'), null);
-    const ahead = new AlertsReadAhead(store);
-    ahead.expect([{ ...node('i-1'), extra: 'ignored' } as AlertRef]);
-    expect(await ahead.get('node-pod-capacity', 'i-1')).toStrictEqual(record('i-1'));
-  });
-});
+    await store.put(record('i-3'));
+    const ahead = prefetchedAlerts(store, [node('i-1')]);
 
-describe('AlertsReadAhead lists', () => {
-  test('open and pending alerts come from the store', async () => {
+    expect(await ahead.get('node-pod-capacity', 'i-3')).toEqual(record('i-3'));
+    expect(await ahead.get('subnet-exhaustion', 'i-1')).toBeUndefined();
+    expect(store.reads).toEqual(['getMany 2', 'get subnet-exhaustion i-1']);
+  });
+
+  test('after a put the next get reads what was stored, not the copy read ahead', async () => {
     const store = new CountingStore();
-    const pending = record('i-2', {
-      pending: { type: 'open', kind: 'node-pod-capacity', subject: 'i-2' } as never,
-    });
-    await store.put(record('i-1'), null);
-    await store.put(pending, null);
-    await store.put(record('i-3', { status: 'resolved' }), null);
-    const ahead = new AlertsReadAhead(store);
-    expect(await ahead.listOpen()).toStrictEqual(await store.listOpen());
-    expect((await ahead.listOpen()).map((r) => r.subject).sort()).toStrictEqual(['i-1', 'i-2']);
-    expect((await ahead.listPending()).map((r) => r.subject)).toStrictEqual(['i-2']);
+    const ahead = prefetchedAlerts(store, [node('i-1')]);
+    expect(await ahead.get('node-pod-capacity', 'i-1')).toBeUndefined();
+    await ahead.put(record('i-1'), null);
+
+    expect(await ahead.get('node-pod-capacity', 'i-1')).toEqual(record('i-1'));
+    // The put was conditional on the read: a second "there was none" conflicts.
+    await expect(ahead.put(record('i-1', { notifyCount: 2 }), null)).rejects.toBeInstanceOf(
+      AlertWriteConflictError,
+    );
+  });
+
+  test('nothing announced reads nothing ahead', async () => {
+    const store = new CountingStore();
+    const ahead = prefetchedAlerts(store, []);
+
+    expect(await ahead.get('node-pod-capacity', 'i-1')).toBeUndefined();
+    expect(store.reads).toEqual(['get node-pod-capacity i-1']);
   });
 });

@@ -11,10 +11,13 @@ import type { AuditEntry } from '#core/network/network-ports.ts';
  */
 export abstract class EventLedger<C = unknown> {
   protected readonly table: LedgerTable;
+  /** Inside a unit of work, whose read-ahead holds the parked markers of the event's subjects. */
+  readonly #inUnit: boolean;
 
   /** `table`: a LedgerSession, to run this ledger inside one event's unit of work. */
   constructor(db: DynamoDBDocumentClient, tableName: string, table?: LedgerTable) {
     this.table = table ?? new LedgerTable(db, tableName);
+    this.#inUnit = table !== undefined;
   }
 
   async hasProcessed(eventId: string): Promise<boolean> {
@@ -87,11 +90,13 @@ export abstract class EventLedger<C = unknown> {
   }
 
   /**
-   * A subject without a marker has nothing parked: one item read (read ahead with an event's
-   * other items inside a unit of work) instead of a query of its partition.
+   * Inside a unit of work, a subject without a marker has nothing parked: the marker was read
+   * ahead with the event's other items, so no query is sent. Elsewhere (the sweep, an event
+   * applied item by item) the partition is queried as it always was, so a change parked before
+   * markers existed is still found there, by the next sweep at the latest.
    */
   async parkedFor(subject: Subject): Promise<ParkedChange<C>[]> {
-    if (!(await this.table.get(keys.parkedMarker(subject)))) return [];
+    if (this.#inUnit && !(await this.table.get(keys.parkedMarker(subject)))) return [];
     const items = await this.table.query({
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.parkedPartition(subject) },

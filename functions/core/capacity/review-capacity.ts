@@ -1,8 +1,8 @@
 import type { AlertCondition, AlertKind } from '#core/alerts/alert.ts';
 import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
 import type { AlertRef, AlertStore } from '#core/alerts/alert-store.ts';
+import { prefetchedAlerts } from '#core/alerts/alerts-read-ahead.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
-import { prefetchedAlerts } from '#core/alerts/prefetched-alerts.ts';
 import { type SettledAlert, settleAlertFrom, throwFailures } from '#core/alerts/settle-alert.ts';
 import type {
   CapacityLedger,

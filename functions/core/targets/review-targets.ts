@@ -1,6 +1,6 @@
 import type { AlertCondition } from '#core/alerts/alert.ts';
 import type { AlertRef } from '#core/alerts/alert-store.ts';
-import { prefetchedAlerts } from '#core/alerts/prefetched-alerts.ts';
+import { prefetchedAlerts } from '#core/alerts/alerts-read-ahead.ts';
 import {
   type AlertSettling,
   type SettledAlert,
