@@ -12,6 +12,7 @@ import {
 import type { Affected, Ec2Deps, EventOutcome } from '#core/network/apply-ec2-event.ts';
 import { parseEc2Event } from '#core/network/ec2-event.ts';
 import { handleEc2Event } from '#core/network/handle-ec2-event.ts';
+import type { NetworkLedger, NodeView } from '#core/network/network-ports.ts';
 import {
   reviewTargetsForIps,
   reviewTargetsForNodes,
@@ -56,9 +57,14 @@ export function ec2EventHandler(deps: Ec2HandlerDeps) {
     const ahead = parsed.ok
       ? { eventId: parsed.value.stamp.eventId, change: parsed.value.change }
       : undefined;
-    const outcome = await inEventUnit(deps.unitOfWork, ahead, (ports) =>
-      handleEc2Event(event, ports ? { ...deps, ledger: ports.network } : deps),
-    );
+    // The node views applying the event read (a termination reads the node's to release its
+    // ENIs); a rerun item by item starts afresh.
+    const views = new Map<string, NodeView>();
+    const outcome = await inEventUnit(deps.unitOfWork, ahead, (ports) => {
+      views.clear();
+      const ledger = rememberingNodeViews(ports ? ports.network : deps.ledger, views);
+      return handleEc2Event(event, { ...deps, ledger });
+    });
     // A duplicate is reviewed again: its first delivery may have died between recording the
     // event as processed and settling the alerts (Lambda retries an invocation that failed).
     const reviewed = outcome.status === 'applied' || outcome.status === 'duplicate';
@@ -70,7 +76,7 @@ export function ec2EventHandler(deps: Ec2HandlerDeps) {
     // A failed review throws: the event is redelivered, found a duplicate and reviewed again;
     // after the last retry the DLQ keeps it and the sweep settles the alert.
     const review = await reviewCapacity(outcome.affected, {
-      ledger: deps.ledger,
+      ledger: terminatedFrom(views, deps.ledger),
       alerts: capacity.alerts,
       catalog: capacity.catalog,
       notifier: capacity.notifier,
@@ -88,6 +94,41 @@ export function ec2EventHandler(deps: Ec2HandlerDeps) {
     }
     return { ...withTargets, capacity: review };
   });
+}
+
+/** The ledger, writing down every node view it answers. */
+function rememberingNodeViews(ledger: NetworkLedger, views: Map<string, NodeView>): NetworkLedger {
+  const nodeView = async (instanceId: string) => {
+    const view = await ledger.nodeView(instanceId);
+    views.set(instanceId, view);
+    return view;
+  };
+  return new Proxy(ledger, {
+    get: (target, name) => {
+      if (name === 'nodeView') return nodeView;
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * The capacity review's ledger: a node the event saw terminated is answered with the view the
+ * event read, not queried again. A termination is final (it wins whatever arrives after it)
+ * and instance facts never change, so its record is the one the review would read; of a gone
+ * node the review reads only the record, not its ENIs (which the event has since released).
+ */
+function terminatedFrom(
+  views: ReadonlyMap<string, NodeView>,
+  ledger: NetworkLedger,
+): Pick<NetworkLedger, 'nodeView' | 'subnetView'> {
+  return {
+    nodeView: async (instanceId) => {
+      const seen = views.get(instanceId);
+      return seen?.node?.state === 'terminated' ? seen : ledger.nodeView(instanceId);
+    },
+    subnetView: (subnetId) => ledger.subnetView(subnetId),
+  };
 }
 
 /**

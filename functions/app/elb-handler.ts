@@ -1,5 +1,11 @@
 import type { DnsWiring } from '#app/dns-wiring.ts';
-import { inEventUnit, type OpenEventUnit, type UnitReport } from '#app/event-unit.ts';
+import {
+  type EventLedgerPorts,
+  inEventUnit,
+  type OpenEventUnit,
+  type UnitReport,
+} from '#app/event-unit.ts';
+import { readingAheadFrom } from '#core/alerts/alerts-read-ahead.ts';
 import { type DnsSyncResult, syncDnsForLoadBalancers } from '#core/dns/sync-dns.ts';
 import type { ElbDeps, ElbEventOutcome } from '#core/targets/apply-elb-event.ts';
 import { type ElbChange, parseElbEvent } from '#core/targets/elb-event.ts';
@@ -28,11 +34,7 @@ export function elbEventHandler(deps: ElbHandlerDeps) {
     const ahead = parsed.ok ? { eventId: parsed.value.eventId, change: parsed.value } : undefined;
     const now = deps.clock();
     const outcome = await inEventUnit(deps.unitOfWork, ahead, (ports) =>
-      handleElbEvent(
-        event,
-        ports ? { ...deps, targets: ports.targets, network: ports.network } : deps,
-        now,
-      ),
+      handleElbEvent(event, ports ? onUnit(deps, ports) : deps, now),
     );
     const dns = await syncDnsAfter(outcome, deps);
     const review = outcome.review;
@@ -51,6 +53,19 @@ export function elbEventHandler(deps: ElbHandlerDeps) {
     }
     return dns ? { ...outcome, dns } : outcome;
   });
+}
+
+/**
+ * The use case's ports inside the unit: its ledgers, and the review's alerts read from what
+ * the unit read ahead with the event's items (written, as ever, straight to the store).
+ */
+function onUnit(deps: ElbHandlerDeps, ports: EventLedgerPorts): ElbHandlerDeps {
+  const { alerting } = deps;
+  const alerts =
+    alerting && ports.alerts
+      ? { alerting: { ...alerting, alerts: readingAheadFrom(ports.alerts, alerting.alerts) } }
+      : {};
+  return { ...deps, targets: ports.targets, network: ports.network, ...alerts };
 }
 
 /** Load balancers created, deleted or retagged may gain or lose hostnames. */

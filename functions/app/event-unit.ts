@@ -1,3 +1,4 @@
+import type { AlertStore } from '#core/alerts/alert-store.ts';
 import type { UnitCommit, UnitOfWork } from '#core/events/unit-of-work.ts';
 import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Change } from '#core/network/ec2-event.ts';
@@ -9,6 +10,8 @@ import type { TargetLedger } from '#core/targets/target-ports.ts';
 export interface EventLedgerPorts {
   readonly network: NetworkLedger;
   readonly targets: TargetLedger;
+  /** Alerts the unit read ahead with the event's items (absent: the store reads them itself). */
+  readonly alerts?: Pick<AlertStore, 'getMany'>;
 }
 export type EventUnit = UnitOfWork<EventLedgerPorts, Ec2Change | ElbChange>;
 export type OpenEventUnit = () => EventUnit;

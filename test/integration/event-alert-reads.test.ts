@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import { dynamoUnitOfWork } from '#adapters/dynamodb/ledger-unit-of-work.ts';
 import { ec2EventHandler } from '#app/ec2-handler.ts';
 import { elbEventHandler } from '#app/elb-handler.ts';
 import type { AlertKind } from '#core/alerts/alert.ts';
@@ -113,4 +114,57 @@ test('the target and capacity reviews of one EC2 event read their alerts in one 
   expect(perEvent['01-detach-network-interface.json']).toEqual([
     ['node-pod-capacity', 'stale-target', 'subnet-exhaustion', 'subnet-fragmentation'],
   ]);
+}, 120_000);
+
+test('an ELB event in its unit of work reads its review alerts with its own items, in one request', async () => {
+  const { client, tableName } = await freshLedgerTable();
+  const reads: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      const name = String(context.commandName);
+      if (/^(Get|BatchGet|Query|Scan)/.test(name)) reads.push(name);
+      return next(args);
+    },
+    { step: 'initialize', name: 'elbReadCounter' },
+  );
+  const db = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const notified: AlertNotification[] = [];
+  let now = '2026-11-21T09:00:00.000Z';
+  const elb = elbEventHandler({
+    targets: new DynamoTargetLedger(db, tableName),
+    network: new DynamoNetworkLedger(db, tableName),
+    elbv2: new SimulatedElbv2(),
+    scope: SCOPE,
+    settings: { delayPolicy: { default: 60, perCluster: {}, perStack: {} }, remediate: false },
+    alerting: {
+      alerts: new DynamoAlertStore(db, tableName),
+      notifier: { notify: async (n: AlertNotification) => void notified.push(n) },
+      policy: CAPACITY.alertPolicy,
+    },
+    clock: () => now,
+    unitOfWork: () => dynamoUnitOfWork(db, tableName),
+  });
+  const send = async (event: SampleEvent) => {
+    now = new Date(Date.parse(String(event.detail.eventTime)) + 180_000).toISOString();
+    reads.length = 0;
+    await elb(event, context);
+    return [...reads];
+  };
+  for (const id of ['b1f7c3a2', 'c2a8d4b3', 'd3b9e5c4', 'e4c0f6d5']) await send(echo(id));
+
+  // alice sets 300 s in the console: the drift alert opens, read with the group in one request.
+  const raised = await send(echo('a6e2b8f7'));
+  // bob sets it back: the open alert is read the same way, and resolves.
+  const lowered = await send(echo('c8a4dab9'));
+
+  // (No EC2 events here, so the replicas' IPs are held by nobody: their stale-target alerts open too.)
+  const drift = notified.filter((n) => n.kind === 'deregistration-delay-drift');
+  expect(drift.map((n) => `${n.type} ${n.kind}`)).toEqual([
+    'open deregistration-delay-drift',
+    'resolve deregistration-delay-drift',
+  ]);
+  expect(raised).toEqual(['BatchGetItemCommand']);
+  expect(lowered).toEqual(['BatchGetItemCommand']);
 }, 120_000);

@@ -34,6 +34,8 @@ describe('the fault suite', () => {
       dynamoEndpoint: inject('dynamoEndpoint'),
     });
     console.log(figureLine(result.figures));
+    // Not in the figure line (the soak's format), but what the self-check below counts.
+    console.log(`fault suite: publish outages ${result.details.publishOutages}`);
   }, 600_000);
 
   afterAll(async () => {

@@ -3,7 +3,11 @@ import { MemoryAlertStore } from '#adapters/memory/memory-alert-store.ts';
 import type { AlertKind } from '#core/alerts/alert.ts';
 import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
 import { type AlertRef, AlertWriteConflictError } from '#core/alerts/alert-store.ts';
-import { AlertsReadAhead, prefetchedAlerts } from '#core/alerts/alerts-read-ahead.ts';
+import {
+  AlertsReadAhead,
+  prefetchedAlerts,
+  readingAheadFrom,
+} from '#core/alerts/alerts-read-ahead.ts';
 
 /** The memory store, counting reads: what the review would send to DynamoDB. */
 class CountingStore extends MemoryAlertStore {
@@ -90,5 +94,22 @@ describe('prefetchedAlerts', () => {
 
     expect(await ahead.get('node-pod-capacity', 'i-1')).toBeUndefined();
     expect(store.reads).toEqual(['get node-pod-capacity i-1']);
+  });
+
+  test('read from what a unit read ahead until written, then from the store', async () => {
+    const store = new CountingStore();
+    const unit = new CountingStore();
+    await unit.put(record('i-1', { summary: 'as the unit read it' }));
+    const alerts = new AlertsReadAhead(readingAheadFrom(unit, store));
+    alerts.expect([node('i-1')]);
+
+    const read = await alerts.get('node-pod-capacity', 'i-1');
+    await alerts.put(record('i-1', { summary: 'stored' }), null);
+    const again = await alerts.getMany([node('i-1')]);
+
+    expect(read?.summary).toBe('as the unit read it');
+    expect(again.map((r) => r.summary)).toEqual(['stored']);
+    expect(unit.reads).toEqual(['getMany 1']);
+    expect(store.reads).toEqual(['getMany 1']);
   });
 });

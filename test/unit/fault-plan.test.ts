@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { FaultPlan } from '../../bin/sim/faults/fault-plan.ts';
 import type { WireRequest } from '../../bin/sim/faults/fault-proxy.ts';
-import { SeededRandom } from '../../bin/sim/seeded-random.ts';
 
 const ALERT = 'ALERT#node-pod-capacity#i-0abc';
 
@@ -27,9 +26,10 @@ const clearOutbox: WireRequest = {
 };
 
 function plan(settings: Partial<ConstructorParameters<typeof FaultPlan>[1]> = {}) {
-  return new FaultPlan(new SeededRandom(1), {
+  return new FaultPlan(1, {
     rate: 0,
     publishOutageRate: 0,
+    firstOutageWithin: 5,
     snsAttempts: 5,
     ...settings,
   });
@@ -122,4 +122,70 @@ describe('FaultPlan: injected faults', () => {
     expect(verdicts).toEqual(['fail', 'fail', 'fail', 'forward']);
     expect(p.counts.publishOutages).toBe(1);
   });
+
+  test('publish outages do not depend on how many other requests the handlers make', () => {
+    // Prepare: the same seed, one run making no other requests, one making many (and
+    // varying numbers of them) between notifications, as a change that saves reads would
+    const quiet = plan({ rate: 0.2, publishOutageRate: 0.3, snsAttempts: 1 });
+    const busy = plan({ rate: 0.2, publishOutageRate: 0.3, snsAttempts: 1 });
+
+    // Act: the outages counted so far, after each notification's first attempt
+    const outages = (p: FaultPlan, readsBefore: (i: number) => number) =>
+      Array.from({ length: 40 }, (_, i) => {
+        for (let r = 0; r < readsBefore(i); r++) p.verdict(read);
+        p.verdict(notification(i));
+        return p.counts.publishOutages;
+      });
+    const fromQuiet = outages(quiet, () => 0);
+    const fromBusy = outages(busy, (i) => 1 + (i % 7));
+
+    // Assess: the same notifications in an outage, and the busy run did fail reads
+    expect(fromBusy).toEqual(fromQuiet);
+    expect(quiet.counts.publishOutages).toBeGreaterThan(0);
+    expect(busy.counts.injectedByService.dynamodb).toBeGreaterThan(0);
+  });
+
+  test('with outages on, one of the first few notifications is one, for every seed', () => {
+    // Prepare: a rate so low that a draw alone would almost never pick one
+    const settings = { rate: 0.2, publishOutageRate: 0.001, firstOutageWithin: 3, snsAttempts: 1 };
+
+    // Act
+    const firstOutage = Array.from({ length: 50 }, (_, seed) => {
+      const p = new FaultPlan(seed, settings);
+      for (let i = 0; i < 3; i++) {
+        if (p.verdict(notification(i)).do === 'fail' && p.counts.publishOutages > 0) return i + 1;
+      }
+      return undefined;
+    });
+
+    // Assess: every seed had one, and not always at the same notification
+    expect(firstOutage.filter((n) => n === undefined)).toEqual([]);
+    expect(new Set(firstOutage).size).toBeGreaterThan(1);
+  });
+
+  test('with the outage rate at zero, no notification is in an outage', () => {
+    // Prepare
+    const p = plan({ firstOutageWithin: 1 });
+
+    // Act
+    const verdicts = Array.from({ length: 5 }, (_, i) => p.verdict(notification(i)).do);
+
+    // Assess
+    expect(verdicts).toEqual(Array(5).fill('forward'));
+    expect(p.counts.publishOutages).toBe(0);
+  });
 });
+
+/** The i-th distinct notification (an SNS Publish of its own alert). */
+function notification(i: number): WireRequest {
+  return {
+    service: 'sns',
+    operation: 'Publish',
+    body: Buffer.from(
+      new URLSearchParams({
+        Action: 'Publish',
+        Message: JSON.stringify({ kind: 'node-pod-capacity', subject: `i-${i}`, type: 'open' }),
+      }).toString(),
+    ),
+  };
+}

@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../seeded-random.ts';
+import { SeededRandom } from '../seeded-random.ts';
 import { faultAnswer, isFaultedService } from './fault-answers.ts';
 import type { ProxyPolicy, Verdict, WireRequest } from './fault-proxy.ts';
 
@@ -10,6 +10,12 @@ export interface FaultSettings {
    * (after the ledger stored the transition), so the invocation fails and is redelivered.
    */
   readonly publishOutageRate: number;
+  /**
+   * With a publish outage rate above zero, one of the first this many notifications is an
+   * outage for sure (the rest at the rate), so a run with at least that many notifications
+   * always has one.
+   */
+  readonly firstOutageWithin: number;
   /** Attempts the handlers' SNS client makes: a publish outage fails that many in a row. */
   readonly snsAttempts: number;
 }
@@ -35,6 +41,11 @@ interface Crash {
  * the configured rate, a publish outage for some notifications, and the armed crash of the
  * current invocation.
  *
+ * Each kind of decision draws from its own stream derived from the seed: whether a request
+ * fails (and how) from one, whether a notification's publish is in an outage from another. A
+ * change that adds or removes requests of one kind (a read saved, a sweep that queries less)
+ * shifts only that stream, so it cannot take another kind of fault out of the run.
+ *
  * A crash is never placed between SNS accepting an alert's Publish and the ledger clearing
  * that alert's outbox: no ledger can make a standard SNS topic publish exactly once across a
  * crash there (the outbox sends it again, at least once), so the suite, which counts a repeat
@@ -56,11 +67,22 @@ export class FaultPlan implements ProxyPolicy {
   private readonly decided = new Set<string>();
   /** A crash armed to strike once the request in flight is answered. */
   private killAfter: (() => void) | undefined;
+  /** Whether a request fails, and with what. */
+  private readonly requestFaults: SeededRandom;
+  /** Whether a notification's publish is in an outage. */
+  private readonly publishOutages: SeededRandom;
+  /** The notification (1-based, in order of first publish) made an outage if none was before it. */
+  private readonly firstOutageAt: number;
 
   constructor(
-    private readonly random: SeededRandom,
+    seed: number,
     private readonly settings: FaultSettings,
-  ) {}
+  ) {
+    this.requestFaults = new SeededRandom(streamSeed(seed, 'request-faults'));
+    this.publishOutages = new SeededRandom(streamSeed(seed, 'publish-outages'));
+    this.firstOutageAt =
+      settings.publishOutageRate > 0 ? this.publishOutages.int(1, settings.firstOutageWithin) : 0;
+  }
 
   /** The next invocation is killed at its `atRequest`-th request (1-based). */
   arm(crash: Crash | undefined): void {
@@ -91,11 +113,11 @@ export class FaultPlan implements ProxyPolicy {
     }
     if (!isFaultedService(request.service)) return { do: 'forward' };
     const outage = isPublish(request) ? this.outageFor(request) : false;
-    if (outage || this.random.chance(this.settings.rate)) {
+    if (outage || this.requestFaults.chance(this.settings.rate)) {
       this.counts.injected += 1;
       this.counts.injectedByService[request.service] =
         (this.counts.injectedByService[request.service] ?? 0) + 1;
-      const kind = outage || this.random.chance(0.5) ? 'server-error' : 'throttle';
+      const kind = outage || this.requestFaults.chance(0.5) ? 'server-error' : 'throttle';
       return {
         do: 'fail',
         answer: faultAnswer(request.service, kind, `fault-${this.counts.requests}`),
@@ -128,7 +150,9 @@ export class FaultPlan implements ProxyPolicy {
     const body = request.body.toString('utf8');
     if (!this.decided.has(body)) {
       this.decided.add(body);
-      if (this.random.chance(this.settings.publishOutageRate)) {
+      const drawn = this.publishOutages.chance(this.settings.publishOutageRate);
+      const due = this.decided.size === this.firstOutageAt && this.counts.publishOutages === 0;
+      if (drawn || due) {
         this.outages.set(body, this.settings.snsAttempts);
         this.counts.publishOutages += 1;
       }
@@ -138,6 +162,15 @@ export class FaultPlan implements ProxyPolicy {
     this.outages.set(body, left - 1);
     return true;
   }
+}
+
+/** A seed for one named stream of decisions: FNV-1a of the name, mixed with the run's seed. */
+function streamSeed(seed: number, name: string): number {
+  let h = 0x811c9dc5 ^ seed;
+  for (let i = 0; i < name.length; i++) {
+    h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  }
+  return h | 0;
 }
 
 function isPublish(request: WireRequest): boolean {

@@ -1,9 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { toRecord } from '#adapters/dynamodb/ledger-alerts.ts';
 import { keys } from '#adapters/dynamodb/ledger-keys.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { LedgerSession } from '#adapters/dynamodb/ledger-session.ts';
 import type { Item } from '#adapters/dynamodb/ledger-table.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
+import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
+import type { AlertRef, AlertStore } from '#core/alerts/alert-store.ts';
 import { type Subject, subject } from '#core/events/parking.ts';
 import type { UnitOfWork } from '#core/events/unit-of-work.ts';
 import type { Ec2Change } from '#core/network/ec2-event.ts';
@@ -11,12 +14,15 @@ import { cniOwner, eniAddresses } from '#core/network/eni-classify.ts';
 import type { EniFacts } from '#core/network/network.ts';
 import type { NetworkLedger } from '#core/network/network-ports.ts';
 import type { ElbChange } from '#core/targets/elb-event.ts';
+import { ipTargetKey } from '#core/targets/target-group.ts';
 import type { TargetLedger } from '#core/targets/target-ports.ts';
 
 /** The ledger ports one event's use case runs on. */
 export interface EventLedgerPorts {
   readonly network: NetworkLedger;
   readonly targets: TargetLedger;
+  /** Alerts the unit read ahead with the event's items (absent: the store reads them itself). */
+  readonly alerts?: Pick<AlertStore, 'getMany'>;
 }
 
 export type EventChange = Ec2Change | ElbChange;
@@ -35,6 +41,7 @@ export function dynamoUnitOfWork(
     ports: {
       network: new DynamoNetworkLedger(db, tableName, session),
       targets: new DynamoTargetLedger(db, tableName, session),
+      alerts: { getMany: (refs) => alertsThrough(session, refs) },
     },
     prepare: (eventId, change) => session.prefetch([keys.event(eventId), ...keysOf(change)]),
     commit: () => session.commit(),
@@ -42,12 +49,57 @@ export function dynamoUnitOfWork(
 }
 
 /**
+ * Alerts read through the session: those read ahead with the event's items cost nothing more,
+ * the rest come in one BatchGetItem. Only read here: alerts are written outside the unit, so a
+ * notification is stored before it is sent, whatever becomes of the unit's commit.
+ */
+async function alertsThrough(
+  session: LedgerSession,
+  refs: readonly AlertRef[],
+): Promise<AlertRecord[]> {
+  const wanted = refs.map((r) => keys.alert(r.kind, r.subject));
+  await session.prefetch(wanted);
+  const items = await Promise.all(wanted.map((k) => session.get(k)));
+  return items.flatMap((i) => (i ? [toRecord(i)] : []));
+}
+
+/**
  * The items applying a change reads first, as far as the change names them, with the parked
- * markers of every subject it names: filing (or ending) a subject with nothing parked then
- * costs no read of its own.
+ * markers of every subject it names (filing or ending a subject with nothing parked then costs
+ * no read of its own) and the alerts the review that follows an ELB change may settle.
  */
 export function keysOf(change: EventChange): Item[] {
-  return [...itemKeysOf(change), ...subjectsOf(change).map((s) => keys.parkedMarker(s))];
+  return [
+    ...itemKeysOf(change),
+    ...subjectsOf(change).map((s) => keys.parkedMarker(s)),
+    ...alertsOf(change).map((r) => keys.alert(r.kind, r.subject)),
+  ];
+}
+
+/** The stale-target and delay-drift alerts an ELB change's review may settle. */
+function alertsOf(change: EventChange): AlertRef[] {
+  if (!('kind' in change)) return [];
+  const delay = (arn: string): AlertRef => ({ kind: 'deregistration-delay-drift', subject: arn });
+  switch (change.kind) {
+    case 'targets-registered':
+    case 'targets-deregistered':
+      return [
+        delay(change.tgArn),
+        ...change.targets.flatMap((t) =>
+          t.type === 'ip' && t.port !== undefined
+            ? [{ kind: 'stale-target' as const, subject: ipTargetKey(change.tgArn, t.ip, t.port) }]
+            : [],
+        ),
+      ];
+    case 'target-group-deleted':
+    case 'target-group-attributes-modified':
+      return [delay(change.arn)];
+    case 'tags-added':
+    case 'tags-removed':
+      return change.arns.filter((arn) => arn.includes(':targetgroup/')).map(delay);
+    default:
+      return [];
+  }
 }
 
 /** The parking subjects a change names: those it may file, or end. */

@@ -75,3 +75,33 @@ export function prefetchedAlerts(store: AlertStore, refs: readonly AlertRef[]): 
   ahead.expect(refs);
   return ahead;
 }
+
+/**
+ * The store, with reads of alerts not yet written here answered by `ahead` (an event's unit of
+ * work, which read them with the event's own items in one request). Once an alert is written
+ * its reads go to the store, so a second settle of it sees what the first stored.
+ */
+export function readingAheadFrom(
+  ahead: Pick<AlertStore, 'getMany'>,
+  store: AlertStore,
+): AlertStore {
+  const written = new Set<string>();
+  const isWritten = (r: AlertRef) => written.has(keyOf(r.kind, r.subject));
+  return {
+    get: (kind, subject) => store.get(kind, subject),
+    getMany: async (refs) => {
+      const fresh = refs.filter((r) => !isWritten(r));
+      const again = refs.filter(isWritten);
+      return [
+        ...(fresh.length ? await ahead.getMany(fresh) : []),
+        ...(again.length ? await store.getMany(again) : []),
+      ];
+    },
+    put: async (record, expected) => {
+      written.add(keyOf(record.kind, record.subject));
+      await store.put(record, expected);
+    },
+    listOpen: () => store.listOpen(),
+    listPending: () => store.listPending(),
+  };
+}
