@@ -196,3 +196,8 @@ describe('subnetCapacityFromView', () => {
     );
   });
 });
+
+// Equivalent mutants left in capacity-views.ts: `eni.attachment?.deviceIndex` and
+// `?.networkCardIndex` unguarded (only ENIs attached to the node pass the filter above them),
+// and `view.subnet?.reservations` unguarded or with another fallback (a subnet without a CIDR,
+// which includes no subnet record at all, returns before it).

@@ -41,6 +41,10 @@ const tg = (partition = 'aws', account = ACCOUNT, region = 'us-east-1') =>
 const nested = (value: unknown, levels: number): unknown =>
   levels === 0 ? value : { a: nested(value, levels - 1) };
 
+/** `value` inside `levels` lists: `[[... value]]`. */
+const nestedLists = (value: unknown, levels: number): unknown =>
+  levels === 0 ? value : [nestedLists(value, levels - 1)];
+
 describe('partitionOf', () => {
   test.each([
     ['us-east-1', 'aws'],
@@ -145,6 +149,16 @@ describe('foreignArn: an ARN of the event that is not this account’s', () => {
       'deep, but not too deep to read (32 levels)',
       { detail: { requestParameters: nested(tg('aws', OTHER), 32) } },
       `detail.requestParameters${'.a'.repeat(32)}: ${tg('aws', OTHER)} belongs to account ${OTHER}, not ${ACCOUNT}`,
+    ],
+    [
+      'lists count as levels too: 32 lists deep is read',
+      { resources: nestedLists(tg('aws', OTHER), 32) as string[] },
+      `resources${'.0'.repeat(32)}: ${tg('aws', OTHER)} belongs to account ${OTHER}, not ${ACCOUNT}`,
+    ],
+    [
+      'lists count as levels too: 33 lists deep is not read',
+      { resources: nestedLists(tg('aws', OTHER), 33) as string[] },
+      undefined,
     ],
     [
       'deeper than 32 levels is not read',
@@ -303,3 +317,12 @@ describe('parseCloudTrail: what is admitted', () => {
     expect(parseCloudTrail({ ...e, detail }, source)).toStrictEqual({ ok: true, value: detail });
   });
 });
+
+// Equivalent mutants left in event-envelope.ts (also see event-envelope-edges.test.ts):
+// - arnsIn's `Array.isArray(value)` branch never taken: an array then goes through the object
+//   branch, whose Object.entries gives the same indexes as paths, so the same ARNs and paths.
+// - arnsIn's and foreignArn's `typeof ... === 'object'` made true (the `value &&` / `detail &&`
+//   kept): a number or boolean has no entries, and a detail that is text has no
+//   requestParameters, so nothing more is read either way.
+// - oversize's `JSON.stringify(raw) ?? ''` with another fallback text: only `undefined` (raw
+//   undefined) falls back, and no fallback of a few bytes comes near the 256 KB limit.

@@ -40,6 +40,11 @@ describe('forecastExhaustion at its edges', () => {
       { trend: 'flat', ratePerHour: 0, samples: 3 },
     ],
     [
+      'a sample from after now is left out',
+      [sample(2, 0), sample(1, 0), sample(-0.001, 0)],
+      { trend: 'unknown', reason: '2 recent samples', samples: 2 },
+    ],
+    [
       'a sample whose count is not a number is left out',
       [sample(3, 0), sample(2, Number.NaN), sample(1, Number.POSITIVE_INFINITY), sample(0, 0)],
       { trend: 'unknown', reason: '2 recent samples', samples: 2 },
@@ -89,3 +94,7 @@ describe('aboutHours at a day and a half', () => {
     expect(aboutHours(hours)).toBe(text);
   });
 });
+
+// Equivalent mutant left in forecastExhaustion: the regression's x as `(p.t + end)` instead of
+// `(p.t - end)` shifts every x by the same amount, which leaves a least-squares slope as it is
+// (the subtraction centres x near 0 only for floating-point comfort).

@@ -170,3 +170,6 @@ describe('subnetRow without capacity', () => {
     });
   });
 });
+
+// Equivalent mutant left in network-report.ts: sizing every address by its mask, not only
+// prefixes: an address without a mask counts as a /32, which is one.

@@ -53,6 +53,8 @@ const NO_CLUSTER: { readonly cluster?: string } = {};
 
 /** Where an ownership TXT for a name may live: per type, the old `cname-` one, the legacy one. */
 type TxtKind = DnsRecordType | 'cname' | 'legacy';
+/** The TXTs a plan writes: the old `cname-` one is only read. */
+type EditedTxtKind = Exclude<TxtKind, 'cname'>;
 const TXT_KINDS: readonly TxtKind[] = ['A', 'AAAA', 'cname', 'legacy'];
 
 /**
@@ -130,14 +132,12 @@ function heldOf(slot: HostSlot, type: DnsRecordType): RecordSet | undefined {
   return type === 'A' ? slot.heldA : slot.heldAAAA;
 }
 
-function txtOf(slot: HostSlot, kind: TxtKind): RecordSet | undefined {
+function txtOf(slot: HostSlot, kind: EditedTxtKind): RecordSet | undefined {
   switch (kind) {
     case 'A':
       return slot.txtA;
     case 'AAAA':
       return slot.txtAAAA;
-    case 'cname':
-      return slot.txtCname;
     default:
       return slot.txtLegacy;
   }
@@ -191,9 +191,9 @@ const UNOWNED: OwnershipState = { state: 'none' };
 
 /** The TXT name of `kind` for `host`: the registry's own naming, so both always agree. */
 function txtNameOf(host: string, kind: TxtKind, prefix: string): string {
-  if (kind === 'legacy') return legacyTxtName(host, prefix);
+  if (kind === 'A' || kind === 'AAAA') return ownershipTxtName(host, kind, prefix);
   if (kind === 'cname') return aliasCnameTxtName(host, prefix);
-  return ownershipTxtName(host, kind, prefix);
+  return legacyTxtName(host, prefix);
 }
 
 interface ZoneContext {
@@ -338,7 +338,6 @@ function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out:
       edits: undefined,
       remainingA: false,
       remainingAAAA: false,
-      deleted: false,
     };
     for (const type of DNS_RECORD_TYPES) {
       const d = wantOf(slot, type);
@@ -360,7 +359,9 @@ function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out:
     }
 
     // The legacy TXT vouches for every type at the name, so it goes only with the last record.
-    if (state.deleted && !state.remainingA && !state.remainingAAAA) {
+    // (Nothing remains without a delete only where nothing changes: an edit with no record
+    // change is never written, below.)
+    if (!state.remainingA && !state.remainingAAAA) {
       dropOurs(editFor(state, 'legacy', ctx), ctx);
     }
     // Deletes, then writes, then TXT edits; most hosts have none of them.
@@ -369,9 +370,11 @@ function planZone(snapshot: ZoneSnapshot, work: ZoneWork, ctx: ZoneContext, out:
       if (changes) for (const c of state.recordWrites) changes.push(c);
       else changes = state.recordWrites;
     }
-    if (state.edits) changes = txtChanges(state.edits.sort(byUniqueName), ctx, changes ?? []);
-    if (changes && changes.length > 0)
+    // Every record change comes with an edit of its TXT, and a TXT is edited only beside one.
+    if (changes) {
+      if (state.edits) txtChanges(state.edits.sort(byUniqueName), ctx, changes);
       out.changes.push({ zoneId: ctx.zoneId, hostname: host, changes });
+    }
   }
 }
 
@@ -387,12 +390,11 @@ interface HostState {
   /** Address types at the name once the plan is applied. */
   remainingA: boolean;
   remainingAAAA: boolean;
-  deleted: boolean;
 }
 
 /** One ownership TXT of a host being edited: what the zone holds and the values it will hold. */
 interface TxtEdit {
-  readonly kind: TxtKind;
+  readonly kind: EditedTxtKind;
   readonly name: string;
   readonly current: RecordSet | undefined;
   values: string[];
@@ -425,7 +427,7 @@ function writeRecord(state: HostState, change: RecordChange): void {
  * Starts the edit of the host's TXT of `kind`. Each kind is edited at most once per host: a
  * type's record is created, updated or deleted once, and the legacy TXT only after them.
  */
-function editFor(state: HostState, kind: TxtKind, ctx: ZoneContext): TxtEdit {
+function editFor(state: HostState, kind: EditedTxtKind, ctx: ZoneContext): TxtEdit {
   const current = txtOf(state.slot, kind);
   const edit: TxtEdit = {
     kind,
@@ -517,17 +519,12 @@ function planRecord(
     deleteRecord(state, { Action: 'DELETE', ResourceRecordSet: current });
     dropOurs(editFor(state, type, ctx), ctx);
     setRemaining(state, type, false);
-    state.deleted = true;
     out.delete.push(planned(ctx.zoneId, recordOf(current, host, type)));
   }
 }
 
 /** Appends the TXT changes of a host's edits (in TXT name order) to `changes`. */
-function txtChanges(
-  edits: readonly TxtEdit[],
-  ctx: ZoneContext,
-  changes: RecordChange[],
-): RecordChange[] {
+function txtChanges(edits: readonly TxtEdit[], ctx: ZoneContext, changes: RecordChange[]): void {
   for (const edit of edits) {
     const current = edit.current;
     const before = current?.ResourceRecords ?? [];
@@ -554,7 +551,6 @@ function txtChanges(
       });
     }
   }
-  return changes;
 }
 
 /**

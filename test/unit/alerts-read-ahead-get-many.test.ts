@@ -1,0 +1,89 @@
+import { describe, expect, test } from 'vitest';
+import { MemoryAlertStore } from '#adapters/memory/memory-alert-store.ts';
+import type { AlertKind } from '#core/alerts/alert.ts';
+import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
+import type { AlertRef } from '#core/alerts/alert-store.ts';
+import { AlertsReadAhead } from '#core/alerts/alerts-read-ahead.ts';
+
+/** The memory store, counting reads: what the review would send to DynamoDB. */
+class CountingStore extends MemoryAlertStore {
+  readonly reads: string[] = [];
+  override async get(kind: AlertKind, subject: string) {
+    this.reads.push(`get ${kind} ${subject}`);
+    return super.get(kind, subject);
+  }
+  override async getMany(refs: readonly AlertRef[]) {
+    this.reads.push(`getMany ${refs.length}`);
+    return super.getMany(refs);
+  }
+}
+
+function record(subject: string, overrides: Partial<AlertRecord> = {}): AlertRecord {
+  return {
+    kind: 'node-pod-capacity',
+    subject,
+    cluster: 'c1',
+    status: 'open',
+    severity: 'warning',
+    title: `node ${subject}`,
+    summary: '15 of 17 pods',
+    facts: { used: 15 },
+    openedAt: '2026-11-21T10:00:00Z',
+    lastNotifiedAt: '2026-11-21T10:00:00Z',
+    notifyCount: 1,
+    ...overrides,
+  };
+}
+
+const node = (subject: string): AlertRef => ({ kind: 'node-pod-capacity', subject });
+
+// AlertsReadAhead's getMany and lists (the helpers are alerts-read-ahead.test.ts's): a getMany
+// answers what it is asked in order, reading only what no earlier read answered, and an alert
+// already read is not announced again.
+
+describe('AlertsReadAhead.getMany', () => {
+  test('stored alerts in the order asked, absent ones left out, in one read', async () => {
+    const store = new CountingStore();
+    await store.put(record('i-1'), null);
+    await store.put(record('i-3'), null);
+    const ahead = new AlertsReadAhead(store);
+    const found = await ahead.getMany([node('i-3'), node('i-2'), node('i-1')]);
+    expect(found).toStrictEqual([record('i-3'), record('i-1')]);
+    expect(store.reads).toStrictEqual(['getMany 3']);
+  });
+
+  test('what an earlier read answered is not read again, nor announced again', async () => {
+    const store = new CountingStore();
+    await store.put(record('i-1'), null);
+    const ahead = new AlertsReadAhead(store);
+    await ahead.getMany([node('i-1'), node('i-2')]);
+    expect(await ahead.getMany([node('i-1'), node('i-2')])).toStrictEqual([record('i-1')]);
+    ahead.expect([node('i-1'), node('i-2')]);
+    expect(await ahead.get('node-pod-capacity', 'i-9')).toBeUndefined();
+    expect(store.reads).toStrictEqual(['getMany 2', 'get node-pod-capacity i-9']);
+  });
+
+  test('an announced alert is read as the ref names it', async () => {
+    const store = new CountingStore();
+    await store.put(record('i-1'), null);
+    const ahead = new AlertsReadAhead(store);
+    ahead.expect([{ ...node('i-1'), extra: 'ignored' } as AlertRef]);
+    expect(await ahead.get('node-pod-capacity', 'i-1')).toStrictEqual(record('i-1'));
+  });
+});
+
+describe('AlertsReadAhead lists', () => {
+  test('open and pending alerts come from the store', async () => {
+    const store = new CountingStore();
+    const pending = record('i-2', {
+      pending: { type: 'open', kind: 'node-pod-capacity', subject: 'i-2' } as never,
+    });
+    await store.put(record('i-1'), null);
+    await store.put(pending, null);
+    await store.put(record('i-3', { status: 'resolved' }), null);
+    const ahead = new AlertsReadAhead(store);
+    expect(await ahead.listOpen()).toStrictEqual(await store.listOpen());
+    expect((await ahead.listOpen()).map((r) => r.subject).sort()).toStrictEqual(['i-1', 'i-2']);
+    expect((await ahead.listPending()).map((r) => r.subject)).toStrictEqual(['i-2']);
+  });
+});
