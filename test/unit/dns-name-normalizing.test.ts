@@ -54,6 +54,11 @@ describe('a DNS name in canonical form', () => {
     ['\texample.com.\n', 'example.com'],
     [' ', ''],
     ['a\u001fb', 'a\\037b'],
+    // Equivalent mutants, left alive: isLowerPlain answering false more often (its body `{}`, `i <= n`, `i--`, `!(…)` → true,
+    // any range or character test made false, narrower or joined with &&, `return false`) and skipping the PLAIN_NAME branch
+    // only send a name down the general path, which gives the same canonical name (these rows compare both ways).
+    // `/[0-7]{3}$/` and `/^[0-7]{3}/` for `/^[0-7]{3}$/`: the digits tested are at most three characters.
+    // `chars[i] ?? ''` and `chars[i + 1] ?? ''`: the loop bounds keep both indexes inside the array.
   ])('%j is %j', (name, canonical) => {
     expect(normalizeDnsName(name)).toBe(canonical);
     // Canonical is a fixed point.
@@ -90,6 +95,8 @@ describe('two alias targets are the same', () => {
     ['\\052.example.com', '*.example.com', true],
     ['', '', true],
     ['', '.', true],
+    // Equivalent mutants, left alive: `a === b` → false and the plain-name test → true only send a pair to
+    // normalizeAliasTarget, which gives the same answer (checked on every row below).
   ])('%j and %j: %s', (a, b, expected) => {
     expect(sameAliasTarget(a, b)).toBe(expected);
     expect(sameAliasTarget(b, a)).toBe(expected);

@@ -69,6 +69,10 @@ describe('the owner of an ownership TXT value', () => {
     [`"${H},,external-dns/owner=o"`, 'o'],
     [`"${H}X,external-dns/owner=o"`, undefined], // the first field must be the heritage itself
     [`"heritage=other,external-dns/owner=o"`, undefined],
+    // A first field as long as the heritage, then a comma: only the text itself tells them apart.
+    [`"heritage=external-dnZ,external-dns/owner=o"`, undefined],
+    [`"HERITAGE=EXTERNAL-DNS,external-dns/owner=o"`, undefined], // labels are case-sensitive
+    [`"heritage=external-dnZ," "external-dns/owner=o"`, undefined],
     [`"external-dns/owner=o,${H}"`, undefined],
     [`"x,external-dns/owner=o"`, undefined],
     // Route53 splits a value past 255 characters into quoted strings, to be joined.
@@ -90,6 +94,16 @@ describe('the owner of an ownership TXT value', () => {
     ['', undefined],
   ];
 
+  // Equivalent mutants, left alive (each only sends a value the fast path would read to the general path, or guards what cannot happen):
+  // unquoteTxt `last`/`last > 0`/quote literals/`inner = value`/`includes('')`: the regex reads a plain quoted string exactly as the fast path does.
+  // unquoteTxt `last > 0` → true/>=: only a lone `"` changes, unquoted to "" instead of kept, and neither is a heritage.
+  // ownershipOwner `last > 0`: indexOf('"', 1) is never 0, so a one-character value never takes the fast path anyway.
+  // ownershipOwner `charCodeAt(last) === 0x22` → true/!==: indexOf('"', 1) === last already says the last character is the quote.
+  // ownershipOwner `indexOf('', 1)` / `includes('')`: they only keep values off the fast path; the general path answers the same.
+  // ownershipOwner `comma < to` → true/<=: at comma === to the heritage is the whole text, no owner either way.
+  // ownershipOwner `end < 0 || end > to`: end >= start >= 1 (so `end <= 0` is `end < 0`), and no comma lies past `to` in either path.
+  // ownershipOwner `end - start >= OWNER_FIELD.length` → true/`end + start`: startsWith(OWNER_FIELD) cannot match a shorter field (no comma or quote in it).
+  // decodeOwnership `fields` for `fields.slice(1)` and `eq < 0`: the heritage field and a `=x` field have no `external-dns/` key.
   test.each(cases)('%j is owned by %j', (value, owner) => {
     expect(ownershipOwner(value)).toBe(owner);
     expect(decodeOwnership(value)?.owner).toBe(owner);
