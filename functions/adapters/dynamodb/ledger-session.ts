@@ -8,7 +8,6 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import pRetry from 'p-retry';
 import {
   applyUpdate,
   conditionHolds,
@@ -21,6 +20,7 @@ import {
   type Guard,
   type Item,
   LedgerTable,
+  retryUnprocessed,
   UnprocessedKeysError,
 } from '#adapters/dynamodb/ledger-table.ts';
 import type { UnitCommit } from '#core/events/unit-of-work.ts';
@@ -29,7 +29,6 @@ import type { WriteOutcome } from '#core/network/network-ports.ts';
 /** TransactWriteItems takes at most 100 items and 4 MB. */
 const TRANSACTION_ITEMS = 100;
 const TRANSACTION_BYTES = 3_500_000;
-const UNPROCESSED_ATTEMPTS = 8;
 
 export { UnprocessedKeysError };
 
@@ -114,33 +113,25 @@ export class LedgerSession extends LedgerTable {
 
   async #batchGet(keys: Item[]): Promise<void> {
     let pending = keys;
-    await pRetry(
-      async () => {
-        const out = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        const found = new Map<string, Item>();
-        for (const item of out.Responses?.[this.name] ?? []) found.set(keyText(item), item);
-        const left = (out.UnprocessedKeys?.[this.name]?.Keys ?? []) as Item[];
-        const unprocessed = new Set(left.map(keyText));
-        for (const k of pending) {
-          const text = keyText(k);
-          if (unprocessed.has(text) || this.#entries.has(text)) continue;
-          this.#entries.set(text, entry(k, found.get(text)));
-        }
-        if (left.length === 0) return;
-        pending = left;
-        throw new UnprocessedKeysError(`${left.length} keys left unprocessed by BatchGetItem`);
-      },
-      {
-        retries: UNPROCESSED_ATTEMPTS - 1,
-        minTimeout: 50,
-        maxTimeout: 2_000,
-        shouldRetry: ({ error }) => error instanceof UnprocessedKeysError,
-      },
-    );
+    await retryUnprocessed(async () => {
+      const out = await this.db.send(
+        new BatchGetCommand({
+          RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } },
+        }),
+      );
+      const found = new Map<string, Item>();
+      for (const item of out.Responses?.[this.name] ?? []) found.set(keyText(item), item);
+      const left = (out.UnprocessedKeys?.[this.name]?.Keys ?? []) as Item[];
+      const unprocessed = new Set(left.map(keyText));
+      for (const k of pending) {
+        const text = keyText(k);
+        if (unprocessed.has(text) || this.#entries.has(text)) continue;
+        this.#entries.set(text, entry(k, found.get(text)));
+      }
+      if (left.length === 0) return;
+      pending = left;
+      throw new UnprocessedKeysError(`${left.length} keys left unprocessed by BatchGetItem`);
+    }, UnprocessedKeysError);
   }
 
   override async get(key: Item): Promise<Item | undefined> {

@@ -38,6 +38,23 @@ export class UnprocessedKeysError extends Error {
 }
 
 /**
+ * Runs a batch request again with backoff while it throws `left` (the part DynamoDB left
+ * unprocessed, throttled within the batch). Other errors are final here: the SDK has already
+ * retried throttling and 5xx on the request as a whole.
+ */
+export function retryUnprocessed(
+  attempt: () => Promise<void>,
+  left: typeof UnprocessedItemsError | typeof UnprocessedKeysError,
+): Promise<void> {
+  return pRetry(attempt, {
+    retries: UNPROCESSED_ATTEMPTS - 1,
+    minTimeout: 50,
+    maxTimeout: 2_000,
+    shouldRetry: ({ error }) => error instanceof left,
+  });
+}
+
+/**
  * Newer-or-equal stamps win; equal times are ordered by event id so every
  * replay order agrees. Pass the stamp to `update` so `:t` and `:id` are bound.
  */
@@ -111,26 +128,17 @@ export class LedgerTable {
 
   async #writeBatch(chunk: Item[]): Promise<void> {
     let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
-    await pRetry(
-      async () => {
-        const out = await this.db.send(
-          new BatchWriteCommand({ RequestItems: { [this.name]: pending } }),
-        );
-        const left = out.UnprocessedItems?.[this.name] ?? [];
-        if (left.length === 0) return;
-        pending = left as typeof pending;
-        throw new UnprocessedItemsError(
-          `${left.length} of ${chunk.length} items left unprocessed by BatchWriteItem`,
-        );
-      },
-      {
-        retries: UNPROCESSED_ATTEMPTS - 1,
-        minTimeout: 50,
-        maxTimeout: 2_000,
-        // Only unprocessed items are retried here; errors the SDK already retried are final.
-        shouldRetry: ({ error }) => error instanceof UnprocessedItemsError,
-      },
-    );
+    await retryUnprocessed(async () => {
+      const out = await this.db.send(
+        new BatchWriteCommand({ RequestItems: { [this.name]: pending } }),
+      );
+      const left = out.UnprocessedItems?.[this.name] ?? [];
+      if (left.length === 0) return;
+      pending = left as typeof pending;
+      throw new UnprocessedItemsError(
+        `${left.length} of ${chunk.length} items left unprocessed by BatchWriteItem`,
+      );
+    }, UnprocessedItemsError);
   }
 
   /**
@@ -154,26 +162,18 @@ export class LedgerTable {
   async #readBatch(keys: readonly Item[]): Promise<Item[]> {
     const found: Item[] = [];
     let pending = [...keys];
-    await pRetry(
-      async () => {
-        const out = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        found.push(...((out.Responses?.[this.name] as Item[] | undefined) ?? []));
-        const left = (out.UnprocessedKeys?.[this.name]?.Keys ?? []) as Item[];
-        if (left.length === 0) return;
-        pending = left;
-        throw new UnprocessedKeysError(`${left.length} keys left unprocessed by BatchGetItem`);
-      },
-      {
-        retries: UNPROCESSED_ATTEMPTS - 1,
-        minTimeout: 50,
-        maxTimeout: 2_000,
-        shouldRetry: ({ error }) => error instanceof UnprocessedKeysError,
-      },
-    );
+    await retryUnprocessed(async () => {
+      const out = await this.db.send(
+        new BatchGetCommand({
+          RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } },
+        }),
+      );
+      found.push(...((out.Responses?.[this.name] as Item[] | undefined) ?? []));
+      const left = (out.UnprocessedKeys?.[this.name]?.Keys ?? []) as Item[];
+      if (left.length === 0) return;
+      pending = left;
+      throw new UnprocessedKeysError(`${left.length} keys left unprocessed by BatchGetItem`);
+    }, UnprocessedKeysError);
     return found;
   }
 
