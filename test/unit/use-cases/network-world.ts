@@ -2,6 +2,7 @@ import { MemoryEc2 } from '#adapters/memory/memory-ec2.ts';
 import { MemoryNetworkLedger } from '#adapters/memory/memory-network-ledger.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { Scope } from '#core/events/scope.ts';
+import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Change, Ec2Event } from '#core/network/ec2-event.ts';
 import type { EniFacts, InstanceFacts, SubnetFacts } from '#core/network/network.ts';
 import type { NetworkLedger } from '#core/network/network-ports.ts';
@@ -96,4 +97,21 @@ export async function nodeLines(ledger: NetworkLedger, instanceId = NODE) {
     enis: view.enis.map((e) => `${e.eniId} ${e.kind} ${e.attachment ? 'attached' : 'detached'}`),
     addresses: view.addresses.map((a) => `${a.eniId} ${a.address} ${a.kind}`),
   };
+}
+
+/** What EC2 answers in a test, beyond subnet-a's facts (which `networkWorld` always has). */
+export interface Ec2Answers {
+  readonly instances?: readonly InstanceFacts[];
+  readonly enis?: readonly EniFacts[];
+}
+
+/** A world whose EC2 answers `ec2`, after `given` were applied in order. */
+export async function worldAfterEvents(given: readonly Ec2Event[], ec2: Ec2Answers = {}) {
+  const world = networkWorld();
+  for (const i of ec2.instances ?? []) world.ec2.instances.set(i.instanceId, i);
+  for (const e of ec2.enis ?? []) world.ec2.enis.set(e.eniId, e);
+  for (const e of given) await applyEc2Event(e, world.deps);
+  // The reads the test's own event makes are the ones worth asserting.
+  world.ec2.calls.length = 0;
+  return world;
 }
