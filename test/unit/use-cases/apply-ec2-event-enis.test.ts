@@ -551,3 +551,55 @@ describe('applyEc2Event: attachments that ended out of order', () => {
     expect(await ledger.getEni('eni-c')).toStrictEqual(attachedTo(NODE_B, 'att-2'));
   });
 });
+
+describe('applyEc2Event: the subnet of a new ENI', () => {
+  // Subnet usage needs the subnet's CIDR: the first ENI seen in a subnet files the subnet, from
+  // EC2 when it answers, else from what the ENI says of it (no CIDR yet; the sweep adds it).
+  test.each<{ name: string; eni: EniFacts; subnet: unknown }>([
+    {
+      name: 'as EC2 describes it',
+      eni: cniEni('eni-c'),
+      subnet: SUBNET_FACTS,
+    },
+    {
+      name: "from the ENI's VPC and zone when EC2 does not know it",
+      eni: { ...cniEni('eni-c'), subnetId: 'subnet-z', availabilityZone: 'az-z' },
+      subnet: { subnetId: 'subnet-z', vpcId: VPC, reservations: [], availabilityZone: 'az-z' },
+    },
+    {
+      name: 'from the ENI with no zone when the ENI names none',
+      eni: { ...cniEni('eni-c'), subnetId: 'subnet-z' },
+      subnet: { subnetId: 'subnet-z', vpcId: VPC, reservations: [] },
+    },
+  ])('is filed $name', async ({ eni, subnet }) => {
+    // Prepare
+    const { ledger, ec2, deps } = await worldAfterEvents([]);
+
+    // Act
+    await applyEc2Event(created(2, eni), deps);
+    await applyEc2Event(created(3, { ...eni, eniId: 'eni-d' }), deps);
+
+    // Assess
+    expect(await ledger.getSubnet(eni.subnetId)).toStrictEqual(subnet);
+    expect(ec2.calls).toStrictEqual([`DescribeSubnets ${eni.subnetId}`]);
+  });
+
+  test("an ENI's addresses count in its subnet at once", async () => {
+    // Prepare
+    const { ledger, deps } = await worldAfterEvents([]);
+
+    // Act
+    await applyEc2Event(
+      created(2, cniEni('eni-c', NODE, { primaryIp: '10.0.0.20', secondaryIps: ['10.0.0.21'] })),
+      deps,
+    );
+
+    // Assess
+    const view = await ledger.subnetView(SUBNET);
+    expect(view.addresses.map((a) => [a.address, a.kind, a.consumer])).toStrictEqual([
+      ['10.0.0.20', 'primary', 'vpc-cni'],
+      ['10.0.0.21', 'secondary', 'vpc-cni'],
+    ]);
+    expect((await nodeLines(ledger)).enis).toStrictEqual(['eni-c vpc-cni detached']);
+  });
+});
