@@ -115,3 +115,21 @@ export async function worldAfterEvents(given: readonly Ec2Event[], ec2: Ec2Answe
   world.ec2.calls.length = 0;
   return world;
 }
+
+/** What EC2 reports when a sweep reads it. */
+export interface Ec2Now {
+  readonly instances?: readonly InstanceFacts[];
+  readonly enis?: readonly EniFacts[];
+  readonly subnets?: readonly SubnetFacts[];
+}
+
+/** The memory ledger after `events` (applied while EC2 knew only subnet-a), with EC2 now reporting `now`. */
+export async function sweepWorld(events: readonly Ec2Event[], now: Ec2Now) {
+  const world = networkWorld();
+  for (const e of events) await applyEc2Event(e, world.deps);
+  world.ec2.subnets.clear();
+  for (const i of now.instances ?? []) world.ec2.instances.set(i.instanceId, i);
+  for (const e of now.enis ?? []) world.ec2.enis.set(e.eniId, e);
+  for (const s of now.subnets ?? []) world.ec2.subnets.set(s.subnetId, s);
+  return world;
+}
