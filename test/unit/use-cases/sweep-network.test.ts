@@ -541,6 +541,6 @@ describe('sweepNetwork: only a delete ends what is parked', () => {
 // of an assign or unassign whose ENI vanished (any value but 'applied' means the same); and
 // the `[]` fallbacks of filedBy and of the ended list made `['Stryker was here']` (a subject
 // nothing is parked under), and filedBy's `default:` dropped (undefined, flattened, is such a
-// subject too); nodeOf's put-node test made false (subjectOf names the same instance); and
-// filedBy's put-node case (nothing parks under an instance any more: a state change for an
-// unknown node files the node itself).
+// subject too); and nodeOf's put-node test made false (subjectOf names the same instance).
+// (filedBy's put-node case is not equivalent: changes an earlier version parked under an
+// instance still wait there; sweep-network-repairs.test.ts holds it.)
