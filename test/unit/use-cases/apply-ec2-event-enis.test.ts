@@ -264,6 +264,33 @@ const attachCases: Case[] = [
     eni: eniC({ deleted: true, attachment: { instanceId: NODE, attachmentId: 'att-c' } }),
   },
   {
+    name: 'an attach to a node that stopped, not terminated, keeps the ENI',
+    given: [
+      launch(1),
+      created(2, cniEni('eni-c')),
+      event(5, { type: 'instance-state', instanceId: NODE, state: 'stopped' }),
+    ],
+    when: attach(3, 'eni-c', NODE, { attachmentId: 'att-c' }),
+    outcome: expect.objectContaining({
+      status: 'applied',
+      audit: [{ entity: 'eni-c', action: `attached to ${NODE}` }],
+    }),
+    eni: eniC({ attachment: { instanceId: NODE, attachmentId: 'att-c' } }),
+  },
+  {
+    name: 'an attach that lost to a newer one releases nothing, though its node has terminated since',
+    given: [
+      launch(1),
+      launch(0, NODE_B, '10.0.0.30'),
+      created(2, cniEni('eni-c')),
+      attach(4, 'eni-c', NODE_B, { attachmentId: 'att-2' }),
+      terminated(6),
+    ],
+    when: attach(3, 'eni-c', NODE, { attachmentId: 'att-1' }),
+    outcome: expect.objectContaining({ status: 'stale', audit: [] }),
+    eni: eniC({ instanceId: NODE_B, attachment: { instanceId: NODE_B, attachmentId: 'att-2' } }),
+  },
+  {
     name: 'an attach newer than the termination of its node is left for the sweep to judge',
     given: [launch(1), created(2, cniEni('eni-c')), terminated(5)],
     when: attach(7, 'eni-c', NODE, { attachmentId: 'att-c' }),
@@ -601,5 +628,99 @@ describe('applyEc2Event: the subnet of a new ENI', () => {
       ['10.0.0.21', 'secondary', 'vpc-cni'],
     ]);
     expect((await nodeLines(ledger)).enis).toStrictEqual(['eni-c vpc-cni detached']);
+  });
+});
+
+describe('applyEc2Event: what else an ENI event settles', () => {
+  test('a delete discards the changes waiting for the ENI, and audits each with the delete', async () => {
+    // Prepare: an attach waits for eni-c, and a detach for that attach
+    const { ledger, deps } = await worldAfterEvents([launch(1)]);
+    for (const e of [attach(3, 'eni-c', NODE, { attachmentId: 'att-c' }), detach(4, 'att-c')]) {
+      expect((await applyEc2Event(e, deps)).status).toBe('parked');
+    }
+
+    // Act
+    const outcome = await applyEc2Event(deleted(5, 'eni-c'), deps);
+
+    // Assess
+    expect(outcome).toStrictEqual({
+      ...of(deleted(5, 'eni-c')),
+      status: 'applied',
+      reason: expect.any(String),
+      audit: [
+        { entity: 'eni-c', action: 'deleted' },
+        {
+          entity: 'eni:eni-c',
+          action: 'discarded parked eni-attached',
+          detail: expect.any(String),
+        },
+        {
+          entity: 'attachment:att-c',
+          action: 'discarded parked eni-detached',
+          detail: expect.any(String),
+        },
+      ],
+      affected: { nodes: [], subnets: [] },
+      discarded: 2,
+    });
+    expect(await ledger.listParked()).toStrictEqual([]);
+    expect(ledger.events.auditOf('eni:eni-c').map((a) => a.eventId)).toStrictEqual(['ev-5']);
+  });
+
+  test('a detach that overtook RunInstances applies once the launch files its attachment', async () => {
+    // Prepare: the node's eth0 (attach-eni-pa) is detached before its launch record arrives
+    const { ledger, deps } = await worldAfterEvents([]);
+    expect((await applyEc2Event(detach(4, 'attach-eni-pa'), deps)).status).toBe('parked');
+
+    // Act
+    const outcome = await applyEc2Event(launch(1), deps);
+
+    // Assess
+    expect(outcome.later?.map((o) => [o.eventId, o.status])).toStrictEqual([['ev-4', 'applied']]);
+    expect(outcome.affected?.releasedFrom).toStrictEqual([NODE]);
+    expect(await ledger.listParked()).toStrictEqual([]);
+    expect((await nodeLines(ledger)).enis).toStrictEqual([]);
+  });
+
+  test('a known ENI outside the scope (filed before it was narrowed) ignores its attach', async () => {
+    // Prepare: filed while every cluster was in scope
+    const { ledger, deps } = await worldAfterEvents([]);
+    const foreign = cniEni('eni-c', NODE, { tags: { 'cluster.k8s.amazonaws.com/name': 'x' } });
+    await applyEc2Event(created(2, foreign), {
+      ...deps,
+      scope: { clusters: 'all', vpcIds: 'all' },
+    });
+
+    // Act
+    const outcome = await applyEc2Event(attach(3, 'eni-c', NODE, { attachmentId: 'att-c' }), deps);
+
+    // Assess
+    expect(outcome).toStrictEqual({
+      ...of(attach(3, 'eni-c', NODE)),
+      status: 'ignored',
+      reason: expect.stringMatching(/^cluster x is not configured/),
+      audit: [],
+    });
+    expect((await ledger.getEni('eni-c'))?.attachment).toBeUndefined();
+  });
+
+  test('a redelivered attach names the node it named and the node the ENI is on now', async () => {
+    // Prepare
+    const { deps } = await worldAfterEvents([
+      launch(1),
+      launch(0, NODE_B, '10.0.0.30'),
+      created(2, cniEni('eni-c')),
+      attach(3, 'eni-c', NODE, { attachmentId: 'att-1' }),
+      attach(5, 'eni-c', NODE_B, { attachmentId: 'att-2' }),
+    ]);
+
+    // Act
+    const outcome = await applyEc2Event(attach(3, 'eni-c', NODE, { attachmentId: 'att-1' }), deps);
+
+    // Assess
+    expect([outcome.status, outcome.affected]).toStrictEqual([
+      'duplicate',
+      { nodes: [NODE, NODE_B], subnets: [SUBNET] },
+    ]);
   });
 });
