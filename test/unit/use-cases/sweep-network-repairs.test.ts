@@ -57,6 +57,24 @@ describe('sweepNetwork: what counts as a repair', () => {
     expect(await ledger.hasProcessed(`sweep:${SWEEP_AT}`)).toBe(false);
   });
 
+  test('repairs of one kind are counted one by one', async () => {
+    // Prepare
+    const { deps } = await sweepWorld([], {
+      instances: [instance(), instance(NODE_B)],
+      enis: [primaryEni('eni-pa'), primaryEni('eni-pb', NODE_B, '10.0.0.30'), eksEni],
+      subnets: [SUBNET_FACTS],
+    });
+
+    // Act
+    const report = await sweepNetwork(deps, SWEEP_AT);
+
+    // Assess
+    expect([report.repairs, report.byType]).toStrictEqual([
+      8,
+      { 'put-node': 2, 'node-state': 2, 'put-eni': 3, 'put-subnet': 1 },
+    ]);
+  });
+
   test('a node EC2 no longer lists is terminated and named; its ENI, listed nowhere, names no subnet', async () => {
     // Prepare
     const { ledger, deps } = await sweepWorld([launched(1)], { subnets: [SUBNET_FACTS] });
@@ -180,7 +198,7 @@ describe("sweepNetwork: the ledger's read", () => {
 describe('sweepNetwork: which repairs share a unit of work', () => {
   /** Units that write straight through to the ledger, each noting what it was told and wrote. */
   function recordingUnits(ledger: NetworkLedger) {
-    const units: { unread: SweepFiling['unread']; writes: string[] }[] = [];
+    const units: { id: string; unread: SweepFiling['unread']; writes: string[] }[] = [];
     const WRITES = new Set([
       'putNodeFacts',
       'setNodeState',
@@ -194,6 +212,7 @@ describe('sweepNetwork: which repairs share a unit of work', () => {
     ]);
     const unitOfWork = () => {
       const unit = {
+        id: '',
         unread: { nodes: [], enis: [] } as SweepFiling['unread'],
         writes: [] as string[],
       };
@@ -210,7 +229,8 @@ describe('sweepNetwork: which repairs share a unit of work', () => {
       });
       return {
         ports: { network },
-        prepare: async (_id: string, filing: SweepFiling) => {
+        prepare: async (id: string, filing: SweepFiling) => {
+          unit.id = id;
           unit.unread = filing.unread;
         },
         commit: async () => ({ status: 'committed' as const, requests: 1 }),
@@ -243,6 +263,7 @@ describe('sweepNetwork: which repairs share a unit of work', () => {
     // Assess
     expect(units).toStrictEqual([
       {
+        id: `sweep:${SWEEP_AT}`,
         unread: { nodes: [NODE], enis: ['eni-pa', 'eni-c'] },
         writes: [`putNodeFacts ${NODE}`, `setNodeState ${NODE}`, 'putEni eni-pa', 'putEni eni-c'],
       },
@@ -264,7 +285,7 @@ describe('sweepNetwork: which repairs share a unit of work', () => {
 
     // Assess
     expect(units).toStrictEqual([
-      { unread: { nodes: [], enis: ['eni-e'] }, writes: ['putEni eni-e'] },
+      { id: `sweep:${SWEEP_AT}`, unread: { nodes: [], enis: ['eni-e'] }, writes: ['putEni eni-e'] },
     ]);
   });
 
@@ -283,6 +304,7 @@ describe('sweepNetwork: which repairs share a unit of work', () => {
     // Assess
     expect(units).toStrictEqual([
       {
+        id: `sweep:${SWEEP_AT}`,
         unread: { nodes: [], enis: [] },
         writes: [`setNodeState ${NODE}`, 'assignAddresses eni-pa', 'deleteEni eni-c'],
       },
