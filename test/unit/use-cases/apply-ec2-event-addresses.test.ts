@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { applyEc2Event, type EventOutcome } from '#core/network/apply-ec2-event.ts';
+import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Event } from '#core/network/ec2-event.ts';
 import type { EniFacts } from '#core/network/network.ts';
 import {
+  type ApplyCase,
+  answerTo,
   cniEni,
-  type Ec2Answers,
   event,
   instance,
   NODE,
@@ -41,23 +42,14 @@ const eksEni: EniFacts = {
   primaryIp: '10.0.0.40',
 };
 
-/** The outcome fields every answer has, for event `e`. */
-const of = (e: Ec2Event) => ({ eventId: e.stamp.eventId, name: e.name });
-
 /** The subnet's assigned addresses: `<eni> <address> <kind> <consumer>`. */
 async function subnetLines(ledger: Awaited<ReturnType<typeof worldAfterEvents>>['ledger']) {
   const view = await ledger.subnetView(SUBNET);
   return view.addresses.map((a) => `${a.eniId} ${a.address} ${a.kind} ${a.consumer}`);
 }
 
-interface Case {
-  readonly name: string;
-  readonly given?: readonly Ec2Event[];
-  readonly ec2?: Ec2Answers;
-  readonly when: Ec2Event;
-  readonly outcome: EventOutcome;
+interface Case extends ApplyCase {
   readonly subnet?: readonly string[];
-  readonly reads?: readonly string[];
 }
 
 const assignCases: Case[] = [
@@ -66,7 +58,7 @@ const assignCases: Case[] = [
     given: [launch(1)],
     when: assign(2, 'eni-pa', ['10.0.0.12', '10.0.0.11']),
     outcome: {
-      ...of(assign(2, 'eni-pa', [])),
+      ...answerTo(assign(2, 'eni-pa', [])),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-pa', action: 'assigned 2', detail: '10.0.0.12 10.0.0.11' }],
@@ -98,7 +90,7 @@ const assignCases: Case[] = [
     given: [launch(1)],
     when: assign(2, 'eni-pa', [], ['10.0.0.32/28']),
     outcome: {
-      ...of(assign(2, 'eni-pa', [])),
+      ...answerTo(assign(2, 'eni-pa', [])),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-pa', action: 'assigned 1', detail: '10.0.0.32/28' }],
@@ -125,7 +117,7 @@ const assignCases: Case[] = [
     given: [launch(1), assign(5, 'eni-pa', ['10.0.0.11'])],
     when: assign(3, 'eni-pa', ['10.0.0.11']),
     outcome: {
-      ...of(assign(3, 'eni-pa', [])),
+      ...answerTo(assign(3, 'eni-pa', [])),
       status: 'stale',
       reason: expect.any(String),
       audit: [],
@@ -138,7 +130,7 @@ const assignCases: Case[] = [
     ec2: { enis: [{ ...primaryEni('eni-pa'), secondaryIps: ['10.0.0.11'] }] },
     when: assign(4, 'eni-pa', [], [], false),
     outcome: {
-      ...of(assign(4, 'eni-pa', [])),
+      ...answerTo(assign(4, 'eni-pa', [])),
       status: 'stale',
       reason: expect.any(String),
       audit: [],
@@ -156,7 +148,7 @@ const assignCases: Case[] = [
     },
     when: assign(3, 'eni-c', ['10.0.0.22']),
     outcome: {
-      ...of(assign(3, 'eni-c', [])),
+      ...answerTo(assign(3, 'eni-c', [])),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-c', action: 'filed (vpc-cni, 3 addresses)' }],
@@ -178,7 +170,7 @@ const assignCases: Case[] = [
     name: 'an assign for an ENI neither the ledger nor EC2 knows is parked under the ENI',
     when: assign(3, 'eni-x', ['10.0.0.22']),
     outcome: {
-      ...of(assign(3, 'eni-x', [])),
+      ...answerTo(assign(3, 'eni-x', [])),
       status: 'parked',
       reason: expect.stringMatching(/^unknown ENI eni-x: .*; parked until it is filed$/),
       parkedOn: 'eni:eni-x',
@@ -192,7 +184,7 @@ const assignCases: Case[] = [
     ec2: { enis: [{ ...primaryEni('eni-pa'), secondaryIps: ['10.0.0.11', '10.0.0.12'] }] },
     when: assign(2, 'eni-pa', [], [], false),
     outcome: {
-      ...of(assign(2, 'eni-pa', [])),
+      ...answerTo(assign(2, 'eni-pa', [])),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-pa', action: 'filed (node-primary, 3 addresses)' }],
@@ -210,7 +202,7 @@ const assignCases: Case[] = [
     given: [launch(1)],
     when: assign(2, 'eni-pa', [], [], false),
     outcome: {
-      ...of(assign(2, 'eni-pa', [])),
+      ...answerTo(assign(2, 'eni-pa', [])),
       status: 'ignored',
       reason: expect.stringMatching(/names none of the addresses .* could not be read back/),
       audit: [],
@@ -223,7 +215,7 @@ const assignCases: Case[] = [
     given: [launch(1)],
     when: assign(2, 'eni-pa', ['10.0.0.11'], ['10.0.0.32/28'], false),
     outcome: {
-      ...of(assign(2, 'eni-pa', [])),
+      ...answerTo(assign(2, 'eni-pa', [])),
       status: 'applied',
       reason: expect.stringMatching(
         /; partial: record names only 2 addresses and ENI eni-pa could not be read back/,
@@ -249,7 +241,7 @@ const unassignCases: Case[] = [
     given: [launch(1), assign(2, 'eni-pa', ['10.0.0.11', '10.0.0.12'], ['10.0.0.32/28'])],
     when: unassign(3, 'eni-pa', ['10.0.0.11'], ['10.0.0.32/28']),
     outcome: {
-      ...of(unassign(3, 'eni-pa', [])),
+      ...answerTo(unassign(3, 'eni-pa', [])),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-pa', action: 'unassigned 2', detail: '10.0.0.11 10.0.0.32/28' }],
@@ -266,7 +258,7 @@ const unassignCases: Case[] = [
     given: [launch(1), assign(5, 'eni-pa', ['10.0.0.11'])],
     when: unassign(3, 'eni-pa', ['10.0.0.11']),
     outcome: {
-      ...of(unassign(3, 'eni-pa', [])),
+      ...answerTo(unassign(3, 'eni-pa', [])),
       status: 'stale',
       reason: expect.any(String),
       audit: [],
@@ -284,7 +276,7 @@ const unassignCases: Case[] = [
     name: 'a release for an ENI the ledger lacks is parked under the ENI, without reading EC2',
     when: unassign(3, 'eni-x', ['10.0.0.11']),
     outcome: {
-      ...of(unassign(3, 'eni-x', [])),
+      ...answerTo(unassign(3, 'eni-x', [])),
       status: 'parked',
       reason: expect.stringMatching(
         /^unknown ENI eni-x: not in the ledger yet; parked until it is filed$/,
@@ -355,7 +347,7 @@ describe('applyEc2Event: a redelivery', () => {
 
     // Assess
     expect(outcome).toStrictEqual({
-      ...of(again),
+      ...answerTo(again),
       status: 'duplicate',
       reason: 'already applied',
       audit: [],

@@ -1,13 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { applyEc2Event, type EventOutcome } from '#core/network/apply-ec2-event.ts';
+import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Change, Ec2Event } from '#core/network/ec2-event.ts';
 import type { EniFacts } from '#core/network/network.ts';
 import type { EniRecord } from '#core/network/network-ports.ts';
 import {
+  type ApplyCase,
+  answerTo,
   at,
   CLUSTER,
   cniEni,
-  type Ec2Answers,
   event,
   instance,
   NODE,
@@ -44,9 +45,6 @@ const terminated = (m: number, node = NODE) =>
 
 type AttachChange = Extract<Ec2Change, { type: 'eni-attached' }>;
 
-/** The outcome fields every answer has, for event `e`. */
-const of = (e: Ec2Event) => ({ eventId: e.stamp.eventId, name: e.name });
-
 /** eni-c as the ledger files a CNI ENI made for NODE, with these changes. */
 const eniC = (over: Partial<EniRecord> = {}): EniRecord => ({
   eniId: 'eni-c',
@@ -70,17 +68,10 @@ const tombstone = (eniId: string): EniRecord => ({
   deleted: true,
 });
 
-interface Case {
-  readonly name: string;
-  readonly given?: readonly Ec2Event[];
-  readonly ec2?: Ec2Answers;
-  readonly when: Ec2Event;
-  readonly outcome: EventOutcome;
+interface Case extends ApplyCase {
   /** The ENI as the ledger holds it afterwards (eni-c unless `eniId` says otherwise). */
   readonly eni?: EniRecord | undefined;
   readonly eniId?: string;
-  /** The EC2 reads the event made. */
-  readonly reads?: readonly string[];
 }
 
 const createCases: Case[] = [
@@ -92,7 +83,7 @@ const createCases: Case[] = [
       cniEni('eni-c', NODE, { primaryIp: '10.0.0.20', secondaryIps: ['10.0.0.21'] }),
     ),
     outcome: {
-      ...of(created(2, cniEni('eni-c'))),
+      ...answerTo(created(2, cniEni('eni-c'))),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-c', action: 'filed (vpc-cni, 2 addresses)' }],
@@ -110,7 +101,7 @@ const createCases: Case[] = [
     given: [launch(1)],
     when: created(2, cniEni('eni-c', NODE, { primaryIp: '10.0.0.20' })),
     outcome: {
-      ...of(created(2, cniEni('eni-c'))),
+      ...answerTo(created(2, cniEni('eni-c'))),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-c', action: 'filed (vpc-cni, 1 addresses)' }],
@@ -152,7 +143,7 @@ const createCases: Case[] = [
     name: 'an ENI of another VPC is not ours: ignored, nothing filed, nothing read',
     when: created(2, { ...cniEni('eni-c'), vpcId: 'vpc-other' }),
     outcome: {
-      ...of(created(2, cniEni('eni-c'))),
+      ...answerTo(created(2, cniEni('eni-c'))),
       status: 'ignored',
       reason: expect.stringMatching(/^ENI eni-c: VPC vpc-other is not configured/),
       audit: [],
@@ -164,7 +155,7 @@ const createCases: Case[] = [
     name: 'an ENI tagged for another cluster is not ours',
     when: created(2, cniEni('eni-c', NODE, { tags: { 'cluster.k8s.amazonaws.com/name': 'x' } })),
     outcome: {
-      ...of(created(2, cniEni('eni-c'))),
+      ...answerTo(created(2, cniEni('eni-c'))),
       status: 'ignored',
       reason: expect.stringMatching(/^ENI eni-c: cluster x is not configured/),
       audit: [],
@@ -176,7 +167,7 @@ const createCases: Case[] = [
     given: [deleted(5, 'eni-c')],
     when: created(2, cniEni('eni-c', NODE, { secondaryIps: ['10.0.0.21'] })),
     outcome: {
-      ...of(created(2, cniEni('eni-c'))),
+      ...answerTo(created(2, cniEni('eni-c'))),
       status: 'stale',
       reason: expect.any(String),
       audit: [],
@@ -195,7 +186,7 @@ const attachCases: Case[] = [
       networkCardIndex: 0,
     }),
     outcome: {
-      ...of(attach(3, 'eni-c', NODE)),
+      ...answerTo(attach(3, 'eni-c', NODE)),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-c', action: `attached to ${NODE_B}` }],
@@ -228,7 +219,7 @@ const attachCases: Case[] = [
     ],
     when: attach(3, 'eni-c', NODE_B, { attachmentId: 'att-1' }),
     outcome: {
-      ...of(attach(3, 'eni-c', NODE)),
+      ...answerTo(attach(3, 'eni-c', NODE)),
       status: 'stale',
       reason: expect.any(String),
       audit: [],
@@ -240,7 +231,7 @@ const attachCases: Case[] = [
     given: [launch(1), created(2, cniEni('eni-c')), deleted(5, 'eni-c')],
     when: attach(3, 'eni-c', NODE, { attachmentId: 'att-c' }),
     outcome: {
-      ...of(attach(3, 'eni-c', NODE)),
+      ...answerTo(attach(3, 'eni-c', NODE)),
       status: 'stale',
       reason: expect.any(String),
       audit: [],
@@ -252,7 +243,7 @@ const attachCases: Case[] = [
     given: [launch(1), created(2, cniEni('eni-c')), terminated(5)],
     when: attach(3, 'eni-c', NODE, { attachmentId: 'att-c' }),
     outcome: {
-      ...of(attach(3, 'eni-c', NODE)),
+      ...answerTo(attach(3, 'eni-c', NODE)),
       status: 'applied',
       reason: expect.any(String),
       audit: [
@@ -308,7 +299,7 @@ const attachCases: Case[] = [
     },
     when: attach(3, 'eni-c', NODE, { attachmentId: 'att-c' }),
     outcome: {
-      ...of(attach(3, 'eni-c', NODE)),
+      ...answerTo(attach(3, 'eni-c', NODE)),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-c', action: 'filed (vpc-cni, 0 addresses)' }],
@@ -322,7 +313,7 @@ const attachCases: Case[] = [
     ec2: { enis: [{ ...cniEni('eni-c'), vpcId: 'vpc-other' }] },
     when: attach(3, 'eni-c', NODE, { attachmentId: 'att-c' }),
     outcome: {
-      ...of(attach(3, 'eni-c', NODE)),
+      ...answerTo(attach(3, 'eni-c', NODE)),
       status: 'parked',
       reason: expect.stringMatching(/VPC vpc-other is not configured.*; parked until it is filed/),
       parkedOn: 'eni:eni-c',
@@ -342,7 +333,7 @@ const detachDeleteCases: Case[] = [
     ],
     when: detach(4, 'att-c'),
     outcome: {
-      ...of(detach(4, 'att-c')),
+      ...answerTo(detach(4, 'att-c')),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-c', action: 'detached', detail: NODE_B }],
@@ -362,7 +353,7 @@ const detachDeleteCases: Case[] = [
       change: { type: 'eni-detached', attachmentId: 'att-c', eniId: 'eni-c' },
     },
     outcome: {
-      ...of(detach(4, 'att-c')),
+      ...answerTo(detach(4, 'att-c')),
       status: 'stale',
       reason: expect.any(String),
       audit: [],
@@ -374,7 +365,7 @@ const detachDeleteCases: Case[] = [
     given: [launch(1), created(2, cniEni('eni-c', NODE, { secondaryIps: ['10.0.0.21'] }))],
     when: deleted(4, 'eni-c'),
     outcome: {
-      ...of(deleted(4, 'eni-c')),
+      ...answerTo(deleted(4, 'eni-c')),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-c', action: 'deleted' }],
@@ -386,7 +377,7 @@ const detachDeleteCases: Case[] = [
     name: 'a delete of an ENI the ledger never saw keeps a tombstone and names nothing touched',
     when: deleted(4, 'eni-c'),
     outcome: {
-      ...of(deleted(4, 'eni-c')),
+      ...answerTo(deleted(4, 'eni-c')),
       status: 'applied',
       reason: expect.stringMatching(/ENI eni-c was not in the ledger; tombstone kept/),
       audit: [{ entity: 'eni-c', action: 'deleted' }],
@@ -398,7 +389,7 @@ const detachDeleteCases: Case[] = [
     given: [launch(1), created(2, cniEni('eni-c')), deleted(4, 'eni-c')],
     when: deleted(6, 'eni-c'),
     outcome: {
-      ...of(deleted(6, 'eni-c')),
+      ...answerTo(deleted(6, 'eni-c')),
       status: 'applied',
       reason: 'no change',
       audit: [],
@@ -498,7 +489,7 @@ describe('applyEc2Event: attachments that ended out of order', () => {
 
     // Assess
     expect(outcome).toStrictEqual({
-      ...of(attach(3, 'eni-c', NODE)),
+      ...answerTo(attach(3, 'eni-c', NODE)),
       status: 'applied',
       reason: expect.stringMatching(/; 1 parked applied$/),
       audit: [{ entity: 'eni-c', action: `attached to ${NODE_B}` }],
@@ -522,7 +513,7 @@ describe('applyEc2Event: attachments that ended out of order', () => {
 
     // Assess
     expect(outcome).toStrictEqual({
-      ...of(attach(3, 'eni-c', NODE)),
+      ...answerTo(attach(3, 'eni-c', NODE)),
       status: 'stale',
       reason: expect.any(String),
       audit: [],
@@ -546,7 +537,7 @@ describe('applyEc2Event: attachments that ended out of order', () => {
 
     // Assess
     expect(outcome).toStrictEqual({
-      ...of(attach(3, 'eni-c', NODE)),
+      ...answerTo(attach(3, 'eni-c', NODE)),
       status: 'stale',
       reason: expect.any(String),
       audit: [],
@@ -644,7 +635,7 @@ describe('applyEc2Event: what else an ENI event settles', () => {
 
     // Assess
     expect(outcome).toStrictEqual({
-      ...of(deleted(5, 'eni-c')),
+      ...answerTo(deleted(5, 'eni-c')),
       status: 'applied',
       reason: expect.any(String),
       audit: [
@@ -696,7 +687,7 @@ describe('applyEc2Event: what else an ENI event settles', () => {
 
     // Assess
     expect(outcome).toStrictEqual({
-      ...of(attach(3, 'eni-c', NODE)),
+      ...answerTo(attach(3, 'eni-c', NODE)),
       status: 'ignored',
       reason: expect.stringMatching(/^cluster x is not configured/),
       audit: [],

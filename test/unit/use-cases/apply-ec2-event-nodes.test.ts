@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { applyEc2Event, type EventOutcome } from '#core/network/apply-ec2-event.ts';
-import type { Ec2Event } from '#core/network/ec2-event.ts';
+import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
 import type { InstanceFacts, InstanceState } from '#core/network/network.ts';
 import {
+  type ApplyCase,
+  answerTo,
   at,
   CLUSTER,
   cniEni,
-  type Ec2Answers,
   event,
   instance,
   NODE,
@@ -32,20 +32,10 @@ const primaryOf = (i: InstanceFacts) =>
   primaryEni(`eni-p${i.instanceId.slice(-1)}`, i.instanceId, i.privateIp);
 const otherCluster = (node = NODE) => instance(node, { tags: { 'eks:cluster-name': 'other' } });
 
-/** The outcome fields every answer has, for event `e`. */
-const of = (e: Ec2Event) => ({ eventId: e.stamp.eventId, name: e.name });
-
-interface Case {
-  readonly name: string;
-  readonly given?: readonly Ec2Event[];
-  readonly ec2?: Ec2Answers;
-  readonly when: Ec2Event;
-  readonly outcome: EventOutcome;
-  /** The node's view afterwards (NODE unless `of` names another). */
+interface Case extends ApplyCase {
+  /** The node's view afterwards (NODE unless `nodeOf` names another). */
   readonly node?: Awaited<ReturnType<typeof nodeLines>>;
   readonly nodeOf?: string;
-  /** The EC2 reads the event made. */
-  readonly reads?: readonly string[];
 }
 
 const stateCases: Case[] = [
@@ -54,7 +44,7 @@ const stateCases: Case[] = [
     ec2: { instances: [instance(NODE, { state: 'pending' })] },
     when: state(2, 'running'),
     outcome: {
-      ...of(state(2, 'running')),
+      ...answerTo(state(2, 'running')),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: NODE, action: 'state running' }],
@@ -73,7 +63,7 @@ const stateCases: Case[] = [
     given: [launch(1, [instance()])],
     when: state(2, 'stopping'),
     outcome: {
-      ...of(state(2, 'stopping')),
+      ...answerTo(state(2, 'stopping')),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: NODE, action: 'state stopping' }],
@@ -92,7 +82,7 @@ const stateCases: Case[] = [
     ec2: { instances: [otherCluster()] },
     when: state(2, 'running'),
     outcome: {
-      ...of(state(2, 'running')),
+      ...answerTo(state(2, 'running')),
       status: 'ignored',
       reason: expect.stringMatching(/cluster other is not configured/),
       audit: [],
@@ -104,7 +94,7 @@ const stateCases: Case[] = [
     ec2: { instances: [instance(NODE, { vpcId: 'vpc-other' })] },
     when: state(2, 'running'),
     outcome: {
-      ...of(state(2, 'running')),
+      ...answerTo(state(2, 'running')),
       status: 'ignored',
       reason: expect.stringMatching(/VPC vpc-other is not configured/),
       audit: [],
@@ -116,7 +106,7 @@ const stateCases: Case[] = [
     ec2: { instances: [instance(NODE, { tags: {} })] },
     when: state(2, 'running'),
     outcome: {
-      ...of(state(2, 'running')),
+      ...answerTo(state(2, 'running')),
       status: 'ignored',
       reason: expect.stringMatching(/belongs to no EKS cluster/),
       audit: [],
@@ -128,7 +118,7 @@ const stateCases: Case[] = [
     given: [launch(1, [instance()]), state(5, 'stopped')],
     when: state(3, 'running'),
     outcome: {
-      ...of(state(3, 'running')),
+      ...answerTo(state(3, 'running')),
       status: 'stale',
       reason: expect.any(String),
       audit: [],
@@ -145,7 +135,7 @@ const stateCases: Case[] = [
     given: [launch(1, [instance()]), event(2, { type: 'eni-created', eni: cniEni('eni-c') })],
     when: state(9, 'terminated'),
     outcome: {
-      ...of(state(9, 'terminated')),
+      ...answerTo(state(9, 'terminated')),
       status: 'applied',
       reason: expect.any(String),
       audit: [
@@ -166,7 +156,7 @@ const stateCases: Case[] = [
     given: [launch(1, [instance()]), state(6, 'running')],
     when: state(4, 'terminated'),
     outcome: {
-      ...of(state(4, 'terminated')),
+      ...answerTo(state(4, 'terminated')),
       status: 'stale',
       reason: expect.any(String),
       audit: [],
@@ -183,7 +173,7 @@ const stateCases: Case[] = [
     given: [launch(1, [instance()])],
     when: state(4, 'shutting-down'),
     outcome: {
-      ...of(state(4, 'shutting-down')),
+      ...answerTo(state(4, 'shutting-down')),
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: NODE, action: 'state shutting-down' }],
@@ -203,7 +193,7 @@ const launchCases: Case[] = [
     name: 'a launch files each node in scope with its own ENIs; one of another cluster is skipped',
     when: launch(1, [instance(), otherCluster(NODE_B)]),
     outcome: {
-      ...of(launch(1, [instance()])),
+      ...answerTo(launch(1, [instance()])),
       status: 'applied',
       reason: expect.stringMatching(
         new RegExp(`; skipped ${NODE_B}: cluster other is not configured`),
@@ -232,7 +222,7 @@ const launchCases: Case[] = [
     name: 'a launch of only nodes out of scope is ignored with why each was skipped',
     when: launch(1, [otherCluster(), instance(NODE_B, { vpcId: 'vpc-other' })]),
     outcome: {
-      ...of(launch(1, [instance()])),
+      ...answerTo(launch(1, [instance()])),
       status: 'ignored',
       reason: expect.stringMatching(
         new RegExp(`^${NODE}: cluster other .*; ${NODE_B}: VPC vpc-other is not configured`),
@@ -246,7 +236,7 @@ const launchCases: Case[] = [
     given: [state(3, 'running')],
     when: launch(1, [otherCluster()]),
     outcome: {
-      ...of(launch(1, [instance()])),
+      ...answerTo(launch(1, [instance()])),
       status: 'applied',
       reason: expect.any(String),
       audit: [
@@ -269,7 +259,7 @@ const launchCases: Case[] = [
       enis: [primaryEni('eni-pa')],
     }),
     outcome: {
-      ...of(event(2, { type: 'instances-launched', instances: [], enis: [] })),
+      ...answerTo(event(2, { type: 'instances-launched', instances: [], enis: [] })),
       status: 'ignored',
       reason: expect.stringMatching(/cluster other is not configured/),
       audit: [],
@@ -286,7 +276,7 @@ const launchCases: Case[] = [
     given: [state(4, 'shutting-down'), state(5, 'terminated')],
     when: launch(1, [instance()]),
     outcome: {
-      ...of(launch(1, [instance()])),
+      ...answerTo(launch(1, [instance()])),
       status: 'applied',
       reason: expect.any(String),
       audit: [
@@ -303,7 +293,7 @@ const launchCases: Case[] = [
     given: [state(5, 'terminated')],
     when: launch(7, [instance()]),
     outcome: {
-      ...of(launch(7, [instance()])),
+      ...answerTo(launch(7, [instance()])),
       status: 'applied',
       // Nothing was skipped, so the reason says nothing of skipping.
       reason: expect.not.stringMatching(/skipped/),

@@ -2,7 +2,7 @@ import { MemoryEc2 } from '#adapters/memory/memory-ec2.ts';
 import { MemoryNetworkLedger } from '#adapters/memory/memory-network-ledger.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { Scope } from '#core/events/scope.ts';
-import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
+import { applyEc2Event, type EventOutcome } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Change, Ec2Event } from '#core/network/ec2-event.ts';
 import type { EniFacts, InstanceFacts, SubnetFacts } from '#core/network/network.ts';
 import type { NetworkLedger } from '#core/network/network-ports.ts';
@@ -132,4 +132,20 @@ export async function sweepWorld(events: readonly Ec2Event[], now: Ec2Now) {
   for (const e of now.enis ?? []) world.ec2.enis.set(e.eniId, e);
   for (const s of now.subnets ?? []) world.ec2.subnets.set(s.subnetId, s);
   return world;
+}
+
+/** The fields every outcome of event `e` has. */
+export const answerTo = (e: Ec2Event) => ({ eventId: e.stamp.eventId, name: e.name });
+
+/**
+ * One applyEc2Event case: the events applied before (`worldAfterEvents`), what EC2 answers,
+ * the event, and the whole outcome it must give; `reads`, when given, the EC2 reads it made.
+ */
+export interface ApplyCase {
+  readonly name: string;
+  readonly given?: readonly Ec2Event[];
+  readonly ec2?: Ec2Answers;
+  readonly when: Ec2Event;
+  readonly outcome: EventOutcome;
+  readonly reads?: readonly string[];
 }
