@@ -715,3 +715,65 @@ describe('applyEc2Event: what else an ENI event settles', () => {
     ]);
   });
 });
+
+describe('applyEc2Event: ENIs in a configured VPC that are not the VPC CNI’s', () => {
+  // Subnet usage counts every ENI in the subnet: a load balancer's, or one of an instance that
+  // is no EKS node, is filed too, as what it is, and its addresses count for that consumer.
+  test.each<{ name: string; eni: EniFacts; record: EniRecord; consumer: string }>([
+    {
+      name: "a network load balancer's, under no node",
+      eni: {
+        ...cniEni('eni-l'),
+        description: 'ELB net/web/0123456789abcdef',
+        interfaceType: 'network_load_balancer',
+        tags: {},
+        primaryIp: '10.0.0.50',
+      },
+      record: {
+        eniId: 'eni-l',
+        vpcId: VPC,
+        subnetId: SUBNET,
+        description: 'ELB net/web/0123456789abcdef',
+        interfaceType: 'network_load_balancer',
+        kind: 'load-balancer',
+        deleted: false,
+      },
+      consumer: 'load-balancer',
+    },
+    {
+      name: 'an instance’s that is no EKS node, as other',
+      eni: {
+        ...cniEni('eni-o'),
+        description: 'bastion',
+        tags: {},
+        primaryIp: '10.0.0.50',
+        attachment: { instanceId: 'i-0000000000000bad1', attachmentId: 'att-o', deviceIndex: 1 },
+      },
+      record: {
+        eniId: 'eni-o',
+        vpcId: VPC,
+        subnetId: SUBNET,
+        description: 'bastion',
+        kind: 'other',
+        instanceId: 'i-0000000000000bad1',
+        attachment: { instanceId: 'i-0000000000000bad1', attachmentId: 'att-o', deviceIndex: 1 },
+        deleted: false,
+      },
+      consumer: 'other',
+    },
+  ])('$name', async ({ eni, record, consumer }) => {
+    // Prepare
+    const { ledger, deps } = await worldAfterEvents([]);
+
+    // Act
+    const outcome = await applyEc2Event(created(2, eni), deps);
+
+    // Assess
+    expect(outcome.status).toBe('applied');
+    expect(await ledger.getEni(eni.eniId)).toStrictEqual(record);
+    const view = await ledger.subnetView(SUBNET);
+    expect(view.addresses.map((a) => [a.address, a.consumer])).toStrictEqual([
+      ['10.0.0.50', consumer],
+    ]);
+  });
+});
