@@ -5,8 +5,10 @@ import type { EniFacts } from '#core/network/network.ts';
 import {
   type ApplyCase,
   answerTo,
+  auditTrailOf,
   cniEni,
   event,
+  expectedTrail,
   instance,
   NODE,
   primaryEni,
@@ -300,6 +302,8 @@ describe('applyEc2Event: addresses assigned and released', () => {
     expect(outcome).toStrictEqual(c.outcome);
     if (c.subnet) expect(await subnetLines(ledger)).toStrictEqual(c.subnet);
     if (c.reads) expect(ec2.calls).toStrictEqual(c.reads);
+    // A stale event leaves no audit line; an applied one, the lines its outcome names.
+    expect(auditTrailOf(ledger, c.when.stamp.eventId)).toStrictEqual(expectedTrail(outcome));
   });
 });
 

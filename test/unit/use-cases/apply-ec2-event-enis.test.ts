@@ -7,9 +7,11 @@ import {
   type ApplyCase,
   answerTo,
   at,
+  auditTrailOf,
   CLUSTER,
   cniEni,
   event,
+  expectedTrail,
   instance,
   NODE,
   NODE_B,
@@ -411,6 +413,8 @@ describe('applyEc2Event: ENIs created, attached, detached and deleted', () => {
     expect(outcome).toStrictEqual(c.outcome);
     if ('eni' in c) expect(await ledger.getEni(c.eniId ?? 'eni-c')).toStrictEqual(c.eni);
     if (c.reads) expect(ec2.calls).toStrictEqual(c.reads);
+    // A stale event leaves no audit line; an applied one, the lines its outcome names.
+    expect(auditTrailOf(ledger, c.when.stamp.eventId)).toStrictEqual(expectedTrail(outcome));
   });
 });
 

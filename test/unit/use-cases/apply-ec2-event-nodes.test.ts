@@ -5,9 +5,11 @@ import {
   type ApplyCase,
   answerTo,
   at,
+  auditTrailOf,
   CLUSTER,
   cniEni,
   event,
+  expectedTrail,
   instance,
   NODE,
   NODE_B,
@@ -326,6 +328,8 @@ describe('applyEc2Event: node state changes and launches', () => {
     if (c.reads) expect(ec2.calls).toStrictEqual(c.reads);
     // Only what was applied (or found stale) counts as processed; ignored events may come again.
     expect(await ledger.hasProcessed(c.when.stamp.eventId)).toBe(outcome.status !== 'ignored');
+    // A stale event leaves no audit line; an applied one, the lines its outcome names.
+    expect(auditTrailOf(ledger, c.when.stamp.eventId)).toStrictEqual(expectedTrail(outcome));
   });
 
   test('a node filed from EC2 keeps the stamp of the state change that filed it', async () => {

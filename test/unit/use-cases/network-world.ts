@@ -149,3 +149,15 @@ export interface ApplyCase {
   readonly outcome: EventOutcome;
   readonly reads?: readonly string[];
 }
+
+/** The audit lines the ledger recorded under one event id, as the use case wrote them. */
+export function auditTrailOf(ledger: MemoryNetworkLedger, eventId: string) {
+  return ledger.events
+    .snapshot()
+    .audit.filter((a) => a.eventId === eventId)
+    .map(({ entity, action, detail }) => ({ entity, action, ...(detail ? { detail } : {}) }));
+}
+
+/** What an event's audit trail must hold: its outcome's lines once applied, else none. */
+export const expectedTrail = (outcome: EventOutcome) =>
+  outcome.status === 'applied' ? outcome.audit : [];
