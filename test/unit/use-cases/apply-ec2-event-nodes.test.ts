@@ -192,6 +192,67 @@ const stateCases: Case[] = [
 
 const launchCases: Case[] = [
   {
+    name: 'a launch names its nodes and subnets in id order, whatever order the record lists them in',
+    when: launch(
+      1,
+      [instance(NODE_B), instance()],
+      [
+        { ...primaryEni('eni-pb', NODE_B, '10.0.1.10'), subnetId: 'subnet-b' },
+        primaryEni('eni-pa'),
+      ],
+    ),
+    outcome: {
+      ...answerTo(launch(1, [instance()])),
+      status: 'applied',
+      // What changed, one line: each audit line as its action and entity.
+      reason: `launched ${NODE_B}, filed (node-primary, 1 addresses) eni-pb, launched ${NODE}, filed (node-primary, 1 addresses) eni-pa`,
+      audit: [
+        { entity: NODE_B, action: 'launched' },
+        { entity: 'eni-pb', action: 'filed (node-primary, 1 addresses)' },
+        { entity: NODE, action: 'launched' },
+        { entity: 'eni-pa', action: 'filed (node-primary, 1 addresses)' },
+      ],
+      affected: { nodes: [NODE, NODE_B], subnets: [SUBNET, 'subnet-b'] },
+    },
+  },
+  {
+    name: 'a launched instance in no EKS cluster is skipped',
+    when: launch(1, [instance(NODE, { tags: {} })]),
+    outcome: {
+      ...answerTo(launch(1, [instance()])),
+      status: 'ignored',
+      reason: expect.stringMatching(new RegExp(`^${NODE}: belongs to no EKS cluster`)),
+      audit: [],
+    },
+    node: { state: undefined, facts: undefined, enis: [], addresses: [] },
+  },
+  {
+    name: 'a launch files only the ENIs attached to the instance it launched',
+    when: launch(1, [instance()], [primaryEni('eni-pa'), cniEni('eni-c')]),
+    outcome: expect.objectContaining({
+      status: 'applied',
+      audit: [
+        { entity: NODE, action: 'launched' },
+        { entity: 'eni-pa', action: 'filed (node-primary, 1 addresses)' },
+      ],
+    }),
+    node: {
+      state: 'running',
+      facts: `t3.medium ${VPC} ${CLUSTER}`,
+      enis: ['eni-pa node-primary attached'],
+      addresses: ['eni-pa 10.0.0.10 primary'],
+    },
+  },
+  {
+    name: "a launched node's ENI in another VPC is skipped; the node is filed",
+    when: launch(1, [instance()], [{ ...primaryEni('eni-pa'), vpcId: 'vpc-other' }]),
+    outcome: expect.objectContaining({
+      status: 'applied',
+      audit: [{ entity: NODE, action: 'launched' }],
+    }),
+    node: { state: 'running', facts: `t3.medium ${VPC} ${CLUSTER}`, enis: [], addresses: [] },
+  },
+  {
     name: 'a launch files each node in scope with its own ENIs; one of another cluster is skipped',
     when: launch(1, [instance(), otherCluster(NODE_B)]),
     outcome: {
