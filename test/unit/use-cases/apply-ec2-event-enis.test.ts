@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { MemoryEc2 } from '#adapters/memory/memory-ec2.ts';
+import { MemoryNetworkLedger } from '#adapters/memory/memory-network-ledger.ts';
 import { applyEc2Event } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Change, Ec2Event } from '#core/network/ec2-event.ts';
 import type { EniFacts } from '#core/network/network.ts';
@@ -17,6 +19,7 @@ import {
   NODE_B,
   nodeLines,
   primaryEni,
+  SCOPE,
   SUBNET,
   SUBNET_FACTS,
   VPC,
@@ -781,6 +784,76 @@ describe('applyEc2Event: ENIs in a configured VPC that are not the VPC CNI’s',
     const view = await ledger.subnetView(SUBNET);
     expect(view.addresses.map((a) => [a.address, a.consumer])).toStrictEqual([
       ['10.0.0.50', consumer],
+    ]);
+  });
+});
+
+describe('applyEc2Event: a detach that waited, when the attachment lookup lags', () => {
+  /**
+   * The memory ledger as DynamoDB behaves: its lookup by attachment id is a secondary index,
+   * read eventually consistently, so just after an attach it may not find the ENI; a past
+   * attachment is an item of its own, read consistently.
+   */
+  class LaggingLookupLedger extends MemoryNetworkLedger {
+    readonly #past = new Map<string, string>();
+    override async recordPastAttachment(attachmentId: string, eniId: string) {
+      this.#past.set(attachmentId, eniId);
+      await super.recordPastAttachment(attachmentId, eniId);
+    }
+    override async findEniByAttachment(attachmentId: string) {
+      const eniId = this.#past.get(attachmentId);
+      return eniId ? this.getEni(eniId) : undefined;
+    }
+  }
+
+  test('learns its ENI from the attach that filed its attachment, and applies', async () => {
+    // Prepare
+    const ledger = new LaggingLookupLedger();
+    const ec2 = new MemoryEc2();
+    ec2.subnets.set(SUBNET, SUBNET_FACTS);
+    const deps = { ledger, ec2, scope: SCOPE };
+    for (const e of [launch(1), created(2, cniEni('eni-c'))]) await applyEc2Event(e, deps);
+    expect((await applyEc2Event(detach(4, 'att-c'), deps)).status).toBe('parked');
+
+    // Act
+    const outcome = await applyEc2Event(attach(3, 'eni-c', NODE, { attachmentId: 'att-c' }), deps);
+
+    // Assess
+    expect(outcome.later?.map((o) => [o.eventId, o.status])).toStrictEqual([['ev-4', 'applied']]);
+    expect(await ledger.getEni('eni-c')).toStrictEqual(eniC());
+    expect(await ledger.listParked()).toStrictEqual([]);
+  });
+});
+
+describe('applyEc2Event: an attach read back from EC2 already attached anew', () => {
+  test('lets through what waited for the ENI as well as for its own attachment', async () => {
+    // Prepare: an assign for eni-c came when EC2 could not show eni-c yet
+    const { ledger, ec2, deps } = await worldAfterEvents([
+      launch(1),
+      launch(0, NODE_B, '10.0.0.30'),
+    ]);
+    const assign = event(4, {
+      type: 'addresses-assigned',
+      eniId: 'eni-c',
+      ips: ['10.0.0.21'],
+      prefixes: [],
+      complete: true,
+    });
+    expect((await applyEc2Event(assign, deps)).status).toBe('parked');
+    ec2.enis.set(
+      'eni-c',
+      cniEni('eni-c', NODE, { attachment: { instanceId: NODE_B, attachmentId: 'att-2' } }),
+    );
+
+    // Act
+    const outcome = await applyEc2Event(attach(3, 'eni-c', NODE, { attachmentId: 'att-1' }), deps);
+
+    // Assess
+    expect(outcome.later?.map((o) => [o.eventId, o.status])).toStrictEqual([['ev-4', 'applied']]);
+    expect(await ledger.listParked()).toStrictEqual([]);
+    expect((await nodeLines(ledger, NODE_B)).addresses).toStrictEqual([
+      'eni-c 10.0.0.21 secondary',
+      'eni-pb 10.0.0.30 primary',
     ]);
   });
 });
