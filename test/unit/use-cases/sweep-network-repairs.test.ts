@@ -4,6 +4,7 @@ import type { NetworkLedger } from '#core/network/network-ports.ts';
 import { readLedger, type SweepFiling, sweepNetwork } from '#core/network/sweep-network.ts';
 import {
   at,
+  auditTrailOf,
   cniEni,
   event,
   instance,
@@ -311,6 +312,57 @@ describe('sweepNetwork: which repairs share a unit of work', () => {
     ]);
   });
 
+  test("a known node's new facts go through a unit that reads the node", async () => {
+    // Prepare: the node was resized and stopped
+    const { ledger, deps } = await sweepWorld([launched(1)], {
+      instances: [instance(NODE, { instanceType: 'm5.large', state: 'stopped' })],
+      enis: [primaryEni('eni-pa')],
+      subnets: [SUBNET_FACTS],
+    });
+    const { units, unitOfWork } = recordingUnits(ledger);
+
+    // Act
+    await sweepNetwork({ ...deps, unitOfWork }, SWEEP_AT);
+
+    // Assess
+    expect(units).toStrictEqual([
+      {
+        id: `sweep:${SWEEP_AT}`,
+        unread: { nodes: [], enis: [] },
+        writes: [`putNodeFacts ${NODE}`, `setNodeState ${NODE}`],
+      },
+    ]);
+  });
+
+  test('an ENI the ledger files under a node stays in its unit once EC2 shows it on no node', async () => {
+    // Prepare: a non-CNI ENI was attached to the node; EC2 shows it detached, and the node stopped
+    const bastion: EniFacts = {
+      ...eksEni,
+      eniId: 'eni-o',
+      description: 'bastion',
+      attachment: { instanceId: NODE, attachmentId: 'att-o', deviceIndex: 1 },
+    };
+    const { attachment: _, ...detached } = bastion;
+    const { ledger, deps } = await sweepWorld([launched(1), created(2, bastion)], {
+      instances: [instance(NODE, { state: 'stopped' })],
+      enis: [primaryEni('eni-pa'), detached],
+      subnets: [SUBNET_FACTS],
+    });
+    const { units, unitOfWork } = recordingUnits(ledger);
+
+    // Act
+    await sweepNetwork({ ...deps, unitOfWork }, SWEEP_AT);
+
+    // Assess
+    expect(units).toStrictEqual([
+      {
+        id: `sweep:${SWEEP_AT}`,
+        unread: { nodes: [], enis: [] },
+        writes: [`setNodeState ${NODE}`, 'setEniAttachment eni-o'],
+      },
+    ]);
+  });
+
   test('a single repair of a known node needs no unit', async () => {
     // Prepare
     const { ledger, deps } = await sweepWorld([launched(1)], {
@@ -363,6 +415,44 @@ describe('sweepNetwork: changes parked under an instance the sweep files', () =>
     expect((await nodeLines(ledger)).addresses).toStrictEqual([
       'eni-pa 10.0.0.10 primary',
       'eni-pa 10.0.0.11 secondary',
+    ]);
+  });
+});
+
+describe('sweepNetwork: a parked change the read supersedes', () => {
+  test('is marked processed with no audit line of its own; the sweep audits the discard', async () => {
+    // Prepare
+    const { ledger, deps } = await sweepWorld(
+      [
+        launched(1),
+        event(5, {
+          type: 'addresses-assigned',
+          eniId: 'eni-c',
+          ips: ['10.0.0.21'],
+          prefixes: [],
+          complete: true,
+        }),
+      ],
+      {
+        instances: [instance()],
+        enis: [primaryEni('eni-pa'), cniEni('eni-c', NODE, { secondaryIps: ['10.0.0.21'] })],
+        subnets: [SUBNET_FACTS],
+      },
+    );
+
+    // Act
+    await sweepNetwork(deps, SWEEP_AT);
+
+    // Assess
+    expect(await ledger.hasProcessed('ev-5')).toBe(true);
+    expect(auditTrailOf(ledger, 'ev-5')).toStrictEqual([]);
+    expect(auditTrailOf(ledger, `sweep:${SWEEP_AT}`)).toStrictEqual([
+      { entity: 'eni-c', action: 'sweep put-eni' },
+      {
+        entity: 'eni:eni-c',
+        action: 'discarded parked addresses-assigned',
+        detail: expect.stringMatching(/^ev-5 at .*: superseded by the sweep's read/),
+      },
     ]);
   });
 });
