@@ -82,3 +82,6 @@ describe('snapshotHolders', () => {
   // Equivalent: the `?? []` for an address with no claims made `['Stryker was here']`. A string
   // is no assigned claim, so holderOf skips it and finds no holder, as with no claims.
 });
+
+// Equivalent: the `?? []` fallback made `['Stryker was here']` (a string is no assigned claim:
+// holderOf skips it, and an address nobody claims has no holder either way).

@@ -360,3 +360,6 @@ describe('applyEc2Event: a redelivery', () => {
     expect(await subnetLines(ledger)).toStrictEqual(before);
   });
 });
+
+// Not reached, equivalent: assigned's second `if (eni.deleted) return stale` (an ENI found
+// deleted returned stale at the top already; its five mutants are dead code's).

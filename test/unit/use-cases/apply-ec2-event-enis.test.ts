@@ -857,3 +857,26 @@ describe('applyEc2Event: an attach read back from EC2 already attached anew', ()
     ]);
   });
 });
+
+// Equivalent survivors in applyEc2Event around ENIs:
+// - recording a past attachment more often than needed: the detach's
+//   `w === 'applied' && current && current !== change.attachmentId`, the attach's
+//   `ended && ended !== ...`, and the deleted ENI's `if (change.attachmentId)` made true or
+//   loosened. The extra record names an attachment whose own detach has been applied already
+//   (AWS detaches an attachment once), or none at all, so no event can tell it is there.
+// - releaseIfNodeGone's `compareStamps(...) > 0` made `>= 0`: two stamps compare equal only
+//   for the same event, and a termination and an ENI event are never the same event.
+// - `if ('park' in step) return step;` after a read-back: a read-back files or ignores, it
+//   never parks.
+// - the attach's `deviceIndex` / `networkCardIndex` always spread: an absent index spread as
+//   undefined is not stored (the ledgers drop absent values), so the record is the same.
+// - `attachment && change.attachmentId` made true or `||`: both are set together, or neither.
+// - readBackAttached's early returns (no attachment id; the ENI read back with the event's
+//   own attachment) made false, and its `attached`: it records the attachment as past first,
+//   which a waiting detach finds by a consistent read, so the ENI it is handed adds nothing.
+// - affectedBy: `eni-detached` and `eni-deleted` cases falling through to the next (a detach
+//   names its ENI through `before`, which already adds its node and subnet); `eni?.` without
+//   `?.` (an applied or duplicate ENI event always leaves the ENI, a tombstone at least);
+//   the sort of `releasedFrom` (it holds one node at most) and the filter of `addresses`
+//   (one ENI's list at most, and only when it names any); `eniIds` starting as
+//   `['Stryker was here']` (no such ENI).

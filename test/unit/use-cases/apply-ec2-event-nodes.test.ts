@@ -453,3 +453,12 @@ describe('applyEc2Event: changes parked under an instance', () => {
     expect((await nodeLines(ledger)).state).toBe('running');
   });
 });
+
+// Equivalent survivors in applyEc2Event around nodes: the `filed` lists of instanceState and
+// launched starting as `['Stryker was here']`, and the `?? []` fallbacks of `step.filed` and
+// `step.ended` made so (a subject nothing is parked under); `allStale`'s
+// `step.writes.length > 0` made `>= 0` or true (every step that gets there has written at
+// least once); launched's `f === 'applied' ? f : s` made true (instance facts are written as
+// they come: putNodeFacts always answers 'applied'). Not reached: the reason 'changed' (an
+// applied write always leaves an audit line, so the summary is never empty; only a race
+// between reading a node and setting its state could make it so).

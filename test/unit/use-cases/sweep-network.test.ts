@@ -541,6 +541,12 @@ describe('sweepNetwork: only a delete ends what is parked', () => {
 // of an assign or unassign whose ENI vanished (any value but 'applied' means the same); and
 // the `[]` fallbacks of filedBy and of the ended list made `['Stryker was here']` (a subject
 // nothing is parked under), and filedBy's `default:` dropped (undefined, flattened, is such a
-// subject too); and nodeOf's put-node test made false (subjectOf names the same instance).
+// subject too); and nodeOf's put-node test made false (subjectOf names the same instance);
+// groupsOf's `if (e.instanceId)` for ledger ENIs made true (an ENI under no node maps to
+// undefined, as an unmapped one does), its `knownEnis` emptied (the read holds live ENIs only,
+// and a put-eni is planned only for an ENI not among them) and `list[0]?.` without `?.` (a
+// group has a repair at least); the filter of `filed` by what is parked (it only spares
+// queries: a subject nothing waits for lets nothing through). The `['missing']` ones are not
+// reached either: an ENI would have to vanish between the sweep's read and its write.
 // (filedBy's put-node case is not equivalent: changes an earlier version parked under an
 // instance still wait there; sweep-network-repairs.test.ts holds it.)
