@@ -184,3 +184,8 @@ describe('parseEc2Event rejects with one clear line', () => {
     expect(parsed.reason).not.toContain('\n');
   });
 });
+
+// Equivalent or message text: `error instanceof z.ZodError` made true (only zod's parse throws
+// inside changeOf: setItems and the set readers do not throw, and the event time is normalised
+// before it); the zod issue texts 'not an instance id' and the custom issue's code and path
+// for a RunInstances record with no instances (they only reach the ignored reason's wording).

@@ -302,3 +302,6 @@ describe('eniAddresses: each address with its consumer', () => {
     expect(eniAddresses(eni(facts))).toStrictEqual(addresses);
   });
 });
+
+// Equivalent: the `$` of the `kubernetes.io/cluster/(.+)$` key pattern dropped (`.+` runs to
+// the end of the key anyway; only a line break could stop it, and EC2 tag keys have none).
