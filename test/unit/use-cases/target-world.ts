@@ -6,6 +6,7 @@ import { MemoryNotifier } from '#adapters/memory/memory-notifier.ts';
 import { MemoryTargetLedger } from '#adapters/memory/memory-target-ledger.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { AddressFacts, EniFacts } from '#core/network/network.ts';
+import { applyElbEvent } from '#core/targets/apply-elb-event.ts';
 import { DEREGISTRATION_DELAY_ATTRIBUTE } from '#core/targets/deregistration-delay.ts';
 import type {
   ElbChange,
@@ -97,6 +98,32 @@ export const delaySet = (m: number, seconds: number): ElbChange => ({
   attributes: { [DELAY]: String(seconds) },
 });
 
+export const tgDeleted = (m: number, arn = TG): ElbChange => ({
+  ...meta(m),
+  kind: 'target-group-deleted',
+  arn,
+});
+
+export const lbDeleted = (m: number, arn = LB): ElbChange => ({
+  ...meta(m),
+  kind: 'load-balancer-deleted',
+  arn,
+});
+
+export const tagsAdded = (m: number, arns: string[], tags: Record<string, string>): ElbChange => ({
+  ...meta(m),
+  kind: 'tags-added',
+  arns,
+  tags,
+});
+
+export const tagsRemoved = (m: number, arns: string[], keys: string[]): ElbChange => ({
+  ...meta(m),
+  kind: 'tags-removed',
+  arns,
+  keys,
+});
+
 /** The target group as ELBv2 describes it. */
 export const TG_FACTS: TargetGroup = {
   arn: TG,
@@ -157,4 +184,12 @@ export function targetWorld(options: { remediate?: boolean; defaultDelay?: numbe
     await network.putEni({ facts: eni, kind: 'vpc-cni', instanceId: node, addresses }, at(m));
   };
   return { events, targets, network, elbv2, alerts, notifier, deps, holdIps };
+}
+
+/** Applies changes in order, each at its own event time, as the elb-activity function would. */
+export async function applyAll(
+  w: ReturnType<typeof targetWorld>,
+  changes: readonly ElbChange[],
+): Promise<void> {
+  for (const change of changes) await applyElbEvent(change, w.deps, change.eventTime);
 }
