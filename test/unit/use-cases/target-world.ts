@@ -15,7 +15,12 @@ import type {
   TargetGroupCreated,
 } from '#core/targets/elb-event.ts';
 import type { TargetReviewDeps } from '#core/targets/review-targets.ts';
-import { LBC_TAGS, type LoadBalancer, type TargetGroup } from '#core/targets/target-group.ts';
+import {
+  LBC_TAGS,
+  type LoadBalancer,
+  type TargetGroup,
+  type TargetHealthDescription,
+} from '#core/targets/target-group.ts';
 
 /**
  * Data for the target use-case tests: one VPC and cluster, a load balancer and an IP target
@@ -192,4 +197,34 @@ export async function applyAll(
   changes: readonly ElbChange[],
 ): Promise<void> {
   for (const change of changes) await applyElbEvent(change, w.deps, change.eventTime);
+}
+
+/** An IP target on port 80 as DescribeTargetHealth reports it. */
+export const healthy = (ip: string, state: TargetHealthDescription['state'] = 'healthy') => ({
+  target: { type: 'ip' as const, ip, port: 80 },
+  state,
+});
+
+/** ELBv2 holds the load balancer and target group with the controller's tags and a 60 s delay. */
+export function awsHas(w: ReturnType<typeof targetWorld>, targets: TargetHealthDescription[] = []) {
+  w.elbv2.loadBalancers.set(LB, LB_FACTS);
+  w.elbv2.targetGroups.set(TG, TG_FACTS);
+  w.elbv2.tags.set(LB, LBC);
+  w.elbv2.tags.set(TG, LBC);
+  w.elbv2.attributes.set(TG, { [DELAY]: '60' });
+  w.elbv2.health.set(TG, targets);
+}
+
+/** The ledger as complete events would have left it (the same as awsHas, as of minutes 1-3). */
+export async function ledgerHas(w: ReturnType<typeof targetWorld>, ips: string[] = []) {
+  await w.targets.putLoadBalancer(LB_FACTS, at(1));
+  await w.targets.setTags('load-balancer', LB, LBC, at(1));
+  await w.targets.putTargetGroup(TG_FACTS, at(1));
+  await w.targets.setTags('target-group', TG, LBC, at(1));
+  await w.targets.setAttributes(TG, { [DELAY]: '60' }, at(2));
+  await w.targets.registerTargets(
+    TG,
+    ips.map((ip) => ({ id: ip, port: 80, kind: 'ip' as const, vpcId: VPC })),
+    at(3),
+  );
 }
