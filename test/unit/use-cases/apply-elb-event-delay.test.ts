@@ -3,10 +3,10 @@ import { applyElbEvent } from '#core/targets/apply-elb-event.ts';
 import type { ElbChange } from '#core/targets/elb-event.ts';
 import {
   applyAll,
-  CLUSTER,
   DELAY,
   delaySet,
   deregistered,
+  lambdaTgCreated,
   meta,
   NODE,
   registered,
@@ -37,15 +37,6 @@ const modified = (
   attributes,
   ...(resultingAttributes ? { resultingAttributes } : {}),
 });
-
-const LAMBDA_TG: ElbChange = {
-  ...meta(1),
-  kind: 'target-group-created',
-  arn: TG,
-  name: 'fn',
-  targetType: 'lambda',
-  tags: { 'elbv2.k8s.aws/cluster': CLUSTER },
-};
 
 interface ReadCase {
   readonly name: string;
@@ -100,7 +91,7 @@ const readCases: ReadCase[] = [
   },
   {
     name: 'a lambda group, which has no delay, is not read',
-    given: [LAMBDA_TG],
+    given: [lambdaTgCreated(1)],
     aws: { [DELAY]: '300' },
     when: {
       ...meta(3),

@@ -9,11 +9,15 @@ import {
   delaySet,
   deregistered,
   LB,
+  LB_FACTS,
+  LBC,
+  lambdaTgCreated,
   lbCreated,
   lbDeleted,
   meta,
   registered,
   TG,
+  TG_FACTS,
   targetWorld,
   tgCreated,
   tgDeleted,
@@ -47,30 +51,22 @@ const targets = async (w: World) =>
     t.registered,
   ]);
 
+const { availabilityZones: _zones, ...lbFacts } = LB_FACTS;
+const { loadBalancerArns: _lbs, ...tgFacts } = TG_FACTS;
+
+/** What the ledger files from lbCreated(1) and tgCreated(1): the facts, tags and their derivations. */
 const LB_RECORD = {
-  arn: LB,
-  name: 'web',
-  type: 'network',
-  dnsName: 'web-1.elb.amazonaws.com',
-  canonicalHostedZoneId: 'ZELB',
-  vpcId: VPC,
-  scheme: 'internet-facing',
+  ...lbFacts,
   createdAt: time(1),
-  tags: { 'elbv2.k8s.aws/cluster': CLUSTER, 'service.k8s.aws/stack': 'default/web' },
+  tags: LBC,
   cluster: CLUSTER,
   stack: 'default/web',
   deleted: false,
 };
-
 const TG_RECORD = {
-  arn: TG,
-  name: 'web',
-  targetType: 'ip',
-  protocol: 'TCP',
-  port: 80,
-  vpcId: VPC,
+  ...tgFacts,
   lbArns: [],
-  tags: { 'elbv2.k8s.aws/cluster': CLUSTER, 'service.k8s.aws/stack': 'default/web' },
+  tags: LBC,
   cluster: CLUSTER,
   stack: 'default/web',
   attributes: {},
@@ -134,14 +130,7 @@ const cases: Case[] = [
   },
   {
     name: 'a created lambda target group has no protocol, port or VPC',
-    when: {
-      ...meta(1),
-      kind: 'target-group-created',
-      arn: TG,
-      name: 'fn',
-      targetType: 'lambda',
-      tags: { 'elbv2.k8s.aws/cluster': CLUSTER },
-    },
+    when: lambdaTgCreated(1),
     status: 'applied',
     audit: [{ entity: TG, action: 'created lambda TG' }],
     read: tgRecord,
@@ -247,16 +236,7 @@ const cases: Case[] = [
   },
   {
     name: 'a lambda target of a group with no port is filed at port 0',
-    given: [
-      {
-        ...meta(1),
-        kind: 'target-group-created',
-        arn: TG,
-        name: 'fn',
-        targetType: 'lambda',
-        tags: { 'elbv2.k8s.aws/cluster': CLUSTER },
-      },
-    ],
+    given: [lambdaTgCreated(1)],
     when: {
       ...meta(3),
       kind: 'targets-registered',

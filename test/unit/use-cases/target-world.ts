@@ -82,6 +82,16 @@ export function tgCreated(m: number, extra: Partial<TargetGroupCreated> = {}): E
   };
 }
 
+/** A Lambda target group of the cluster: no protocol, port or VPC. */
+export const lambdaTgCreated = (m: number): ElbChange => ({
+  ...meta(m),
+  kind: 'target-group-created',
+  arn: TG,
+  name: 'fn',
+  targetType: 'lambda',
+  tags: { [LBC_TAGS.cluster]: CLUSTER },
+});
+
 export const registered = (m: number, ...ips: string[]): ElbChange => ({
   ...meta(m),
   kind: 'targets-registered',
