@@ -4,6 +4,7 @@ import { applyElbEvent } from '#core/targets/apply-elb-event.ts';
 import type { ElbChange } from '#core/targets/elb-event.ts';
 import {
   applyAll,
+  at,
   CLUSTER,
   DELAY,
   delaySet,
@@ -15,6 +16,7 @@ import {
   lbCreated,
   lbDeleted,
   meta,
+  NODE,
   registered,
   TG,
   TG_FACTS,
@@ -256,6 +258,21 @@ const cases: Case[] = [
   },
 ];
 
+// Mutants of apply-elb-event.ts left alive because nothing observable tells them apart:
+// - `step.ended ?? []`, `step.filed ?? []`, `const filed: Subject[] = []` and the `targets: []`
+//   of the attribute and tag reviews, made non-empty: a subject or target named "Stryker was
+//   here" has nothing parked under it and no record, so the same nothing is discarded, applied
+//   or reviewed.
+// - The filter of the targets read back for the review: every target the change names has a
+//   record by then (a registration or deregistration writes one, applied or stale).
+// - `writes: [w]` of the deletes, emptied: a tombstone write is never 'stale', so the outcome
+//   is 'applied' either way.
+// - `change.port !== undefined` forced true and `'target-group'` emptied in setTags: the ledger
+//   drops an undefined port, and any resource but 'load-balancer' is a target group to it.
+// - `t.type !== 'ip'` forced false: an instance id or ARN is no address, so asking the IP
+//   ledger who holds it finds nobody and records no baseline either way.
+// - The describe stamp's event id emptied: it only breaks ties between writes of the same
+//   second.
 describe('applyElbEvent: what each change files', () => {
   test.each(cases)('$name', async (c) => {
     // Prepare
@@ -331,5 +348,132 @@ describe('applyElbEvent: what each change files', () => {
     ]);
     expect(await w.targets.hasProcessed('ev-4')).toBe(true);
     expect(await w.targets.getTargetGroup(TG)).toMatchObject({ attributes: { [DELAY]: '60' } });
+  });
+
+  test.each<{ title: string; given: ElbChange[]; when: ElbChange; reason: string }>([
+    {
+      title: 'a created load balancer',
+      given: [],
+      when: lbCreated(1),
+      reason: `created network LB ${LB}`,
+    },
+    {
+      title: 'a created target group',
+      given: [],
+      when: tgCreated(1),
+      reason: `created ip TG ${TG}; attributes follow in ModifyTargetGroupAttributes or the sweep`,
+    },
+    {
+      title: 'a target group deleted that the ledger never saw',
+      given: [],
+      when: tgDeleted(4),
+      reason: `deleted TG ${TG}; TG ${TG} was not in the ledger; tombstone kept`,
+    },
+    {
+      title: 'a known target group deleted',
+      given: [tgCreated(1)],
+      when: tgDeleted(4),
+      reason: `deleted TG ${TG}`,
+    },
+  ])('the outcome of $title says what changed in one line', async ({ given, when, reason }) => {
+    // Prepare
+    const w = targetWorld();
+    await applyAll(w, given);
+
+    // Act
+    const outcome = await applyElbEvent(when, w.deps, when.eventTime);
+
+    // Assess
+    expect(outcome.reason).toBe(reason);
+  });
+
+  test('a change delivered again is a duplicate that writes nothing', async () => {
+    // Prepare
+    const w = targetWorld();
+    await applyAll(w, [tgCreated(1), delaySet(2, 60)]);
+    const audited = w.events.snapshot().audit.length;
+
+    // Act
+    const outcome = await applyElbEvent(delaySet(2, 60), w.deps, time(2));
+
+    // Assess
+    expect(outcome).toStrictEqual({
+      eventId: 'ev-2',
+      name: 'ModifyTargetGroupAttributes',
+      change: delaySet(2, 60),
+      status: 'duplicate',
+      reason: 'already applied',
+      audit: [],
+    });
+    expect(w.events.snapshot().audit).toHaveLength(audited);
+  });
+
+  test('a change that lost to newer state writes no audit line', async () => {
+    // Prepare
+    const w = targetWorld();
+    await applyAll(w, [tgCreated(1), delaySet(2, 60), deregistered(5, '10.0.0.20')]);
+    const audited = w.events.snapshot().audit.length;
+
+    // Act
+    const outcome = await applyElbEvent(deregistered(4, '10.0.0.20'), w.deps, time(4));
+
+    // Assess
+    expect(outcome.status).toBe('stale');
+    expect(w.events.snapshot().audit).toHaveLength(audited);
+  });
+});
+
+describe('applyElbEvent: the review after the change', () => {
+  test('a registration reviews the targets it registered, not the rest of the group', async () => {
+    // Prepare: .20 is registered and on no ENI (stale, not alerted yet); .21 is on node A
+    const w = targetWorld();
+    await w.holdIps(NODE, 'eni-a', ['10.0.0.21'], 0);
+    await applyAll(w, [tgCreated(1), delaySet(2, 60)]);
+    await w.targets.registerTargets(
+      TG,
+      [{ id: '10.0.0.20', port: 80, kind: 'ip', vpcId: VPC }],
+      at(3),
+    );
+
+    // Act
+    const outcome = await applyElbEvent(registered(4, '10.0.0.21'), w.deps, time(4));
+
+    // Assess
+    expect([outcome.review?.alerts, w.notifier.sent]).toStrictEqual([[], []]);
+  });
+
+  test('deleting a target group resolves its delay drift', async () => {
+    // Prepare
+    const w = targetWorld();
+    await applyAll(w, [tgCreated(1), delaySet(2, 300)]);
+
+    // Act
+    const outcome = await applyElbEvent(tgDeleted(4), w.deps, time(4));
+
+    // Assess
+    expect(outcome.review?.alerts.map((a) => [a.kind, a.outcome])).toStrictEqual([
+      ['deregistration-delay-drift', 'resolved'],
+    ]);
+  });
+
+  test('a delay read from ELBv2 is as of the event, so a later change still applies', async () => {
+    // Prepare: the registration at minute 3 reads the delay (300 s)
+    const w = targetWorld();
+    await w.holdIps(NODE, 'eni-a', ['10.0.0.20'], 0);
+    await applyAll(w, [tgCreated(1)]);
+    w.elbv2.attributes.set(TG, { [DELAY]: '300' });
+    await applyElbEvent(registered(3, '10.0.0.20'), w.deps, time(3));
+
+    // Act
+    const later = await applyElbEvent(delaySet(5, 60), w.deps, time(5));
+    const earlier = await applyElbEvent(
+      { ...delaySet(2, 30), eventId: 'ev-early' },
+      w.deps,
+      time(2),
+    );
+
+    // Assess
+    expect([later.status, earlier.status]).toStrictEqual(['applied', 'stale']);
+    expect((await w.targets.getTargetGroup(TG))?.attributes[DELAY]).toBe('60');
   });
 });

@@ -8,6 +8,7 @@ import {
   LB,
   lbCreated,
   lbDeleted,
+  ledgerHas,
   registered,
   TG,
   TG_FACTS,
@@ -31,7 +32,7 @@ const parkedSubjects = async (w: World) => (await w.targets.listParked()).map((p
 interface Case {
   readonly name: string;
   readonly parked: readonly ElbChange[];
-  readonly prepare?: (w: World) => void;
+  readonly prepare?: (w: World) => Promise<void> | void;
   readonly when: ElbChange;
   readonly status: string;
   readonly later?: readonly string[];
@@ -103,6 +104,38 @@ const cases: Case[] = [
     stillParked: [],
   },
   {
+    name: 'a registration that reads its group from ELBv2 lets what waited for it through',
+    parked: [registered(3, '10.0.0.20')],
+    prepare: (w) => {
+      w.elbv2.targetGroups.set(TG, TG_FACTS);
+    },
+    when: registered(4, '10.0.0.21'),
+    status: 'applied',
+    later: ['applied'],
+    stillParked: [],
+  },
+  {
+    name: 'tags that read their group from ELBv2 let what waited for it through',
+    parked: [registered(3, '10.0.0.20')],
+    prepare: (w) => {
+      w.elbv2.targetGroups.set(TG, TG_FACTS);
+    },
+    when: tagsAdded(4, [TG], { team: 'a' }),
+    status: 'applied',
+    later: ['applied'],
+    stillParked: [],
+  },
+  {
+    name: 'tags for a group the ledger already files let nothing through: only a filing does',
+    parked: [registered(3, '10.0.0.20')],
+    prepare: async (w) => {
+      await ledgerHas(w);
+    },
+    when: tagsAdded(4, [TG], { team: 'a' }),
+    status: 'applied',
+    stillParked: [TG_SUBJECT],
+  },
+  {
     name: 'a creation lets through only what waited for that subject',
     parked: [tagsAdded(2, [LB], { team: 'a' })],
     when: tgCreated(1),
@@ -117,7 +150,7 @@ describe('applyElbEvent: parked changes', () => {
     const w = targetWorld();
     await applyAll(w, c.parked);
     expect(new Set(await parkedSubjects(w)).size).toBeGreaterThan(0);
-    c.prepare?.(w);
+    await c.prepare?.(w);
 
     // Act
     const outcome = await applyElbEvent(c.when, w.deps, c.when.eventTime);

@@ -9,6 +9,7 @@ import {
   ledgerHas,
   registered,
   TG,
+  TG_FACTS,
   tagsAdded,
   targetWorld,
   time,
@@ -24,6 +25,7 @@ type World = ReturnType<typeof targetWorld>;
 const READ = at(30, 'sweep:30');
 const TG_SUBJECT = subject.targetGroup(TG);
 const LB_SUBJECT = subject.loadBalancer(LB);
+const TG2 = `${TG}-2`;
 
 const parkedIds = async (w: World) => (await w.targets.listParked()).map((p) => p.stamp.eventId);
 
@@ -34,6 +36,8 @@ interface Case {
   readonly filed: boolean;
   readonly settled: { applied: number; discarded: number };
   readonly waiting: readonly string[];
+  /** Why the older change was dropped, as its audit line says. */
+  readonly why: string;
 }
 
 const cases: Case[] = [
@@ -43,6 +47,7 @@ const cases: Case[] = [
     filed: true,
     settled: { applied: 1, discarded: 1 },
     waiting: [],
+    why: `superseded by the sweep's read at ${time(30)}`,
   },
   {
     name: 'listed out of scope: the older change is dropped and the newer one waits',
@@ -50,6 +55,7 @@ const cases: Case[] = [
     filed: true,
     settled: { applied: 0, discarded: 1 },
     waiting: ['ev-40'],
+    why: 'ELBv2 lists it out of scope',
   },
   {
     name: 'not listed: the older change is dropped and the newer one waits',
@@ -57,6 +63,7 @@ const cases: Case[] = [
     filed: true,
     settled: { applied: 0, discarded: 1 },
     waiting: ['ev-40'],
+    why: 'ELBv2 no longer lists it',
   },
   {
     name: 'listed in scope but not filed: a newer change that parks again is not counted applied',
@@ -64,9 +71,13 @@ const cases: Case[] = [
     filed: false,
     settled: { applied: 0, discarded: 1 },
     waiting: ['ev-40'],
+    why: `superseded by the sweep's read at ${time(30)}`,
   },
 ];
 
+// Equivalent mutants: `audit.length > 0` forced true (or >= 0), and discardParkedElbChanges'
+// `dropped.length === 0` forced false: both only add an audit call with no entries, which
+// writes nothing.
 describe('settleParkedElbChanges', () => {
   test.each(cases)('$name', async (c) => {
     // Prepare: a registration before the read and one after it wait for the group
@@ -80,6 +91,25 @@ describe('settleParkedElbChanges', () => {
     // Assess
     expect(settled).toStrictEqual(c.settled);
     expect(await parkedIds(w)).toStrictEqual(c.waiting);
+    expect(w.events.auditOf(TG_SUBJECT).map((a) => a.detail)).toStrictEqual([
+      `ev-5 at ${time(5)}: ${c.why}`,
+    ]);
+  });
+
+  test('the parked part of an event already processed still applies', async () => {
+    // Prepare: one AddTags for the filed load balancer and a group not filed yet (newer than
+    // the read); the group is filed afterwards
+    const w = targetWorld();
+    await ledgerHas(w);
+    await applyAll(w, [tagsAdded(40, [LB, TG2], { team: 'a' })]);
+    await w.targets.putTargetGroup({ ...TG_FACTS, arn: TG2 }, at(41));
+
+    // Act
+    const settled = await settleParkedElbChanges(w.deps, new Map([[TG2, 'in-scope']]), READ);
+
+    // Assess
+    expect(settled).toStrictEqual({ applied: 1, discarded: 0 });
+    expect((await w.targets.getTargetGroup(TG2))?.tags).toStrictEqual({ team: 'a' });
   });
 
   test('a dropped change is audited under its subject and marked processed', async () => {
