@@ -56,6 +56,8 @@ export async function runSweepScale(
       CLUSTERS: CLUSTER,
       VPC_IDS: VPC,
       ALERT_TOPIC_ARN: 'arn:aws:sns:ap-northeast-2:123456789012:netledger-bench',
+      // The deployed default (serverless.yml), and the two runs below are that far apart.
+      SWEEP_SCHEDULE: 'rate(10 minutes)',
     });
     let now = new Date('2026-11-30T12:00:00.000Z');
     const clients = {
