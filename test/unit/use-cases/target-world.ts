@@ -238,3 +238,24 @@ export async function ledgerHas(w: ReturnType<typeof targetWorld>, ips: string[]
     at(3),
   );
 }
+
+export const TG_B = TG.replace('/web/1', '/api/2');
+
+/** ELBv2 holds one load balancer with two target groups of one target each; the ledger nothing. */
+export function twoTargetGroupsInAws() {
+  const w = targetWorld();
+  w.elbv2.loadBalancers.set(LB, LB_FACTS);
+  w.elbv2.tags.set(LB, LBC);
+  for (const [arn, name] of [
+    [TG, 'web'],
+    [TG_B, 'api'],
+  ] as const) {
+    w.elbv2.targetGroups.set(arn, { ...TG_FACTS, arn, name });
+    w.elbv2.tags.set(arn, LBC);
+    w.elbv2.attributes.set(arn, { [DELAY]: '60' });
+    w.elbv2.health.set(arn, [
+      { target: { type: 'ip', ip: '10.0.0.20', port: 80 }, state: 'healthy' },
+    ]);
+  }
+  return w;
+}
