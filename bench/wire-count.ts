@@ -34,12 +34,17 @@ export interface WireCountResult extends PerEventRequests {
 /**
  * DynamoDB requests per event counted on the wire: `netledger replay --json` (the real CLI, in
  * its own process, with capacity alerts evaluated as when a topic is set) replays the samples in
- * story order against DynamoDB reached through AWS_ENDPOINT_URL_DYNAMODB, which is a loopback
+ * story order (with alerts evaluated, or with `--no-alerts` as a deployment without a topic)
+ * against DynamoDB reached through AWS_ENDPOINT_URL_DYNAMODB, which is a loopback
  * proxy in front of DynamoDB Local that writes down every operation it forwards. The requests
  * between two output lines are the event's (the CLI prints a line once the event is done);
  * usage samples are off (`--no-samples`: they stand in for the sweep, not for the event).
  */
-export async function runWireCount(endpoint: string, tableName: string): Promise<WireCountResult> {
+export async function runWireCount(
+  endpoint: string,
+  tableName: string,
+  { alerts }: { readonly alerts: boolean },
+): Promise<WireCountResult> {
   const labels: { operation: string; label: string }[] = [];
   const proxy = await startFaultProxy(
     { moto: endpoint, dynamodb: endpoint },
@@ -57,7 +62,17 @@ export async function runWireCount(endpoint: string, tableName: string): Promise
   try {
     const child = spawn(
       process.execPath,
-      [CLI, 'replay', '--json', '--reset', '--no-samples', '--clusters', 'myeks', ...STORY],
+      [
+        CLI,
+        'replay',
+        '--json',
+        '--reset',
+        '--no-samples',
+        ...(alerts ? [] : ['--no-alerts']),
+        '--clusters',
+        'myeks',
+        ...STORY,
+      ],
       {
         cwd: ROOT,
         env: {

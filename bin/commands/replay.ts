@@ -27,7 +27,8 @@ export function replayCommand(io: Output = stdio): Command {
     .description(
       'Push EventBridge events through the real handlers into the local ledger (.netledger/).\n' +
         'Each FILE holds one event or a JSON array of them; a directory means its .json files in name order.\n' +
-        'Capacity alerts are evaluated after each applied event and printed instead of published;\n' +
+        'Capacity alerts are evaluated after each applied event and printed instead of published\n' +
+        '(--no-alerts: only applied, as in a deployment without an alert topic);\n' +
         'thresholds and cluster modes come from the same variables as in Lambda\n' +
         '(PREFIX_DELEGATION_CLUSTERS, CUSTOM_NETWORKING_CLUSTERS, MAX_ENIS, NODE_MIN_FREE_SLOTS, ...).',
     )
@@ -38,6 +39,7 @@ export function replayCommand(io: Output = stdio): Command {
       '--no-samples',
       'take no usage samples between events (they stand in for the sweep; off, only the events write)',
     )
+    .option('--no-alerts', 'evaluate no alerts: apply the events only')
     .option(
       '--instance-types <file>',
       'saved `aws ec2 describe-instance-types` response for max pods',
@@ -57,6 +59,7 @@ export function replayCommand(io: Output = stdio): Command {
           vpcIds: string;
           json: boolean;
           samples: boolean;
+          alerts: boolean;
           instanceTypes: string;
           subnets: string;
         },
@@ -92,7 +95,8 @@ export function replayCommand(io: Output = stdio): Command {
           const notifier = new PrintingNotifier((line) => {
             if (!opts.json) pending.push(line);
           });
-          const routes = localRoutes(ledger, scope, { catalog, notifier, settings }, ec2);
+          const alerting = opts.alerts ? { catalog, notifier, settings } : undefined;
+          const routes = localRoutes(ledger, scope, alerting, ec2);
           const network = new DynamoNetworkLedger(ledger.db, ledger.tableName);
           const usage = new DynamoUsageHistory(ledger.db, ledger.tableName);
           let lastSample = Number.NEGATIVE_INFINITY;

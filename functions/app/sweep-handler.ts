@@ -73,18 +73,27 @@ type UsageMetric =
  * started, and the next scheduled sweep goes on from there.
  */
 export const SWEEP_RESERVE_MS = 300_000;
+/**
+ * Time the load balancer repairs leave to DNS and the alert outbox: a sixth of the invocation,
+ * at most 2 minutes. Past it no more target groups are started or reviewed.
+ */
+export const LOAD_BALANCER_RESERVE_MS = 120_000;
 
 /**
  * Lambda's clock, where there is one (tests and the CLI pass no context, or one whose remaining
- * time never falls: never out of time then).
+ * time never falls: never out of time then): out of time once less than `reserveMs`, or
+ * `share` of what the invocation had at its start, is left.
  */
-function outOfTime(
+function deadline(
   context: Partial<Pick<Context, 'getRemainingTimeInMillis'>> | undefined,
-): (() => boolean) | undefined {
+): (reserveMs: number, share: number) => (() => boolean) | undefined {
   const remaining = context?.getRemainingTimeInMillis;
-  if (typeof remaining !== 'function') return undefined;
-  const reserve = Math.min(SWEEP_RESERVE_MS, remaining.call(context) / 3);
-  return () => remaining.call(context) < reserve;
+  if (typeof remaining !== 'function') return () => undefined;
+  const atStart = remaining.call(context);
+  return (reserveMs, share) => {
+    const reserve = Math.min(reserveMs, atStart * share);
+    return () => remaining.call(context) < reserve;
+  };
 }
 
 export class SweepFailedError extends Error {
@@ -101,6 +110,7 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
   return middy(
     async (_event: unknown, context?: Partial<Pick<Context, 'getRemainingTimeInMillis'>>) => {
       const started = clock();
+      const outOfTime = deadline(context);
       const startedAt = started.toISOString();
       const failures: string[] = [];
       const part = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
@@ -117,7 +127,8 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
       let read: LedgerState | undefined;
       const network = await part('network', async () => {
         read = await readLedger(deps.network.ledger);
-        return sweepNetwork({ ...deps.network, outOfTime: outOfTime(context) }, startedAt, read);
+        const networkOutOfTime = outOfTime(SWEEP_RESERVE_MS, 1 / 3);
+        return sweepNetwork({ ...deps.network, outOfTime: networkOutOfTime }, startedAt, read);
       });
       if (network)
         metrics.addMetric(METRICS.sweepNetworkRepairs, MetricUnit.Count, network.repairs);
@@ -170,7 +181,8 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
         ? await part('load balancers', async () => {
             // Without a network sweep (it failed) the holders come from the ledger itself.
             const network = read ? snapshotHolders(await ledgerAfter()) : elb.network;
-            return sweepLoadBalancers({ ...elb, network }, elb.clock());
+            const lbOutOfTime = outOfTime(LOAD_BALANCER_RESERVE_MS, 1 / 6);
+            return sweepLoadBalancers({ ...elb, network, outOfTime: lbOutOfTime }, elb.clock());
           })
         : undefined;
       const dns = deps.dns;
@@ -181,6 +193,11 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
       // failed publish left in the outbox of alerts nothing evaluates any more.
       const settling = deps.network.capacity ?? deps.elb?.alerting;
       if (settling) await part('alert outbox', () => deliverPending(settling));
+      if (loadBalancers?.deferred) {
+        logger.warn(
+          `sweep ran out of time: ${loadBalancers.deferred} target groups left for the next run`,
+        );
+      }
       if (loadBalancers)
         metrics.addMetric(
           METRICS.sweepLoadBalancerRepairs,

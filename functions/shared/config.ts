@@ -11,6 +11,7 @@ import {
   listOrNone,
   nameValueMap,
   parseEnv,
+  scheduleInterval,
 } from './env-parsers.ts';
 import { loadTargetSettings } from './target-config.ts';
 
@@ -101,6 +102,8 @@ const CapacityEnvSchema = z.object({
   ALERT_REMIND_AFTER_SECONDS: int(4 * 3600, 60),
   /** Holds back a re-open this long after a resolve (0: off); see AlertPolicy. */
   ALERT_REOPEN_QUIET_SECONDS: int(0),
+  /** The sweep's EventBridge schedule: at a fixed rate, unchanged usage samples are not stored again. */
+  SWEEP_SCHEDULE: scheduleInterval,
 });
 
 /**
@@ -137,5 +140,6 @@ export function loadCapacitySettings(env: Env): CapacitySettings {
       remindAfterSeconds: e.ALERT_REMIND_AFTER_SECONDS,
       reopenQuietSeconds: e.ALERT_REOPEN_QUIET_SECONDS,
     },
+    ...(e.SWEEP_SCHEDULE !== undefined ? { sweepEveryMs: e.SWEEP_SCHEDULE } : {}),
   };
 }

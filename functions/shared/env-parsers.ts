@@ -29,8 +29,8 @@ export class Problem {
 }
 
 /** A transform from a parse that answers a value or a Problem. */
-export function checked<T>(parse: (value: string) => T | Problem) {
-  return (value: string, ctx: z.RefinementCtx): T => {
+export function checked<T, V = string>(parse: (value: V) => T | Problem) {
+  return (value: V, ctx: z.RefinementCtx): T => {
     const result = parse(value);
     if (result instanceof Problem) {
       ctx.addIssue({ code: 'custom', message: result.problem });
@@ -119,3 +119,30 @@ export const nameValueMap = <T>(options: NameValueMapOptions<T>) =>
         return out;
       }),
     );
+
+const RATE_UNIT_MS: Readonly<Record<string, number>> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+};
+
+/** The milliseconds between runs of an EventBridge `rate(...)` expression; a `cron(...)` has none. */
+export function scheduleEveryMs(expression: string): number | undefined | Problem {
+  if (/^cron\(.*\)$/.test(expression)) return undefined;
+  const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  const count = Number(rate?.[1]);
+  const unit = RATE_UNIT_MS[rate?.[2] ?? ''];
+  if (!unit || !(count >= 1)) {
+    return new Problem(
+      `"${expression}" is not an EventBridge schedule (rate(N minutes) or cron(...))`,
+    );
+  }
+  return count * unit;
+}
+
+/** An EventBridge schedule expression, as its interval in milliseconds; unset or cron: none. */
+export const scheduleInterval = z
+  .string()
+  .trim()
+  .optional()
+  .transform(checked((value: string | undefined) => (value ? scheduleEveryMs(value) : undefined)));

@@ -5,14 +5,16 @@ import { DynamoInstanceTypeCache } from '#adapters/dynamodb/ledger-instance-type
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
 import { dynamoUnitOfWork } from '#adapters/dynamodb/ledger-unit-of-work.ts';
+import { DynamoUsageHistory } from '#adapters/dynamodb/ledger-usage.ts';
 import { MemoryAlertStore } from '#adapters/memory/memory-alert-store.ts';
 import { MemoryDnsRecordCache } from '#adapters/memory/memory-dns-record-cache.ts';
 import { MemoryInstanceTypeCache } from '#adapters/memory/memory-instance-type-cache.ts';
 import { MemoryNetworkLedger } from '#adapters/memory/memory-network-ledger.ts';
 import { MemoryTargetLedger } from '#adapters/memory/memory-target-ledger.ts';
 import { memoryUnitOfWork } from '#adapters/memory/memory-unit-of-work.ts';
+import { MemoryUsageHistory } from '#adapters/memory/memory-usage-history.ts';
 import type { AlertStore } from '#core/alerts/alert-store.ts';
-import type { InstanceTypeCache } from '#core/capacity/capacity-ports.ts';
+import type { InstanceTypeCache, UsageHistory } from '#core/capacity/capacity-ports.ts';
 import type { DnsRecordCache } from '#core/dns/dns-ports.ts';
 import type { UnitOfWork } from '#core/events/unit-of-work.ts';
 import type { NetworkLedger } from '#core/network/network-ports.ts';
@@ -135,6 +137,17 @@ export const instanceTypeCaches: Implementation<InstanceTypeCache>[] = [
     },
   },
   { name: 'memory', make: async (clock) => new MemoryInstanceTypeCache(clock) },
+];
+
+export const usageHistories: Implementation<UsageHistory>[] = [
+  {
+    name: 'dynamodb',
+    make: async () => {
+      const { db, tableName } = await table();
+      return new DynamoUsageHistory(db, tableName);
+    },
+  },
+  { name: 'memory', make: async () => new MemoryUsageHistory() },
 ];
 
 /** An event unit of work and the plain ledgers it commits to, on one fresh ledger. */

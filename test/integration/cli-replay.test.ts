@@ -132,7 +132,18 @@ describe('netledger replay and report (one local ledger, commands in sequence)',
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/--reset/);
     expect(run.stdout).toMatch(/--clusters/);
+    expect(run.stdout).toMatch(/--no-alerts/);
   });
+
+  test('--no-alerts applies the same events and evaluates no alert', async () => {
+    const run = await runCli(['replay', '--reset', '--no-alerts', LIFECYCLE], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/^alert /m);
+    expect(run.stdout).toContain('10 events: 9 applied, 1 ignored');
+    expect((await runCli(['report', 'nodes', '--json'], env)).stdout).toBe(firstReport);
+    const alerts = await runCli(['report', 'alerts', '--json'], env);
+    expect(JSON.parse(alerts.stdout)).toStrictEqual([]);
+  }, 60_000);
 });
 
 describe('netledger without a command', () => {

@@ -97,6 +97,8 @@ const SUPPLIED_BY_STACK = [
   'ALERT_TOPIC_ARN',
   'CLUSTERS',
   'VPC_IDS',
+  // The stack's own schedule for the sweep, told to the code (which has none of its own).
+  'SWEEP_SCHEDULE',
   'SLACK_WEBHOOK_PARAMETER',
 ];
 
@@ -178,6 +180,7 @@ const OVERRIDES = [
   },
   { param: 'alertRemindAfterSeconds', variable: 'ALERT_REMIND_AFTER_SECONDS', value: '7200' },
   { param: 'alertReopenQuietSeconds', variable: 'ALERT_REOPEN_QUIET_SECONDS', value: '900' },
+  { param: 'sweepSchedule', variable: 'SWEEP_SCHEDULE', value: 'rate(15 minutes)' },
   { param: 'deregistrationDelayDefault', variable: 'DEREGISTRATION_DELAY_DEFAULT', value: '60' },
   {
     param: 'deregistrationDelayClusters',

@@ -73,9 +73,24 @@ describe('loadCapacitySettings', () => {
     [{ CUSTOM_NETWORKING_CLUSTERS: 'bad name' }, /^CUSTOM_NETWORKING_CLUSTERS: /],
     [{ NODE_CLEAR_MARGIN_SLOTS: '-1' }, /^NODE_CLEAR_MARGIN_SLOTS: /],
     [{ ALERT_REMIND_AFTER_SECONDS: '10' }, /^ALERT_REMIND_AFTER_SECONDS: /],
+    [{ SWEEP_SCHEDULE: 'every 10 minutes' }, /^SWEEP_SCHEDULE: "every 10 minutes" is not an/],
+    [{ SWEEP_SCHEDULE: 'rate(0 minutes)' }, /^SWEEP_SCHEDULE: "rate\(0 minutes\)" is not an/],
+    [{ SWEEP_SCHEDULE: 'rate(10 weeks)' }, /^SWEEP_SCHEDULE: /],
   ])('fails with one line naming the variable (%#)', (env, message) => {
     expect(() => loadCapacitySettings(env)).toThrow(ConfigError);
     expect(() => loadCapacitySettings(env)).toThrow(message);
+  });
+
+  test.each([
+    ['rate(10 minutes)', 600_000],
+    ['rate(1 minute)', 60_000],
+    [' rate(2 hours) ', 7_200_000],
+    ['rate(1 day)', 86_400_000],
+    ['cron(0/10 * * * ? *)', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('SWEEP_SCHEDULE %j: usage held between sweeps %j ms apart', (schedule, everyMs) => {
+    expect(loadCapacitySettings({ SWEEP_SCHEDULE: schedule }).sweepEveryMs).toBe(everyMs);
   });
 
   test('loadConfig carries the same capacity settings and fails on them too', () => {

@@ -34,7 +34,8 @@ describe('forecastFor', () => {
       hoursToExhaustion: 7,
       samples: 3,
     });
-    expect(asked).toStrictEqual([at(24)]);
+    // The window's 24 hours and the 6 before them, to see the value held at its start.
+    expect(asked).toStrictEqual([at(24 + 6)]);
   });
 
   test('a history that already holds it does not count it twice', async () => {

@@ -15,10 +15,13 @@ class CountingUsage implements UsageHistory {
   }
   async recent(kind: UsageSubjectKind, subject: string, since: string) {
     this.reads++;
-    return this.records
-      .filter((r) => r.kind === kind && r.subject === subject && r.at >= since)
-      .sort((a, b) => a.at.localeCompare(b.at))
-      .map(({ at, used }) => ({ at, used }));
+    return (
+      this.records
+        .filter((r) => r.kind === kind && r.subject === subject && r.at >= since)
+        .sort((a, b) => a.at.localeCompare(b.at))
+        // What the DynamoDB history answers: the sample without its subject.
+        .map(({ kind: _kind, subject: _subject, ...stored }) => stored)
+    );
   }
 }
 

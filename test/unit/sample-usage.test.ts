@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { UsageHistory, UsageRecord } from '#core/capacity/capacity-ports.ts';
+import { MemoryUsageHistory } from '#adapters/memory/memory-usage-history.ts';
 import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
 import { InstanceTypeDataError } from '#core/capacity/instance-type.ts';
 import { sampleUsage } from '#core/capacity/sample-usage.ts';
@@ -32,18 +32,6 @@ const settings: CapacitySettings = {
 };
 // t3.medium: 3 ENIs of 6 addresses, one of each the ENI's own: 15 pod slots a node.
 const T3_SLOTS = 15;
-
-class MemoryUsage implements UsageHistory {
-  readonly records: UsageRecord[] = [];
-  async record(sample: UsageRecord): Promise<void> {
-    this.records.push(sample);
-  }
-  async recent(kind: UsageRecord['kind'], subject: string, since: string) {
-    return this.records
-      .filter((r) => r.kind === kind && r.subject === subject && r.at >= since)
-      .map(({ at, used }) => ({ at, used }));
-  }
-}
 
 interface NodeSpec {
   readonly id: string;
@@ -132,7 +120,7 @@ const gaugesOf = async (
   subnets: { id: string; cidr?: string; used: number }[] = [],
   catalog = new StaticInstanceTypeCatalog({ 't3.medium': t3Medium }),
 ) => {
-  const usage = new MemoryUsage();
+  const usage = new MemoryUsageHistory();
   const gauges = await sampleUsage({
     ledger: world(nodes, subnets),
     catalog,
@@ -227,15 +215,17 @@ describe('sampleUsage', () => {
       [{ id: 'i-1', pods: 4, type: 't3.medium', cluster: 'myeks' }],
       [{ id: 'subnet-a', cidr: '10.1.0.0/28', used: 3 }],
     );
-    expect(usage.records).toStrictEqual([
-      { kind: 'subnet', subject: 'subnet-a', at: NOW, used: 3, capacity: 11 },
-      { kind: 'node-group', subject: 'myeks/t3.medium', at: NOW, used: 4, capacity: T3_SLOTS },
+    expect(await usage.recent('subnet', 'subnet-a', '')).toStrictEqual([
+      { at: NOW, used: 3, capacity: 11 },
+    ]);
+    expect(await usage.recent('node-group', 'myeks/t3.medium', '')).toStrictEqual([
+      { at: NOW, used: 4, capacity: T3_SLOTS },
     ]);
     for (const g of gauges) expect(g.forecast.samples).toBe(1);
   });
 
   test("a gauge's forecast fits the samples of the last hours as well as this one, each once", async () => {
-    const usage = new MemoryUsage();
+    const usage = new MemoryUsageHistory();
     const hourAgo = new Date(Date.parse(NOW) - 3_600_000).toISOString();
     await usage.record({ kind: 'subnet', subject: 'subnet-a', at: hourAgo, used: 1, capacity: 11 });
 
@@ -249,6 +239,45 @@ describe('sampleUsage', () => {
 
     expect(gauge?.forecast.samples).toBe(2);
   });
-  // Equivalent: the check that the history already holds this sample made always true (or its
-  // fallback list emptied): sampleUsage records each sample before it reads the history back.
+
+  describe('on a fixed schedule, only changes are stored', () => {
+    const EVERY = 10 * 60_000;
+    const later = (ms: number) => new Date(Date.parse(NOW) + ms).toISOString();
+    const sweepAt = (usage: MemoryUsageHistory, now: string, used: number) =>
+      sampleUsage({
+        ledger: world([], [{ id: 'subnet-a', cidr: '10.1.0.0/28', used }]),
+        catalog: new StaticInstanceTypeCatalog({}),
+        settings: { ...settings, sweepEveryMs: EVERY },
+        usage,
+        now,
+      });
+
+    test.each<{ name: string; second: { after: number; used: number }; stored: number }>([
+      {
+        name: 'an unchanged value one sweep later is not stored',
+        second: { after: EVERY, used: 3 },
+        stored: 1,
+      },
+      { name: 'a changed value is', second: { after: EVERY, used: 4 }, stored: 2 },
+      {
+        name: 'an unchanged value six hours on is stored again',
+        second: { after: 6 * 3_600_000, used: 3 },
+        stored: 2,
+      },
+    ])('$name', async ({ second, stored }) => {
+      // Prepare
+      const usage = new MemoryUsageHistory();
+      await sweepAt(usage, NOW, 3);
+
+      // Act
+      const [gauge] = await sweepAt(usage, later(second.after), second.used);
+
+      // Assess
+      const samples = await usage.recent('subnet', 'subnet-a', '');
+      expect(samples).toHaveLength(stored);
+      expect(samples[0]).toStrictEqual({ at: NOW, used: 3, capacity: 11, everyMs: EVERY });
+      // Every sweep counts in the trend, stored or not.
+      expect(gauge?.forecast.samples).toBe(second.after / EVERY + 1);
+    });
+  });
 });

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expiresAt, keys, RETENTION_SECONDS } from '#adapters/dynamodb/ledger-keys.ts';
 import { LedgerTable } from '#adapters/dynamodb/ledger-table.ts';
 import type { UsageHistory, UsageRecord, UsageSubjectKind } from '#core/capacity/capacity-ports.ts';
-import type { UsageSample } from '#core/capacity/exhaustion-forecast.ts';
+import type { StoredUsageSample } from '#core/capacity/held-usage.ts';
 
 /** Usage samples in the ledger table (keys in ledger-keys.ts), expiring by TTL. */
 export class DynamoUsageHistory implements UsageHistory {
@@ -19,15 +19,25 @@ export class DynamoUsageHistory implements UsageHistory {
       entity: 'usage',
       used: sample.used,
       capacity: sample.capacity,
+      everyMs: sample.everyMs,
       expiresAt: expiresAt(sample.at, RETENTION_SECONDS.usageSample),
     });
   }
 
-  async recent(kind: UsageSubjectKind, subject: string, since: string): Promise<UsageSample[]> {
+  async recent(
+    kind: UsageSubjectKind,
+    subject: string,
+    since: string,
+  ): Promise<StoredUsageSample[]> {
     const items = await this.table.query({
       KeyConditionExpression: 'PK = :pk AND SK >= :since',
       ExpressionAttributeValues: { ':pk': keys.usagePartition(kind, subject), ':since': since },
     });
-    return items.map((item) => ({ at: String(item.SK), used: Number(item.used) }));
+    return items.map((item) => ({
+      at: String(item.SK),
+      used: Number(item.used),
+      ...(typeof item.capacity === 'number' ? { capacity: item.capacity } : {}),
+      ...(typeof item.everyMs === 'number' ? { everyMs: item.everyMs } : {}),
+    }));
   }
 }

@@ -1,4 +1,4 @@
-import type { UsageSample } from '#core/capacity/exhaustion-forecast.ts';
+import type { StoredUsageSample } from '#core/capacity/held-usage.ts';
 import type { InstanceTypeLimits } from '#core/capacity/instance-type.ts';
 import type { NetworkLedger } from '#core/network/network-ports.ts';
 
@@ -22,7 +22,7 @@ export interface InstanceTypeCache {
 /** What usage is sampled for: a subnet's addresses, or a node group's pod addresses. */
 export type UsageSubjectKind = 'subnet' | 'node-group';
 
-export interface UsageRecord extends UsageSample {
+export interface UsageRecord extends StoredUsageSample {
   readonly kind: UsageSubjectKind;
   /** Subnet id, or `<cluster>/<instance type>` for a node group. */
   readonly subject: string;
@@ -30,11 +30,14 @@ export interface UsageRecord extends UsageSample {
   readonly capacity: number;
 }
 
-/** Usage samples taken at each sweep, kept a few days (TTL) so the trend can be fitted. */
+/**
+ * Usage samples the sweeps took, kept a few days (TTL) so the trend can be fitted; a sweep on a
+ * schedule stores only changes (see held-usage.ts).
+ */
 export interface UsageHistory {
   record(sample: UsageRecord): Promise<void>;
   /** Samples of one subject at or after `since`, oldest first. */
-  recent(kind: UsageSubjectKind, subject: string, since: string): Promise<UsageSample[]>;
+  recent(kind: UsageSubjectKind, subject: string, since: string): Promise<StoredUsageSample[]>;
 }
 
 /** The part of the ledger the capacity review reads. */

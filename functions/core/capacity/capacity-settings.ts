@@ -26,6 +26,11 @@ export interface CapacitySettings {
   readonly clusters: ClusterNetworking;
   readonly thresholds: CapacityThresholds;
   readonly alertPolicy: AlertPolicy;
+  /**
+   * The sweep's interval when it runs on a fixed rate: its usage samples are then stored only
+   * when they change (held-usage.ts). Unset (a cron schedule, local replays): every one is.
+   */
+  readonly sweepEveryMs?: number | undefined;
 }
 
 export const NO_CLUSTER_NETWORKING: ClusterNetworking = {

@@ -1,5 +1,5 @@
 import type { UsageHistory, UsageRecord, UsageSubjectKind } from '#core/capacity/capacity-ports.ts';
-import type { UsageSample } from '#core/capacity/exhaustion-forecast.ts';
+import type { StoredUsageSample } from '#core/capacity/held-usage.ts';
 
 /**
  * A usage history that reads each subject's recent samples once per sweep: usage sampling
@@ -9,7 +9,7 @@ import type { UsageSample } from '#core/capacity/exhaustion-forecast.ts';
  * so both fits see what the table would have answered.
  */
 export function rememberedUsage(usage: UsageHistory): UsageHistory {
-  const read = new Map<string, { since: string; samples: UsageSample[] }>();
+  const read = new Map<string, { since: string; samples: StoredUsageSample[] }>();
   const keyOf = (kind: UsageSubjectKind, subject: string) => `${kind}\u0000${subject}`;
   return {
     async record(sample: UsageRecord): Promise<void> {
@@ -17,11 +17,15 @@ export function rememberedUsage(usage: UsageHistory): UsageHistory {
       const known = read.get(keyOf(sample.kind, sample.subject));
       if (!known || sample.at < known.since) return;
       const same = known.samples.findIndex((s) => s.at === sample.at);
-      const taken = { at: sample.at, used: sample.used };
+      const { kind: _kind, subject: _subject, ...taken } = sample;
       if (same >= 0) known.samples[same] = taken;
       else known.samples = [...known.samples, taken].sort((a, b) => a.at.localeCompare(b.at));
     },
-    async recent(kind: UsageSubjectKind, subject: string, since: string): Promise<UsageSample[]> {
+    async recent(
+      kind: UsageSubjectKind,
+      subject: string,
+      since: string,
+    ): Promise<StoredUsageSample[]> {
       const key = keyOf(kind, subject);
       const known = read.get(key);
       if (known && known.since <= since) return known.samples.filter((s) => s.at >= since);

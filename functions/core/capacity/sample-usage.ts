@@ -12,6 +12,12 @@ import {
   forecastExhaustion,
   type UsageSample,
 } from '#core/capacity/exhaustion-forecast.ts';
+import {
+  heldReadSince,
+  heldSamples,
+  type StoredUsageSample,
+  sampleWorthStoring,
+} from '#core/capacity/held-usage.ts';
 import { InstanceTypeDataError } from '#core/capacity/instance-type.ts';
 import { UNKNOWN_CLUSTER } from '#core/events/scope.ts';
 import type { NetworkLedger } from '#core/network/network-ports.ts';
@@ -54,7 +60,19 @@ export async function forecastFor(
   capacity: number,
   windowHours = DEFAULT_FORECAST_OPTIONS.windowHours,
 ): Promise<ExhaustionForecast> {
-  const history = await usage.recent(kind, subject, forecastSince(current.at, windowHours));
+  const since = forecastSince(current.at, windowHours);
+  const stored = await usage.recent(kind, subject, heldReadSince(since));
+  return forecastFromStored(stored, current, capacity, windowHours);
+}
+
+/** `forecastFor` on samples already read (from `heldReadSince` of the window's start on). */
+export function forecastFromStored(
+  stored: readonly StoredUsageSample[],
+  current: UsageSample,
+  capacity: number,
+  windowHours = DEFAULT_FORECAST_OPTIONS.windowHours,
+): ExhaustionForecast {
+  const history = heldSamples(stored, forecastSince(current.at, windowHours), current.at);
   const samples = history.some((s) => s.at === current.at) ? history : [...history, current];
   return forecastExhaustion(samples, capacity, current.at, {
     ...DEFAULT_FORECAST_OPTIONS,
@@ -63,17 +81,22 @@ export async function forecastFor(
 }
 
 /**
- * Records one usage sample per subnet (addresses used of the usable ones) and per node group
+ * Takes one usage sample per subnet (addresses used of the usable ones) and per node group
  * (nodes of one cluster and instance type, as EKS node groups are: pod address slots used of
- * the slots their attachable ENIs give), then fits each one's recent trend.
+ * the slots their attachable ENIs give), stores the ones that changed, then fits each one's
+ * recent trend.
  */
 export async function sampleUsage(deps: SampleUsageDeps): Promise<UsageGauge[]> {
   const gauges: UsageGauge[] = [];
+  const window = deps.settings.thresholds.subnetExhaustion.forecastWindowHours;
+  const everyMs = deps.settings.sweepEveryMs;
   const take = async (kind: UsageSubjectKind, subject: string, used: number, capacity: number) => {
-    await deps.usage.record({ kind, subject, at: deps.now, used, capacity });
-    const window = deps.settings.thresholds.subnetExhaustion.forecastWindowHours;
-    const current = { at: deps.now, used };
-    const forecast = await forecastFor(deps.usage, kind, subject, current, capacity, window);
+    const since = heldReadSince(forecastSince(deps.now, window));
+    const stored = await deps.usage.recent(kind, subject, since);
+    const sample = { kind, subject, at: deps.now, used, capacity, ...(everyMs ? { everyMs } : {}) };
+    // Sorted oldest first by the port; the newest says what value is held now.
+    if (sampleWorthStoring(stored.at(-1), sample)) await deps.usage.record(sample);
+    const forecast = forecastFromStored(stored, { at: deps.now, used }, capacity, window);
     gauges.push({ kind, subject, used, capacity, forecast });
   };
 

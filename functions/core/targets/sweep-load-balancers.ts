@@ -40,6 +40,12 @@ export interface LoadBalancerSweepDeps extends TargetReviewDeps {
    * targets) go in one request; without it, write by write.
    */
   readonly unitOfWork?: (() => UnitOfWork<{ readonly targets: TargetLedger }, never>) | undefined;
+  /**
+   * True once the invocation must keep its remaining time for the rest of the sweep: no more
+   * target groups are started then, and the next sweep goes on where this one stopped (the
+   * groups it repaired compare equal then, and cost reads only).
+   */
+  readonly outOfTime?: (() => boolean) | undefined;
 }
 
 /**
@@ -66,6 +72,8 @@ export interface LoadBalancerSweepReport {
   readonly skipped: readonly { readonly subject: string; readonly reason: string }[];
   /** Changes parked for a target group or load balancer, settled by this sweep. */
   readonly parked: ParkedElbSettlement;
+  /** Target groups left unrepaired or unreviewed when `outOfTime` said stop (absent when none). */
+  readonly deferred?: number;
 }
 
 /**
@@ -125,9 +133,16 @@ export async function sweepLoadBalancers(
   // Each target group's counts are replayed in list order, so the audit reads the same
   // whatever order the concurrent repairs finish in.
   const asRead = new Map<string, AsRepaired>();
+  let deferred = 0;
+  const outOfTime = () => {
+    const out = deps.outOfTime?.() === true;
+    if (out) deferred++;
+    return out;
+  };
   const perGroup = await pMap(
     tgs.filter((t) => inScope(t.vpcId, t.arn)),
     async (tg) => {
+      if (outOfTime()) return { arn: tg.arn, counted: [], deferred: true };
       const aws = await describeTargetGroup(tg, deps.elbv2);
       const listed = listedTgs.get(tg.arn);
       return {
@@ -137,10 +152,11 @@ export async function sweepLoadBalancers(
     },
     { concurrency: TARGET_GROUP_CONCURRENCY },
   );
-  for (const { arn, counted, read } of perGroup) {
-    for (const c of counted) count(...c);
-    review.push(arn);
-    if (read) asRead.set(arn, read);
+  for (const group of perGroup) {
+    for (const c of group.counted) count(...c);
+    if ('deferred' in group) continue;
+    review.push(group.arn);
+    if (group.read) asRead.set(group.arn, group.read);
   }
   for (const known of listedTgs.values()) {
     if (awsTgs.has(known.arn)) continue;
@@ -163,6 +179,7 @@ export async function sweepLoadBalancers(
   const reviewed = await pMap(
     review,
     async (arn) => {
+      if (outOfTime()) return undefined;
       try {
         return await reviewTargetGroup(arn, deps, startedAt, asRead.get(arn) ?? {});
       } catch (error) {
@@ -181,11 +198,12 @@ export async function sweepLoadBalancers(
   return {
     repaired: audit.length,
     byType,
-    reviewed: review.length,
+    reviewed: reviews.length,
     alerts: reviews.flatMap((r) => r.alerts).filter((a) => a.outcome !== 'unchanged'),
     remediations: reviews.flatMap((r) => r.remediations),
     skipped: reviews.flatMap((r) => r.skipped),
     parked,
+    ...(deferred > 0 ? { deferred } : {}),
   };
 }
 

@@ -2,17 +2,14 @@ import { describe, expect, test } from 'vitest';
 import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
 import type { TargetLedger } from '#core/targets/target-ports.ts';
 import {
-  at,
+  awsHas,
   DELAY,
-  LB,
-  LB_FACTS,
-  LBC,
+  healthy,
+  ledgerHas,
   NODE,
   TG,
-  TG_FACTS,
   targetWorld,
   time,
-  VPC,
 } from '#test/unit/use-cases/target-world.ts';
 
 /**
@@ -39,28 +36,12 @@ function counting(targets: TargetLedger) {
   return { ledger, reads };
 }
 
-const healthy = (ip: string) => ({
-  target: { type: 'ip' as const, ip, port: 80 },
-  state: 'healthy' as const,
-});
-
 async function inSync(w: World, ips: string[]) {
-  w.elbv2.loadBalancers.set(LB, LB_FACTS);
-  w.elbv2.targetGroups.set(TG, TG_FACTS);
-  w.elbv2.tags.set(LB, LBC);
-  w.elbv2.tags.set(TG, LBC);
-  w.elbv2.attributes.set(TG, { [DELAY]: '60' });
-  w.elbv2.health.set(TG, ips.map(healthy));
-  await w.targets.putLoadBalancer(LB_FACTS, at(1));
-  await w.targets.setTags('load-balancer', LB, LBC, at(1));
-  await w.targets.putTargetGroup(TG_FACTS, at(1));
-  await w.targets.setTags('target-group', TG, LBC, at(1));
-  await w.targets.setAttributes(TG, { [DELAY]: '60' }, at(2));
-  await w.targets.registerTargets(
-    TG,
-    ips.map((id) => ({ id, port: 80, kind: 'ip' as const, vpcId: VPC })),
-    at(3),
+  awsHas(
+    w,
+    ips.map((ip) => healthy(ip)),
   );
+  await ledgerHas(w, ips);
 }
 
 describe('sweepLoadBalancers reads', () => {

@@ -2,23 +2,21 @@ import { describe, expect, test } from 'vitest';
 import { applyElbEvent } from '#core/targets/apply-elb-event.ts';
 import type { ElbChange } from '#core/targets/elb-event.ts';
 import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
-import type { TargetHealthDescription } from '#core/targets/target-group.ts';
 import {
   at,
+  awsHas,
   DELAY,
   delaySet,
   deregistered,
+  healthy,
   LB,
-  LB_FACTS,
-  LBC,
+  ledgerHas,
   meta,
   NODE,
   registered,
   TG,
-  TG_FACTS,
   targetWorld,
   time,
-  VPC,
 } from '#test/unit/use-cases/target-world.ts';
 
 /**
@@ -28,35 +26,6 @@ import {
  */
 type World = ReturnType<typeof targetWorld>;
 const SWEEP_AT = time(30);
-
-const healthy = (ip: string, state: TargetHealthDescription['state'] = 'healthy') => ({
-  target: { type: 'ip' as const, ip, port: 80 },
-  state,
-});
-
-/** ELBv2 holds the load balancer and target group with the controller's tags and a 60 s delay. */
-function awsHas(w: World, targets: TargetHealthDescription[] = []) {
-  w.elbv2.loadBalancers.set(LB, LB_FACTS);
-  w.elbv2.targetGroups.set(TG, TG_FACTS);
-  w.elbv2.tags.set(LB, LBC);
-  w.elbv2.tags.set(TG, LBC);
-  w.elbv2.attributes.set(TG, { [DELAY]: '60' });
-  w.elbv2.health.set(TG, targets);
-}
-
-/** The ledger as complete events would have left it. */
-async function ledgerHas(w: World, ips: string[] = []) {
-  await w.targets.putLoadBalancer(LB_FACTS, at(1));
-  await w.targets.setTags('load-balancer', LB, LBC, at(1));
-  await w.targets.putTargetGroup(TG_FACTS, at(1));
-  await w.targets.setTags('target-group', TG, LBC, at(1));
-  await w.targets.setAttributes(TG, { [DELAY]: '60' }, at(2));
-  await w.targets.registerTargets(
-    TG,
-    ips.map((ip) => ({ id: ip, port: 80, kind: 'ip' as const, vpcId: VPC })),
-    at(3),
-  );
-}
 
 interface Case {
   readonly name: string;

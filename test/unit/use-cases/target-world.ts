@@ -6,6 +6,7 @@ import { MemoryNotifier } from '#adapters/memory/memory-notifier.ts';
 import { MemoryTargetLedger } from '#adapters/memory/memory-target-ledger.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { AddressFacts, EniFacts } from '#core/network/network.ts';
+import { applyElbEvent } from '#core/targets/apply-elb-event.ts';
 import { DEREGISTRATION_DELAY_ATTRIBUTE } from '#core/targets/deregistration-delay.ts';
 import type {
   ElbChange,
@@ -14,7 +15,12 @@ import type {
   TargetGroupCreated,
 } from '#core/targets/elb-event.ts';
 import type { TargetReviewDeps } from '#core/targets/review-targets.ts';
-import { LBC_TAGS, type LoadBalancer, type TargetGroup } from '#core/targets/target-group.ts';
+import {
+  LBC_TAGS,
+  type LoadBalancer,
+  type TargetGroup,
+  type TargetHealthDescription,
+} from '#core/targets/target-group.ts';
 
 /**
  * Data for the target use-case tests: one VPC and cluster, a load balancer and an IP target
@@ -76,6 +82,16 @@ export function tgCreated(m: number, extra: Partial<TargetGroupCreated> = {}): E
   };
 }
 
+/** A Lambda target group of the cluster: no protocol, port or VPC. */
+export const lambdaTgCreated = (m: number): ElbChange => ({
+  ...meta(m),
+  kind: 'target-group-created',
+  arn: TG,
+  name: 'fn',
+  targetType: 'lambda',
+  tags: { [LBC_TAGS.cluster]: CLUSTER },
+});
+
 export const registered = (m: number, ...ips: string[]): ElbChange => ({
   ...meta(m),
   kind: 'targets-registered',
@@ -95,6 +111,32 @@ export const delaySet = (m: number, seconds: number): ElbChange => ({
   kind: 'target-group-attributes-modified',
   arn: TG,
   attributes: { [DELAY]: String(seconds) },
+});
+
+export const tgDeleted = (m: number, arn = TG): ElbChange => ({
+  ...meta(m),
+  kind: 'target-group-deleted',
+  arn,
+});
+
+export const lbDeleted = (m: number, arn = LB): ElbChange => ({
+  ...meta(m),
+  kind: 'load-balancer-deleted',
+  arn,
+});
+
+export const tagsAdded = (m: number, arns: string[], tags: Record<string, string>): ElbChange => ({
+  ...meta(m),
+  kind: 'tags-added',
+  arns,
+  tags,
+});
+
+export const tagsRemoved = (m: number, arns: string[], keys: string[]): ElbChange => ({
+  ...meta(m),
+  kind: 'tags-removed',
+  arns,
+  keys,
 });
 
 /** The target group as ELBv2 describes it. */
@@ -157,4 +199,63 @@ export function targetWorld(options: { remediate?: boolean; defaultDelay?: numbe
     await network.putEni({ facts: eni, kind: 'vpc-cni', instanceId: node, addresses }, at(m));
   };
   return { events, targets, network, elbv2, alerts, notifier, deps, holdIps };
+}
+
+/** Applies changes in order, each at its own event time, as the elb-activity function would. */
+export async function applyAll(
+  w: ReturnType<typeof targetWorld>,
+  changes: readonly ElbChange[],
+): Promise<void> {
+  for (const change of changes) await applyElbEvent(change, w.deps, change.eventTime);
+}
+
+/** An IP target on port 80 as DescribeTargetHealth reports it. */
+export const healthy = (ip: string, state: TargetHealthDescription['state'] = 'healthy') => ({
+  target: { type: 'ip' as const, ip, port: 80 },
+  state,
+});
+
+/** ELBv2 holds the load balancer and target group with the controller's tags and a 60 s delay. */
+export function awsHas(w: ReturnType<typeof targetWorld>, targets: TargetHealthDescription[] = []) {
+  w.elbv2.loadBalancers.set(LB, LB_FACTS);
+  w.elbv2.targetGroups.set(TG, TG_FACTS);
+  w.elbv2.tags.set(LB, LBC);
+  w.elbv2.tags.set(TG, LBC);
+  w.elbv2.attributes.set(TG, { [DELAY]: '60' });
+  w.elbv2.health.set(TG, targets);
+}
+
+/** The ledger as complete events would have left it (the same as awsHas, as of minutes 1-3). */
+export async function ledgerHas(w: ReturnType<typeof targetWorld>, ips: string[] = []) {
+  await w.targets.putLoadBalancer(LB_FACTS, at(1));
+  await w.targets.setTags('load-balancer', LB, LBC, at(1));
+  await w.targets.putTargetGroup(TG_FACTS, at(1));
+  await w.targets.setTags('target-group', TG, LBC, at(1));
+  await w.targets.setAttributes(TG, { [DELAY]: '60' }, at(2));
+  await w.targets.registerTargets(
+    TG,
+    ips.map((ip) => ({ id: ip, port: 80, kind: 'ip' as const, vpcId: VPC })),
+    at(3),
+  );
+}
+
+export const TG_B = TG.replace('/web/1', '/api/2');
+
+/** ELBv2 holds one load balancer with two target groups of one target each; the ledger nothing. */
+export function twoTargetGroupsInAws() {
+  const w = targetWorld();
+  w.elbv2.loadBalancers.set(LB, LB_FACTS);
+  w.elbv2.tags.set(LB, LBC);
+  for (const [arn, name] of [
+    [TG, 'web'],
+    [TG_B, 'api'],
+  ] as const) {
+    w.elbv2.targetGroups.set(arn, { ...TG_FACTS, arn, name });
+    w.elbv2.tags.set(arn, LBC);
+    w.elbv2.attributes.set(arn, { [DELAY]: '60' });
+    w.elbv2.health.set(arn, [
+      { target: { type: 'ip', ip: '10.0.0.20', port: 80 }, state: 'healthy' },
+    ]);
+  }
+  return w;
 }
