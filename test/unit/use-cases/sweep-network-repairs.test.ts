@@ -4,7 +4,6 @@ import type { NetworkLedger } from '#core/network/network-ports.ts';
 import { readLedger, type SweepFiling, sweepNetwork } from '#core/network/sweep-network.ts';
 import {
   at,
-  auditTrailOf,
   cniEni,
   event,
   instance,
@@ -415,44 +414,6 @@ describe('sweepNetwork: changes parked under an instance the sweep files', () =>
     expect((await nodeLines(ledger)).addresses).toStrictEqual([
       'eni-pa 10.0.0.10 primary',
       'eni-pa 10.0.0.11 secondary',
-    ]);
-  });
-});
-
-describe('sweepNetwork: a parked change the read supersedes', () => {
-  test('is marked processed with no audit line of its own; the sweep audits the discard', async () => {
-    // Prepare
-    const { ledger, deps } = await sweepWorld(
-      [
-        launched(1),
-        event(5, {
-          type: 'addresses-assigned',
-          eniId: 'eni-c',
-          ips: ['10.0.0.21'],
-          prefixes: [],
-          complete: true,
-        }),
-      ],
-      {
-        instances: [instance()],
-        enis: [primaryEni('eni-pa'), cniEni('eni-c', NODE, { secondaryIps: ['10.0.0.21'] })],
-        subnets: [SUBNET_FACTS],
-      },
-    );
-
-    // Act
-    await sweepNetwork(deps, SWEEP_AT);
-
-    // Assess
-    expect(await ledger.hasProcessed('ev-5')).toBe(true);
-    expect(auditTrailOf(ledger, 'ev-5')).toStrictEqual([]);
-    expect(auditTrailOf(ledger, `sweep:${SWEEP_AT}`)).toStrictEqual([
-      { entity: 'eni-c', action: 'sweep put-eni' },
-      {
-        entity: 'eni:eni-c',
-        action: 'discarded parked addresses-assigned',
-        detail: expect.stringMatching(/^ev-5 at .*: superseded by the sweep's read/),
-      },
     ]);
   });
 });

@@ -6,6 +6,7 @@ import type { EniFacts } from '#core/network/network.ts';
 import { sweepNetwork } from '#core/network/sweep-network.ts';
 import {
   at,
+  auditTrailOf,
   cniEni,
   type Ec2Now,
   event,
@@ -406,6 +407,9 @@ describe('sweepNetwork: events parked for what the sweep files or deletes', () =
     expect(ledger.events.auditOf('eni:eni-c').map((a) => a.action)).toStrictEqual([
       'discarded parked addresses-assigned',
     ]);
+    // Marked processed, so a redelivery is a duplicate; its audit line is the sweep's.
+    expect(await ledger.hasProcessed('ev-5')).toBe(true);
+    expect(auditTrailOf(ledger, 'ev-5')).toStrictEqual([]);
   });
 
   test('a change parked for an ENI the sweep deletes is discarded, audited, and not counted as a repair', async () => {
