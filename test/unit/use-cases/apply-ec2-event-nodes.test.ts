@@ -456,7 +456,9 @@ describe('applyEc2Event: changes parked under an instance', () => {
 
 // Equivalent survivors in applyEc2Event around nodes: the `filed` lists of instanceState and
 // launched starting as `['Stryker was here']`, and the `?? []` fallbacks of `step.filed` and
-// `step.ended` made so (a subject nothing is parked under); `allStale`'s
+// `step.ended` made so, as well as putEniFacts' `: []` for an ENI with no attachment id (a
+// subject nothing is parked under; launched's and readBackAttached's `step.filed ?? []` are
+// not even reached: a filed ENI's step always names what it filed); `allStale`'s
 // `step.writes.length > 0` made `>= 0` or true (every step that gets there has written at
 // least once); launched's `f === 'applied' ? f : s` made true (instance facts are written as
 // they come: putNodeFacts always answers 'applied'). Not reached: the reason 'changed' (an
