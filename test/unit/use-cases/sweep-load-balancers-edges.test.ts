@@ -4,7 +4,6 @@ import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
 import type { TargetLedger } from '#core/targets/target-ports.ts';
 import {
   applyAll,
-  at,
   awsHas,
   healthy,
   LB,
