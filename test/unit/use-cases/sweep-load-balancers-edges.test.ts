@@ -33,7 +33,8 @@ const SWEEP_AT = time(30);
 // reads back); `h.target.type === 'ip'` forced true (an instance id has no holder); empty
 // register/deregister calls (`length > 0` forced true: they write nothing); the deadline's
 // `deferred: true` flag and `group.read` forced true (`'deferred' in` and `?? {}` read the
-// same); `audit.length > 0` forced true (an audit of no entries writes nothing).
+// same); `audit.length > 0` forced true (an audit of no entries writes nothing); the missing
+// group list's `?? []` made non-empty (a placeholder names no VPC or cluster: out of scope).
 
 describe('sweepLoadBalancers: less common disagreements', () => {
   test('a group gone between the listing and its health read has no targets repaired', async () => {
