@@ -157,6 +157,16 @@ export class Ec2EventBuilder {
     return event;
   }
 
+  /** AssignPrivateIpAddresses by count, as older records have it: the response names nothing. */
+  assignPrivateIpAddressCount(eniId: string, count: number): Event {
+    const event = this.cloudTrail('node-lifecycle/06-assign-private-ip-addresses-count-only.json');
+    Object.assign(event.detail.requestParameters, {
+      networkInterfaceId: eniId,
+      secondaryPrivateIpAddressCount: count,
+    });
+    return event;
+  }
+
   unassignPrivateIpAddresses(eniId: string, ips: readonly string[]): Event {
     const event = this.cloudTrail('node-lifecycle/07-unassign-private-ip-addresses.json');
     Object.assign(event.detail.requestParameters, {

@@ -2,6 +2,7 @@ import { MemoryEc2 } from '#adapters/memory/memory-ec2.ts';
 import { MemoryNetworkLedger } from '#adapters/memory/memory-network-ledger.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { Scope } from '#core/events/scope.ts';
+import { applyEc2Event, type EventOutcome } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Change, Ec2Event } from '#core/network/ec2-event.ts';
 import type { EniFacts, InstanceFacts, SubnetFacts } from '#core/network/network.ts';
 import type { NetworkLedger } from '#core/network/network-ports.ts';
@@ -96,4 +97,55 @@ export async function nodeLines(ledger: NetworkLedger, instanceId = NODE) {
     enis: view.enis.map((e) => `${e.eniId} ${e.kind} ${e.attachment ? 'attached' : 'detached'}`),
     addresses: view.addresses.map((a) => `${a.eniId} ${a.address} ${a.kind}`),
   };
+}
+
+/** What EC2 answers in a test, beyond subnet-a's facts (which `networkWorld` always has). */
+export interface Ec2Answers {
+  readonly instances?: readonly InstanceFacts[];
+  readonly enis?: readonly EniFacts[];
+}
+
+/** A world whose EC2 answers `ec2`, after `given` were applied in order. */
+export async function worldAfterEvents(given: readonly Ec2Event[], ec2: Ec2Answers = {}) {
+  const world = networkWorld();
+  for (const i of ec2.instances ?? []) world.ec2.instances.set(i.instanceId, i);
+  for (const e of ec2.enis ?? []) world.ec2.enis.set(e.eniId, e);
+  for (const e of given) await applyEc2Event(e, world.deps);
+  // The reads the test's own event makes are the ones worth asserting.
+  world.ec2.calls.length = 0;
+  return world;
+}
+
+/** What EC2 reports when a sweep reads it. */
+export interface Ec2Now {
+  readonly instances?: readonly InstanceFacts[];
+  readonly enis?: readonly EniFacts[];
+  readonly subnets?: readonly SubnetFacts[];
+}
+
+/** The memory ledger after `events` (applied while EC2 knew only subnet-a), with EC2 now reporting `now`. */
+export async function sweepWorld(events: readonly Ec2Event[], now: Ec2Now) {
+  const world = networkWorld();
+  for (const e of events) await applyEc2Event(e, world.deps);
+  world.ec2.subnets.clear();
+  for (const i of now.instances ?? []) world.ec2.instances.set(i.instanceId, i);
+  for (const e of now.enis ?? []) world.ec2.enis.set(e.eniId, e);
+  for (const s of now.subnets ?? []) world.ec2.subnets.set(s.subnetId, s);
+  return world;
+}
+
+/** The fields every outcome of event `e` has. */
+export const answerTo = (e: Ec2Event) => ({ eventId: e.stamp.eventId, name: e.name });
+
+/**
+ * One applyEc2Event case: the events applied before (`worldAfterEvents`), what EC2 answers,
+ * the event, and the whole outcome it must give; `reads`, when given, the EC2 reads it made.
+ */
+export interface ApplyCase {
+  readonly name: string;
+  readonly given?: readonly Ec2Event[];
+  readonly ec2?: Ec2Answers;
+  readonly when: Ec2Event;
+  readonly outcome: EventOutcome;
+  readonly reads?: readonly string[];
 }
