@@ -203,3 +203,16 @@ describe('validateDelayPolicy', () => {
     ]);
   });
 });
+
+describe('a group with no cluster', () => {
+  test('takes the default, even beside a cluster literally named "undefined"', () => {
+    // Prepare
+    const withOddName = { ...policy, perCluster: { undefined: 30 } };
+
+    // Act
+    const desired = desiredDeregistrationDelay(withOddName, { tags: {} });
+
+    // Assess
+    expect(desired).toStrictEqual({ seconds: 120, source: 'default' });
+  });
+});

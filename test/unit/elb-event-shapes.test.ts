@@ -769,6 +769,11 @@ describe('what is refused, and why', () => {
   });
 });
 
+// Equivalent mutants of elb-event.ts, noted here: the ISO branch's `^` anchor (Date.parse
+// refuses anything before the year anyway), `month < 0` and either half of the rollover check
+// (a rolled-over date always changes both its day and its month, and an unknown month rolls
+// over too), `'ok' in built && built.ok === false` loosened (a change has no `ok` key), and the
+// `?? ''` under the console pattern (no empty or placeholder text matches it).
 describe('CloudTrail times inside bodies', () => {
   test.each<[string, string | undefined]>([
     ['Nov 21, 2026 12:30:00 PM', '2026-11-21T12:30:00.000Z'],

@@ -77,6 +77,12 @@ describe('sampleWorthStoring', () => {
     },
     { name: 'unchanged at the same moment', last, sample: { ...last }, store: false },
     {
+      name: 'unchanged, neither with a schedule (a replay)',
+      last: { at: sweep(0), used: 40, capacity: 251 },
+      sample: { at: sweep(1), used: 40, capacity: 251 },
+      store: true,
+    },
+    {
       name: 'unchanged, the last time unreadable',
       last: { ...last, at: 'not a time' },
       sample: { ...last, at: sweep(1) },
@@ -124,6 +130,27 @@ describe('heldSamples', () => {
       since: 0,
       until: iso(T0 + 2 * EVERY + EVERY / 3),
       want: [...points([0, 5], [1, 5]), { at: iso(T0 + 2 * EVERY + EVERY / 3), used: 9 }],
+    },
+    {
+      name: 'a sweep exactly half an interval before the next sample is that sample',
+      stored: [held(0, 5), { at: iso(T0 + 2.5 * EVERY), used: 9, everyMs: EVERY }],
+      since: 0,
+      until: iso(T0 + 2.5 * EVERY),
+      want: [...points([0, 5], [1, 5]), { at: iso(T0 + 2.5 * EVERY), used: 9 }],
+    },
+    {
+      name: 'a negative interval repeats nothing',
+      stored: [{ at: sweep(0), used: 5, everyMs: -EVERY }],
+      since: 0,
+      until: sweep(3),
+      want: points([0, 5]),
+    },
+    {
+      name: 'an unreadable stored time repeats nothing',
+      stored: [{ at: 'not a time', used: 5, everyMs: EVERY }],
+      since: 0,
+      until: sweep(3),
+      want: [{ at: 'not a time', used: 5 }],
     },
     {
       name: 'samples without a schedule stand for themselves only',

@@ -94,6 +94,34 @@ const cases: Case[] = [
     reads: 1,
   },
   {
+    name: 'a sample recorded again at the time of the first one read replaces it',
+    stored: [sample(1, 10), sample(2, 12)],
+    calls: [
+      { recent: ['subnet-a', h(0)] },
+      { record: sample(1, 11) },
+      { recent: ['subnet-a', h(0)] },
+    ],
+    reads: 1,
+  },
+  {
+    name: 'a sample recorded before any read goes to the table, and the first read finds it',
+    stored: [sample(1, 10)],
+    calls: [{ record: sample(2, 12) }, { recent: ['subnet-a', h(0)] }],
+    reads: 1,
+  },
+  {
+    name: 'a sample recorded at the first moment of the window read is in it',
+    stored: [sample(3, 12)],
+    calls: [
+      { recent: ['subnet-a', h(2)] },
+      { record: sample(2, 9) },
+      { recent: ['subnet-a', h(2)] },
+    ],
+    reads: 1,
+  },
+  // Equivalent: laying a sample older than the window over it anyway (the `since` check made
+  // false): recent() answers only samples from `since` on, so it is never seen.
+  {
     name: 'a sample older than the window read stays out of it',
     stored: [sample(2, 12)],
     calls: [

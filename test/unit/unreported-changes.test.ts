@@ -14,6 +14,10 @@ describe('unreportedChangesWarning', () => {
       { network: 1, loadBalancers: 4 },
       /repaired 1 ENI\/address change\(s\) and 4 load-balancer\/target change\(s\)/,
     ],
+    [
+      { network: 2, loadBalancers: 2 },
+      /^the sweep repaired 2 ENI\/address change\(s\) and 2 .*\(see README, Deploy: createTrail\)$/,
+    ],
   ])('%j', (repairs, expected) => {
     const warning = unreportedChangesWarning(repairs);
     if (expected === undefined) expect(warning).toBeUndefined();

@@ -56,9 +56,10 @@ export function heldSamples(
   const samples: UsageSample[] = [];
   sorted.forEach((sample, i) => {
     samples.push({ at: sample.at, used: sample.used });
-    const every = sample.everyMs;
+    const every = sample.everyMs ?? 0;
+    if (!(every > 0)) return;
+    // An unreadable time (NaN) makes every repeat time NaN, which the loop below never admits.
     const from = Date.parse(sample.at);
-    if (every === undefined || !(every > 0) || !Number.isFinite(from)) return;
     const next = sorted[i + 1];
     const stop = Math.min(next ? Date.parse(next.at) : end, end) - every / 2;
     // Sweeps before the window are not wanted: start at the first one inside it.
