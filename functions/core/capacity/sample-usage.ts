@@ -60,9 +60,19 @@ export async function forecastFor(
   capacity: number,
   windowHours = DEFAULT_FORECAST_OPTIONS.windowHours,
 ): Promise<ExhaustionForecast> {
-  const since = forecastSince(current.at, windowHours);
-  const stored = await usage.recent(kind, subject, heldReadSince(since));
+  const stored = await recentUsage(usage, kind, subject, current.at, windowHours);
   return forecastFromStored(stored, current, capacity, windowHours);
+}
+
+/** What a forecast at `now` reads: the window, and before it the value held at its start. */
+function recentUsage(
+  usage: UsageHistory,
+  kind: UsageSubjectKind,
+  subject: string,
+  now: string,
+  windowHours: number | undefined,
+): Promise<StoredUsageSample[]> {
+  return usage.recent(kind, subject, heldReadSince(forecastSince(now, windowHours)));
 }
 
 /** `forecastFor` on samples already read (from `heldReadSince` of the window's start on). */
@@ -91,8 +101,7 @@ export async function sampleUsage(deps: SampleUsageDeps): Promise<UsageGauge[]> 
   const window = deps.settings.thresholds.subnetExhaustion.forecastWindowHours;
   const everyMs = deps.settings.sweepEveryMs;
   const take = async (kind: UsageSubjectKind, subject: string, used: number, capacity: number) => {
-    const since = heldReadSince(forecastSince(deps.now, window));
-    const stored = await deps.usage.recent(kind, subject, since);
+    const stored = await recentUsage(deps.usage, kind, subject, deps.now, window);
     const sample = { kind, subject, at: deps.now, used, capacity, ...(everyMs ? { everyMs } : {}) };
     // Sorted oldest first by the port; the newest says what value is held now.
     if (sampleWorthStoring(stored.at(-1), sample)) await deps.usage.record(sample);
