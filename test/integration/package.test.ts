@@ -18,6 +18,7 @@ import {
   TEST_STAGE,
   zipEntries,
 } from '#test/helpers/package-once.ts';
+import { SWEEP_MEMORY_MB } from '../../bench/sweep-child.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are arbitrary JSON
 type Json = any;
@@ -363,6 +364,10 @@ describe('the packaged CloudFormation template', () => {
       expect(env.VPC_IDS).toBe(TEST_PARAMS.vpcIds);
     },
   );
+
+  test('the sweep has the memory the bench measures it under', () => {
+    expect(props(template, 'SweepLambdaFunction').MemorySize).toBe(SWEEP_MEMORY_MB);
+  });
 
   test('the sweep may run longer than the event handlers', () => {
     const sweep = props(template, 'SweepLambdaFunction').Timeout;
