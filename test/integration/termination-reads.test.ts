@@ -19,7 +19,8 @@ import { SimulatedEc2 } from '#test/helpers/simulated-ec2.ts';
  * A termination reads the node's view once: releasing its ENIs reads it, and the capacity
  * review of the now terminated node (which needs only the node record, final once terminated)
  * reuses that read instead of querying the node's partition again (DynamoDB Local, the
- * deployed handler with its unit of work).
+ * deployed handler with its unit of work). After a shutting-down the node was reviewed as gone
+ * already, and the termination reviews only the subnets its released ENIs leave.
  */
 const NODE = 'i-0a1b2c3d4e5f00001';
 const SCOPE: Scope = { clusters: ['myeks'], vpcIds: ['vpc-0a1b2c3d4e5f60718'] };
@@ -35,57 +36,75 @@ const CAPACITY: CapacitySettings = {
   alertPolicy: { remindAfterSeconds: 3600 },
 };
 
-test('a termination queries the node view once, and the review still sees the node gone', async () => {
-  // Prepare: the node's life up to its shutdown, with capacity alerts on
-  const { client, tableName } = await freshLedgerTable();
-  const db = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const nodeViewQueries: string[] = [];
-  db.middlewareStack.add(
-    (next, ctx) => async (args) => {
-      const input = args.input as { IndexName?: string; ExpressionAttributeValues?: object };
-      const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
-      if (ctx.commandName === 'QueryCommand' && input.IndexName === INDEX.byNode) {
-        nodeViewQueries.push(String(values[':pk']));
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'countNodeViews' },
-  );
-  const notifier = { notify: async (_: AlertNotification) => undefined };
-  let now = '2026-11-21T09:00:00.000Z';
-  const handler = ec2EventHandler({
-    ledger: new DynamoNetworkLedger(db, tableName),
-    ec2: new SimulatedEc2(),
-    scope: SCOPE,
-    unitOfWork: () => dynamoUnitOfWork(db, tableName),
-    capacity: {
-      alerts: new DynamoAlertStore(db, tableName),
-      catalog: new StaticInstanceTypeCatalog(sampleLimits()),
-      notifier,
-      settings: CAPACITY,
-      clock: () => now,
-    },
-  });
-  const events = [...sampleFolder('ec2/node-lifecycle'), ...sampleFolder('ec2/node-termination')];
-  const terminated = events.pop();
-  if (terminated?.name !== '04-instance-terminated.json') throw new Error('sample order');
-  for (const { event } of events) {
-    now = new Date(Date.parse(String(event.detail?.eventTime ?? event.time)) + 1000).toISOString();
-    await handler(event, context);
-  }
-  nodeViewQueries.length = 0;
+test.each([
+  { name: 'after its shutting-down', skip: [] as string[], nodeReviewed: false },
+  {
+    name: 'with no shutting-down seen',
+    skip: ['03-instance-shutting-down.json'],
+    nodeReviewed: true,
+  },
+])(
+  'a termination $name queries the node view once',
+  async ({ skip, nodeReviewed }) => {
+    // Prepare: the node's life up to its shutdown, with capacity alerts on
+    const { client, tableName } = await freshLedgerTable();
+    const db = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const nodeViewQueries: string[] = [];
+    db.middlewareStack.add(
+      (next, ctx) => async (args) => {
+        const input = args.input as { IndexName?: string; ExpressionAttributeValues?: object };
+        const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+        if (ctx.commandName === 'QueryCommand' && input.IndexName === INDEX.byNode) {
+          nodeViewQueries.push(String(values[':pk']));
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'countNodeViews' },
+    );
+    const notifier = { notify: async (_: AlertNotification) => undefined };
+    let now = '2026-11-21T09:00:00.000Z';
+    const handler = ec2EventHandler({
+      ledger: new DynamoNetworkLedger(db, tableName),
+      ec2: new SimulatedEc2(),
+      scope: SCOPE,
+      unitOfWork: () => dynamoUnitOfWork(db, tableName),
+      capacity: {
+        alerts: new DynamoAlertStore(db, tableName),
+        catalog: new StaticInstanceTypeCatalog(sampleLimits()),
+        notifier,
+        settings: CAPACITY,
+        clock: () => now,
+      },
+    });
+    const events = [
+      ...sampleFolder('ec2/node-lifecycle'),
+      ...sampleFolder('ec2/node-termination'),
+    ].filter((e) => !skip.includes(e.name));
+    const terminated = events.pop();
+    if (terminated?.name !== '04-instance-terminated.json') throw new Error('sample order');
+    for (const { event } of events) {
+      now = new Date(
+        Date.parse(String(event.detail?.eventTime ?? event.time)) + 1000,
+      ).toISOString();
+      await handler(event, context);
+    }
+    nodeViewQueries.length = 0;
 
-  // Act
-  now = '2026-11-21T12:00:00.000Z';
-  const outcome = (await handler(terminated.event, context)) as Ec2HandlerOutcome;
+    // Act
+    now = '2026-11-21T12:00:00.000Z';
+    const outcome = (await handler(terminated.event, context)) as Ec2HandlerOutcome;
 
-  // Assess
-  expect(outcome.status).toBe('applied');
-  expect(nodeViewQueries).toEqual([keys.byNode(NODE)]);
-  expect(outcome.capacity?.skipped).toContainEqual({
-    subject: NODE,
-    reason: 'node is terminated',
-  });
-}, 120_000);
+    // Assess
+    expect(outcome.status).toBe('applied');
+    expect(nodeViewQueries).toEqual([keys.byNode(NODE)]);
+    expect(outcome.affected?.nodes).toEqual(nodeReviewed ? [NODE] : []);
+    expect(outcome.capacity?.skipped.some((s) => s.reason === 'node is terminated')).toBe(
+      nodeReviewed,
+    );
+    // Its primary ENI was released: its subnet is reviewed either way.
+    expect(outcome.affected?.subnets).toHaveLength(1);
+  },
+  120_000,
+);

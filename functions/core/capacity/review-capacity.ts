@@ -18,13 +18,15 @@ import {
 import type { ExhaustionForecast } from '#core/capacity/exhaustion-forecast.ts';
 import { InstanceTypeDataError } from '#core/capacity/instance-type.ts';
 import { evaluateNodeCapacity } from '#core/capacity/node-capacity.ts';
-import { forecastFor, GONE_STATES } from '#core/capacity/sample-usage.ts';
+import { forecastFor } from '#core/capacity/sample-usage.ts';
 import {
   evaluateSubnetExhaustion,
   evaluateSubnetFragmentation,
 } from '#core/capacity/subnet-capacity.ts';
 import { UNKNOWN_CLUSTER } from '#core/events/scope.ts';
 import type { Affected } from '#core/network/apply-ec2-event.ts';
+import type { Ec2Change } from '#core/network/ec2-event.ts';
+import { GONE_STATES } from '#core/network/network.ts';
 
 export interface ReviewCapacityDeps {
   readonly ledger: CapacityLedger;
@@ -216,6 +218,33 @@ export function capacityAlertRefs(affected: Pick<Affected, 'nodes' | 'subnets'>)
       { kind: 'subnet-fragmentation' as const, subject },
     ]),
   ];
+}
+
+/**
+ * The capacity alerts a review after this change may settle, as far as the change itself names
+ * the nodes and subnets: read ahead with the event's own items. A change that names only an ENI
+ * or an attachment (addresses, detach, delete) learns its node and subnet from the ledger, so
+ * its alerts are read after it is applied.
+ */
+export function capacityAlertRefsNamedBy(change: Ec2Change): AlertRef[] {
+  switch (change.type) {
+    case 'instance-state':
+      return capacityAlertRefs({ nodes: [change.instanceId], subnets: [] });
+    case 'instances-launched':
+      return capacityAlertRefs({
+        nodes: change.instances.map((i) => i.instanceId),
+        subnets: [...new Set(change.enis.map((e) => e.subnetId))],
+      });
+    case 'eni-created':
+      return capacityAlertRefs({
+        nodes: change.eni.attachment?.instanceId ? [change.eni.attachment.instanceId] : [],
+        subnets: [change.eni.subnetId],
+      });
+    case 'eni-attached':
+      return capacityAlertRefs({ nodes: [change.instanceId], subnets: [] });
+    default:
+      return [];
+  }
 }
 
 function withCluster(condition: AlertCondition): AlertCondition {

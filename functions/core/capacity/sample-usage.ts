@@ -20,6 +20,7 @@ import {
 } from '#core/capacity/held-usage.ts';
 import { InstanceTypeDataError } from '#core/capacity/instance-type.ts';
 import { UNKNOWN_CLUSTER } from '#core/events/scope.ts';
+import { GONE_STATES } from '#core/network/network.ts';
 import type { NetworkLedger } from '#core/network/network-ports.ts';
 
 /** One subject's usage now and where its trend leads: what the sweep publishes as metrics. */
@@ -39,9 +40,6 @@ export interface SampleUsageDeps {
   /** ISO-8601; the caller reads the clock. */
   readonly now: string;
 }
-
-/** States in which a node runs no pods any more. */
-export const GONE_STATES: ReadonlySet<string> = new Set(['shutting-down', 'terminated']);
 
 /** Since when samples count for the trend. */
 export function forecastSince(

@@ -14,11 +14,12 @@ import {
   eniAddresses,
   eniCluster,
 } from '#core/network/eni-classify.ts';
-import type {
-  AddressFacts,
-  EniFacts,
-  InstanceFacts,
-  InstanceState,
+import {
+  type AddressFacts,
+  type EniFacts,
+  GONE_STATES,
+  type InstanceFacts,
+  type InstanceState,
 } from '#core/network/network.ts';
 import type {
   AuditEntry,
@@ -26,6 +27,7 @@ import type {
   EniEntry,
   EniRecord,
   NetworkLedger,
+  NodeRecord,
   WriteOutcome,
 } from '#core/network/network-ports.ts';
 
@@ -71,6 +73,10 @@ type Step =
       audit: AuditEntry[];
       note?: string;
       before?: EniRecord;
+      /** For a state change: the node as it was before ('unfiled': the change filed it). */
+      nodeBefore?: NodeRecord | 'unfiled';
+      /** Subnets whose addresses this change released besides its own ENI's (a termination's). */
+      releasedIn?: string[];
       /** Subjects this change filed: their parked changes can apply now. */
       filed?: Subject[];
       /** Subjects this change ended (deleted): their parked changes never will. */
@@ -95,7 +101,7 @@ export async function applyEc2Event(event: Ec2Event, deps: Ec2Deps): Promise<Eve
     // again (reviews settle alerts idempotently), or an alert the first delivery would have
     // raised is never raised. Without the ENI as it was before, a detach or delete names only
     // what the ledger still knows.
-    const affected = await affectedBy(event.change, deps.ledger, undefined);
+    const affected = await affectedBy(event.change, deps.ledger, {});
     return { ...base, status: 'duplicate', reason: 'already applied', audit: [], affected };
   }
   const step = await applyChange(event.change, stamp, deps);
@@ -126,7 +132,7 @@ export async function applyEc2Event(event: Ec2Event, deps: Ec2Deps): Promise<Eve
     };
   }
   const summary = step.audit.map((a) => `${a.action} ${a.entity}`).join(', ');
-  const affected = await affectedBy(event.change, deps.ledger, step.before);
+  const affected = await affectedBy(event.change, deps.ledger, step);
   return {
     ...base,
     affected: withLaterAffected(affected, later),
@@ -212,6 +218,7 @@ async function instanceState(
   const audit: AuditEntry[] = [];
   const writes: WriteOutcome[] = [];
   const filed: Subject[] = [];
+  const releasedIn: string[] = [];
   let note: string | undefined;
   if (!node) {
     // The state-change event carries only id and state; the rest comes from EC2.
@@ -246,9 +253,17 @@ async function instanceState(
       const d = await deps.ledger.deleteEni(eni.eniId, stamp);
       writes.push(d);
       audit.push(...audited(d, eni.eniId, 'released'));
+      if (d === 'applied') releasedIn.push(eni.subnetId);
     }
   }
-  return { writes, audit, filed, ...(note ? { note } : {}) };
+  return {
+    writes,
+    audit,
+    filed,
+    nodeBefore: node ?? 'unfiled',
+    releasedIn,
+    ...(note ? { note } : {}),
+  };
 }
 
 async function launched(
@@ -499,30 +514,42 @@ async function readBack(eniId: string, stamp: EventStamp, deps: Ec2Deps): Promis
   return putEniFacts(facts, stamp, deps);
 }
 
+/**
+ * What the event changed that the reviews evaluate: a node whose attached ENIs, addresses on
+ * them, or gone-ness changed; a subnet whose addresses were filed or released (a termination
+ * releases those of the node's ENIs); the nodes that
+ * gave addresses back and the addresses that moved (for the target reviews). An attach or detach
+ * moves addresses between nodes but not in or out of a subnet, and a state change between two
+ * live states changes no input of any review, so neither reads what it cannot change.
+ * Without what the change found (a duplicate), the node of a state change is reviewed.
+ */
 async function affectedBy(
   change: Ec2Change,
   ledger: NetworkLedger,
-  before: EniRecord | undefined,
+  found: Pick<
+    Extract<Step, { writes: WriteOutcome[] }>,
+    'before' | 'nodeBefore' | 'filed' | 'releasedIn'
+  >,
 ): Promise<Affected> {
+  const { before } = found;
   const nodes = new Set<string>();
-  const subnets = new Set<string>();
+  const subnets = new Set<string>(found.releasedIn);
   const releasedFrom = new Set<string>();
   const addresses: { vpcId: string; ips: readonly string[] }[] = [];
   const eniIds: string[] = [];
-  // The ENI as it was before a detach or delete names the node that lost it.
+  // The ENI as it was before a detach or delete names the node that lost it: its attachment
+  // changes that node's capacity, and whichever node it was made for held the addresses.
   const lost = before?.attachment?.instanceId ?? before?.instanceId;
-  if (lost) {
-    nodes.add(lost);
-    releasedFrom.add(lost);
-  }
-  if (before?.subnetId) subnets.add(before.subnetId);
+  if (before?.attachment?.instanceId) nodes.add(before.attachment.instanceId);
+  if (lost) releasedFrom.add(lost);
   switch (change.type) {
-    case 'instance-state':
-      nodes.add(change.instanceId);
+    case 'instance-state': {
+      if (stateChangeCounts(change.state, found.nodeBefore)) nodes.add(change.instanceId);
       if (change.state === 'terminated' || change.state === 'shutting-down') {
         releasedFrom.add(change.instanceId);
       }
       break;
+    }
     case 'instances-launched':
       for (const i of change.instances) nodes.add(i.instanceId);
       for (const e of change.enis) subnets.add(e.subnetId);
@@ -531,13 +558,21 @@ async function affectedBy(
       eniIds.push(change.eni.eniId);
       addresses.push({ vpcId: change.eni.vpcId, ips: change.eni.secondaryIps });
       break;
-    case 'eni-attached':
+    case 'eni-attached': {
       nodes.add(change.instanceId);
-      eniIds.push(change.eniId);
+      const eni = await ledger.getEni(change.eniId);
+      // A redelivered attach may find the ENI on another node since: that one is reviewed too.
+      if (eni?.attachment?.instanceId) nodes.add(eni.attachment.instanceId);
+      // Filed by this attach (read back from EC2), or released by it (its node had terminated):
+      // either way its addresses came into or left the subnet.
+      const filed = found.filed?.some((s) => s === subject.eni(change.eniId));
+      if ((filed || eni?.deleted) && eni?.subnetId) subnets.add(eni.subnetId);
       break;
+    }
     case 'eni-detached':
       break;
     case 'eni-deleted':
+      if (before?.subnetId) subnets.add(before.subnetId);
       eniIds.push(change.eniId);
       break;
     case 'addresses-assigned':
@@ -547,7 +582,7 @@ async function affectedBy(
   }
   for (const id of eniIds) {
     const eni = await ledger.getEni(id);
-    if (eni?.instanceId) nodes.add(eni.instanceId);
+    if (eni?.attachment?.instanceId) nodes.add(eni.attachment.instanceId);
     if (eni?.subnetId) subnets.add(eni.subnetId);
     if (eni && (change.type === 'addresses-assigned' || change.type === 'addresses-unassigned')) {
       addresses.push({ vpcId: eni.vpcId, ips: change.ips });
@@ -561,6 +596,16 @@ async function affectedBy(
       ? { addresses: addresses.filter((a) => a.ips.length) }
       : {}),
   };
+}
+
+/**
+ * Whether a state change can change the node's capacity review: the node leaves or returns
+ * from a gone state, or is new to the ledger. Unknown (a duplicate): assume it can.
+ */
+function stateChangeCounts(state: InstanceState, before: NodeRecord | 'unfiled' | undefined) {
+  if (before === undefined || before === 'unfiled') return true;
+  const wasGone = before.state !== undefined && GONE_STATES.has(before.state);
+  return wasGone !== GONE_STATES.has(state);
 }
 
 function audited(w: WriteOutcome, entity: string, action: string, detail?: string): AuditEntry[] {

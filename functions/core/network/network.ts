@@ -45,6 +45,9 @@ export type InstanceState =
   | 'shutting-down'
   | 'terminated';
 
+/** States in which a node runs no pods any more: its capacity stops counting. */
+export const GONE_STATES: ReadonlySet<string> = new Set(['shutting-down', 'terminated']);
+
 export interface InstanceFacts {
   readonly instanceId: string;
   readonly instanceType?: string;

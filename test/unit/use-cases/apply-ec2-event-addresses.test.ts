@@ -154,8 +154,9 @@ const assignCases: Case[] = [
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-c', action: 'filed (vpc-cni, 3 addresses)' }],
+      // Not attached: its node's capacity is unchanged.
       affected: {
-        nodes: [NODE],
+        nodes: [],
         subnets: [SUBNET],
         addresses: [{ vpcId: VPC, ips: ['10.0.0.22'] }],
       },

@@ -92,8 +92,9 @@ const createCases: Case[] = [
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-c', action: 'filed (vpc-cni, 2 addresses)' }],
+      // Not attached yet: its node's capacity is unchanged, its subnet's is not.
       affected: {
-        nodes: [NODE],
+        nodes: [],
         subnets: [SUBNET],
         addresses: [{ vpcId: VPC, ips: ['10.0.0.21'] }],
       },
@@ -110,7 +111,7 @@ const createCases: Case[] = [
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-c', action: 'filed (vpc-cni, 1 addresses)' }],
-      affected: { nodes: [NODE], subnets: [SUBNET] },
+      affected: { nodes: [], subnets: [SUBNET] },
     },
     eni: eniC(),
   },
@@ -195,7 +196,8 @@ const attachCases: Case[] = [
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-c', action: `attached to ${NODE_B}` }],
-      affected: { nodes: [NODE_B], subnets: [SUBNET] },
+      // Its addresses move to the node; none come into or leave the subnet.
+      affected: { nodes: [NODE_B], subnets: [] },
     },
     eni: eniC({
       instanceId: NODE_B,
@@ -342,7 +344,7 @@ const detachDeleteCases: Case[] = [
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-c', action: 'detached', detail: NODE_B }],
-      affected: { nodes: [NODE_B], subnets: [SUBNET], releasedFrom: [NODE_B] },
+      affected: { nodes: [NODE_B], subnets: [], releasedFrom: [NODE_B] },
     },
     eni: eniC({ instanceId: NODE_B }),
   },
@@ -374,7 +376,9 @@ const detachDeleteCases: Case[] = [
       status: 'applied',
       reason: expect.stringMatching(/^deleted eni-c/),
       audit: [{ entity: 'eni-c', action: 'deleted' }],
-      affected: { nodes: [NODE], subnets: [SUBNET], releasedFrom: [NODE] },
+      // Never attached: no node's capacity changes, though the node it was made for held its
+      // addresses (targets registered there are reviewed).
+      affected: { nodes: [], subnets: [SUBNET], releasedFrom: [NODE] },
     },
     eni: eniC({ deleted: true }),
   },
@@ -398,7 +402,7 @@ const detachDeleteCases: Case[] = [
       status: 'applied',
       reason: 'no change',
       audit: [],
-      affected: { nodes: [NODE], subnets: [SUBNET], releasedFrom: [NODE] },
+      affected: { nodes: [], subnets: [SUBNET], releasedFrom: [NODE] },
     },
     eni: eniC({ deleted: true }),
   },
@@ -500,7 +504,7 @@ describe('applyEc2Event: attachments that ended out of order', () => {
       status: 'applied',
       reason: expect.stringMatching(/; 1 parked applied$/),
       audit: [{ entity: 'eni-c', action: `attached to ${NODE_B}` }],
-      affected: { nodes: [NODE_B], subnets: [SUBNET], releasedFrom: [NODE_B] },
+      affected: { nodes: [NODE_B], subnets: [], releasedFrom: [NODE_B] },
       later: [expect.objectContaining({ eventId: 'ev-4', status: 'applied' })],
     });
     expect(await ledger.getEni('eni-c')).toStrictEqual(eniC({ instanceId: NODE_B }));
@@ -721,7 +725,7 @@ describe('applyEc2Event: what else an ENI event settles', () => {
     // Assess: in id order, whichever was named first
     expect([outcome.status, outcome.affected]).toStrictEqual([
       'duplicate',
-      { nodes: [NODE, NODE_B], subnets: [SUBNET] },
+      { nodes: [NODE, NODE_B], subnets: [] },
     ]);
   });
 });

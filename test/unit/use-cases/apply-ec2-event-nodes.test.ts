@@ -69,7 +69,8 @@ const stateCases: Case[] = [
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: NODE, action: 'state stopping' }],
-      affected: { nodes: [NODE], subnets: [] },
+      // Stopping keeps its ENIs and addresses: nothing its capacity review reads has changed.
+      affected: { nodes: [], subnets: [] },
     },
     node: {
       state: 'stopping',
@@ -144,7 +145,8 @@ const stateCases: Case[] = [
         { entity: NODE, action: 'state terminated' },
         { entity: 'eni-pa', action: 'released' },
       ],
-      affected: { nodes: [NODE], subnets: [], releasedFrom: [NODE] },
+      // The released primary ENI's addresses leave its subnet.
+      affected: { nodes: [NODE], subnets: [SUBNET], releasedFrom: [NODE] },
     },
     node: {
       state: 'terminated',
@@ -411,6 +413,49 @@ describe('applyEc2Event: node state changes and launches', () => {
       state: 'running',
       stateStamp: at(2),
     });
+  });
+});
+
+describe('applyEc2Event: which state changes the capacity review re-reads', () => {
+  // A review reads the node's whole view (and the subnet's): a state change that changes none
+  // of what it evaluates names nothing, and a redelivery, which cannot know, names the node.
+  test.each<{ name: string; given: InstanceState[]; when: InstanceState; nodes: string[] }>([
+    { name: 'running to stopping: nothing', given: [], when: 'stopping', nodes: [] },
+    { name: 'stopped to pending: nothing', given: ['stopped'], when: 'pending', nodes: [] },
+    { name: 'running to shutting-down: the node', given: [], when: 'shutting-down', nodes: [NODE] },
+    {
+      name: 'stopped to terminated: the node',
+      given: ['stopped'],
+      when: 'terminated',
+      nodes: [NODE],
+    },
+    {
+      name: 'shutting-down to terminated: reviewed as gone already',
+      given: ['shutting-down'],
+      when: 'terminated',
+      nodes: [],
+    },
+  ])('$name', async ({ given, when, nodes }) => {
+    // Prepare
+    const before = given.map((s, i) => state(2 + i, s));
+    const { deps } = await worldAfterEvents([launch(1, [instance()]), ...before]);
+
+    // Act
+    const outcome = await applyEc2Event(state(5, when), deps);
+
+    // Assess
+    expect([outcome.status, outcome.affected?.nodes]).toStrictEqual(['applied', nodes]);
+  });
+
+  test('a redelivered state change names its node: it cannot tell what it changed', async () => {
+    // Prepare
+    const { deps } = await worldAfterEvents([launch(1, [instance()]), state(2, 'stopping')]);
+
+    // Act
+    const outcome = await applyEc2Event(state(2, 'stopping'), deps);
+
+    // Assess
+    expect([outcome.status, outcome.affected?.nodes]).toStrictEqual(['duplicate', [NODE]]);
   });
 });
 
