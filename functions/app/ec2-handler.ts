@@ -1,5 +1,6 @@
 import { inEventUnit, type OpenEventUnit, type UnitReport } from '#app/event-unit.ts';
-import type { AlertStore } from '#core/alerts/alert-store.ts';
+import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
+import type { AlertRef, AlertStore } from '#core/alerts/alert-store.ts';
 import { AlertsReadAhead } from '#core/alerts/alerts-read-ahead.ts';
 import type { Notifier } from '#core/alerts/notifier.ts';
 import type { InstanceTypeCatalog, UsageHistory } from '#core/capacity/capacity-ports.ts';
@@ -7,6 +8,7 @@ import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
 import {
   type CapacityReview,
   capacityAlertRefs,
+  capacityAlertRefsNamedBy,
   reviewCapacity,
 } from '#core/capacity/review-capacity.ts';
 import type { Affected, Ec2Deps, EventOutcome } from '#core/network/apply-ec2-event.ts';
@@ -60,8 +62,14 @@ export function ec2EventHandler(deps: Ec2HandlerDeps) {
     // The node views applying the event read (a termination reads the node's to release its
     // ENIs); a rerun item by item starts afresh.
     const views = new Map<string, NodeView>();
-    const outcome = await inEventUnit(deps.unitOfWork, ahead, (ports) => {
+    // The capacity alerts the change names, as the unit read them with the event's items.
+    let readAhead: ReadAhead | undefined;
+    const outcome = await inEventUnit(deps.unitOfWork, ahead, async (ports) => {
       views.clear();
+      if (ports?.alerts && ahead && deps.capacity) {
+        const refs = capacityAlertRefsNamedBy(ahead.change);
+        readAhead = { refs, records: await ports.alerts.getMany(refs) };
+      }
       const ledger = rememberingNodeViews(ports ? ports.network : deps.ledger, views);
       return handleEc2Event(event, { ...deps, ledger });
     });
@@ -69,7 +77,11 @@ export function ec2EventHandler(deps: Ec2HandlerDeps) {
     // event as processed and settling the alerts (Lambda retries an invocation that failed).
     const reviewed = outcome.status === 'applied' || outcome.status === 'duplicate';
     if (!reviewed || !outcome.affected) return outcome;
-    const { capacity, targets: targetWiring } = readingAlertsAhead(deps, outcome.affected);
+    const { capacity, targets: targetWiring } = readingAlertsAhead(
+      deps,
+      outcome.affected,
+      readAhead,
+    );
     const targets = targetWiring ? await reviewTargets(outcome.affected, targetWiring) : undefined;
     const withTargets = targets ? { ...outcome, targets } : outcome;
     if (!capacity) return withTargets;
@@ -131,17 +143,25 @@ function terminatedFrom(
   };
 }
 
+interface ReadAhead {
+  readonly refs: readonly AlertRef[];
+  readonly records: readonly AlertRecord[];
+}
+
 /**
- * Both reviews on one alert store that reads ahead, told of the capacity alerts now: the first
- * alert read of the event then fetches those and the target review's in one request.
+ * Both reviews on one alert store that reads ahead, given the alerts read with the event's
+ * items and told of the other capacity alerts now: the first alert read of the event then
+ * fetches those and the target review's in one request.
  */
 function readingAlertsAhead(
   deps: Ec2HandlerDeps,
   affected: Affected,
+  readAhead: ReadAhead | undefined,
 ): Pick<Ec2HandlerDeps, 'capacity' | 'targets'> {
   const { capacity, targets } = deps;
   if (!capacity) return { capacity, targets };
   const alerts = new AlertsReadAhead(capacity.alerts);
+  if (readAhead) alerts.know(readAhead.refs, readAhead.records);
   alerts.expect(capacityAlertRefs(affected));
   const shared = targets?.alerting?.alerts === capacity.alerts;
   return {

@@ -55,6 +55,30 @@ describe('prefetchedAlerts', () => {
     );
   });
 
+  test('alerts the caller read already are answered from that read, absent ones as absent', async () => {
+    const store = new CountingStore();
+    await store.put(record('i-2'));
+    const ahead = new AlertsReadAhead(store);
+    ahead.know([node('i-1'), node('i-2')], [record('i-1')]);
+    ahead.expect([node('i-1'), node('i-3')]);
+
+    expect(await ahead.get('node-pod-capacity', 'i-1')).toEqual(record('i-1'));
+    // Known as absent from the caller's read: not read again, whatever the store holds now.
+    expect(await ahead.get('node-pod-capacity', 'i-2')).toBeUndefined();
+    expect(await ahead.get('node-pod-capacity', 'i-3')).toBeUndefined();
+    expect(store.reads).toEqual(['getMany 1']);
+  });
+
+  test('an alert announced, then known, is not read', async () => {
+    const store = new CountingStore();
+    const ahead = new AlertsReadAhead(store);
+    ahead.expect([node('i-1')]);
+    ahead.know([node('i-1')], [record('i-1')]);
+
+    expect(await ahead.getMany([node('i-1')])).toEqual([record('i-1')]);
+    expect(store.reads).toEqual([]);
+  });
+
   test('nothing announced reads nothing ahead', async () => {
     const store = new CountingStore();
     const ahead = prefetchedAlerts(store, []);

@@ -7,6 +7,7 @@ import type { Item } from '#adapters/dynamodb/ledger-table.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
 import type { AlertRecord } from '#core/alerts/alert-lifecycle.ts';
 import type { AlertRef, AlertStore } from '#core/alerts/alert-store.ts';
+import { capacityAlertRefsNamedBy } from '#core/capacity/review-capacity.ts';
 import { type Subject, subject } from '#core/events/parking.ts';
 import type { UnitOfWork } from '#core/events/unit-of-work.ts';
 import type { Ec2Change } from '#core/network/ec2-event.ts';
@@ -82,7 +83,7 @@ async function alertsThrough(
 /**
  * The items applying a change reads first, as far as the change names them, with the parked
  * markers of every subject it names (filing or ending a subject with nothing parked then costs
- * no read of its own) and the alerts the review that follows an ELB change may settle.
+ * no read of its own) and the alerts the review that follows the change may settle.
  */
 export function keysOf(change: EventChange): Item[] {
   return [
@@ -92,9 +93,12 @@ export function keysOf(change: EventChange): Item[] {
   ];
 }
 
-/** The stale-target and delay-drift alerts an ELB change's review may settle. */
+/**
+ * The alerts the review that follows a change may settle, as far as the change names them: an
+ * EC2 change's capacity alerts, an ELB change's stale-target and delay-drift alerts.
+ */
 function alertsOf(change: EventChange): AlertRef[] {
-  if (!('kind' in change)) return [];
+  if (!('kind' in change)) return capacityAlertRefsNamedBy(change);
   const delay = (arn: string): AlertRef => ({ kind: 'deregistration-delay-drift', subject: arn });
   switch (change.kind) {
     case 'targets-registered':

@@ -26,6 +26,19 @@ export class AlertsReadAhead implements AlertStore {
     }
   }
 
+  /**
+   * Alerts the caller has read already (with the event's items, in one request): answered from
+   * that read, the absent ones as absent, until a put replaces them.
+   */
+  know(refs: readonly AlertRef[], records: readonly AlertRecord[]): void {
+    for (const r of refs) {
+      const k = keyOf(r.kind, r.subject);
+      this.#wanted.delete(k);
+      this.#known.set(k, undefined);
+    }
+    for (const record of records) this.#known.set(keyOf(record.kind, record.subject), record);
+  }
+
   async get(kind: AlertRef['kind'], subject: string): Promise<AlertRecord | undefined> {
     const k = keyOf(kind, subject);
     if (this.#known.has(k)) return this.#known.get(k);
