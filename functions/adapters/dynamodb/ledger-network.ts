@@ -132,6 +132,8 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
 
   async #putEni(entry: EniEntry, stamp: EventStamp): Promise<WriteOutcome> {
     const { facts } = entry;
+    // An ENI new to the ledger has no addresses filed yet: attaching it moves none.
+    const known = (await this.getEni(facts.eniId)) !== undefined;
     const values: Item = {
       entity: 'eni',
       eniId: facts.eniId,
@@ -159,7 +161,7 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
     if (w !== 'applied') return 'stale';
     const filing = eniFiling(facts.attachment, entry.instanceId);
     if (filing.by === 'attachment') {
-      await this.setEniAttachment(facts.eniId, filing.attachment, stamp);
+      await this.#setEniAttachment(facts.eniId, filing.attachment, stamp, known);
     } else if (filing.by === 'made-for') {
       // Unless an attachment is already known: a newer attach event won.
       await this.update(
@@ -174,10 +176,20 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
     return 'applied';
   }
 
-  async setEniAttachment(
+  setEniAttachment(
     eniId: string,
     attachment: EniAttachment | undefined,
     stamp: EventStamp,
+  ): Promise<WriteOutcome> {
+    return this.#setEniAttachment(eniId, attachment, stamp, true);
+  }
+
+  /** `reproject`: move the ENI's filed addresses under its node (none are filed yet: false). */
+  async #setEniAttachment(
+    eniId: string,
+    attachment: EniAttachment | undefined,
+    stamp: EventStamp,
+    reproject: boolean,
   ): Promise<WriteOutcome> {
     const existing = await this.getEni(eniId);
     if (!existing) return 'missing';
@@ -208,7 +220,7 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
         ...(keepsNodeAfterDetach(existing.kind) ? [] : ['instanceId', 'GSI1PK', 'GSI1SK']),
       ]);
     }
-    if (w === 'applied') await this.reprojectAddresses(eniId);
+    if (w === 'applied' && reproject) await this.reprojectAddresses(eniId);
     return w;
   }
 
