@@ -169,3 +169,44 @@ test('an ELB event in its unit of work reads its review alerts with its own item
   expect(raised).toEqual(['BatchGetItemCommand']);
   expect(lowered).toEqual(['BatchGetItemCommand']);
 }, 120_000);
+
+test('an EC2 event in its unit of work reads the capacity alerts it names with its own items', async () => {
+  const { client, tableName } = await freshLedgerTable();
+  const reads: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      const name = String(context.commandName).replace(/Command$/, '');
+      const input = args.input as { IndexName?: string; KeyConditionExpression?: string };
+      if (/^(Get|BatchGet|Query|Scan)/.test(name)) {
+        reads.push(name === 'Query' ? `Query ${input.IndexName ?? 'table'}` : name);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'ec2ReadCounter' },
+  );
+  const db = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const ec2 = ec2EventHandler({
+    ledger: new DynamoNetworkLedger(db, tableName),
+    ec2: new SimulatedEc2(),
+    scope: SCOPE,
+    unitOfWork: () => dynamoUnitOfWork(db, tableName),
+    capacity: {
+      alerts: new DynamoAlertStore(db, tableName),
+      catalog: new StaticInstanceTypeCatalog(sampleLimits()),
+      notifier: { notify: async (_: AlertNotification) => undefined },
+      settings: CAPACITY,
+      clock: () => '2026-11-21T09:00:00.000Z',
+    },
+  });
+  const [launch] = sampleFolder('ec2/node-lifecycle');
+  if (launch?.name !== '01-run-instances.json') throw new Error('sample order');
+
+  await ec2(launch.event, context);
+
+  // The unit's one BatchGetItem (the node, its ENI, addresses, subnet, parked markers and the
+  // node's and subnet's alerts); no query of the new ENI's partition; the node and subnet
+  // views the review evaluates.
+  expect(reads).toEqual(['BatchGetItem', 'Query GSI1', 'Query GSI2']);
+}, 120_000);
