@@ -20,7 +20,7 @@
  * | dns zone | ZONE#<zoneId>    | #ZONE              |                             |                            |                       |
  * | dns rr   | ZONE#<zoneId>    | RR#<name>#<type>#<setId> |                       |                            |                       |
  * | lb host  | LB#<arn>         | DNS#<hostname>     |                             |                            |                       |
- * | usage    | USAGE#<kind>#<s> | <time>             |                             |                            |                       |
+ * | usage    | USAGE#<kind>#<s> | <time>             |                             | SUBNET#<s> / !USAGE#<time> (subnets) |             |
  *
  * So one query answers each access pattern: GSI1 NODE#<id> is a node with its
  * ENIs and addresses, GSI2 SUBNET#<id> a subnet with everything in it, GSI3
@@ -52,7 +52,10 @@
  *
  * Usage: one sample per sweep per subnet (<kind> subnet) or node group (<kind> node-group,
  * <s> cluster/instance type); PK USAGE#<kind>#<s> with SK >= <time> is the recent history.
- * Samples expire by TTL after RETENTION_SECONDS.usageSample.
+ * A subnet's samples also sit in its GSI2 partition under !USAGE#<time>, which sorts before
+ * the view's items ('!' < '#'): GSI2SK >= !USAGE#<since> reads the recent samples and the whole
+ * view in one query, and GSI2SK >= # the view alone. Samples expire by TTL after
+ * RETENTION_SECONDS.usageSample.
  */
 export const META = { node: '#NODE', eni: '#ENI', subnet: '#SUBNET', event: '#EVENT' } as const;
 
@@ -177,6 +180,14 @@ export const keys = {
     SK: at,
   }),
   usagePartition: (kind: string, subject: string) => `USAGE#${kind}#${subject}`,
+  /** A subnet's sample in the subnet's GSI2 partition, ahead of the view's items. */
+  subnetUsageIndex: (subnetId: string, at: string) => ({
+    GSI2PK: `SUBNET#${subnetId}`,
+    GSI2SK: `!USAGE#${at}`,
+  }),
+  /** GSI2SK lower bounds in a subnet's partition: its samples from `since` on, or its view alone. */
+  subnetUsageFrom: (since: string) => `!USAGE#${since}`,
+  subnetViewFrom: '#',
 } as const;
 
 export const INDEX = { byNode: 'GSI1', bySubnet: 'GSI2', lookup: 'GSI3' } as const;

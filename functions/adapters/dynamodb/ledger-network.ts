@@ -317,15 +317,10 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
   async subnetView(subnetId: string): Promise<SubnetView> {
     const items = await this.table.query({
       IndexName: INDEX.bySubnet,
-      KeyConditionExpression: 'GSI2PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.bySubnet(subnetId) },
+      KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK >= :from',
+      ExpressionAttributeValues: { ':pk': keys.bySubnet(subnetId), ':from': keys.subnetViewFrom },
     });
-    const view = liveView(
-      items,
-      (i) => (i.entity === 'subnet' ? toSubnet(i) : undefined),
-      'subnet',
-    );
-    return { subnet: view.node, enis: view.enis, addresses: view.addresses };
+    return subnetViewOf(items);
   }
 
   async listNodes(): Promise<NodeRecord[]> {
@@ -430,6 +425,16 @@ function nodeKeys(instanceId: string | undefined, eniId: string, address: string
 }
 
 /** Index queries can race a delete; only addresses of live ENIs count. */
+/** A subnet's view from the items of its GSI2 partition (its usage samples are skipped). */
+export function subnetViewOf(items: Item[]): SubnetView {
+  const view = liveView(
+    items,
+    (i) => (i.entity === 'subnet' ? toSubnet(i) : undefined),
+    'subnet',
+  );
+  return { subnet: view.node, enis: view.enis, addresses: view.addresses };
+}
+
 function liveView<T>(
   items: Item[],
   head: (i: Item) => T | undefined,

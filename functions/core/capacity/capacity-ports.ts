@@ -1,6 +1,6 @@
 import type { StoredUsageSample } from '#core/capacity/held-usage.ts';
 import type { InstanceTypeLimits } from '#core/capacity/instance-type.ts';
-import type { NetworkLedger } from '#core/network/network-ports.ts';
+import type { NetworkLedger, SubnetView } from '#core/network/network-ports.ts';
 
 /** Answers what max pods and node capacity need to know about an instance type. */
 export interface InstanceTypeCatalog {
@@ -38,6 +38,17 @@ export interface UsageHistory {
   record(sample: UsageRecord): Promise<void>;
   /** Samples of one subject at or after `since`, oldest first. */
   recent(kind: UsageSubjectKind, subject: string, since: string): Promise<StoredUsageSample[]>;
+  /**
+   * A subnet's view with its samples at or after `since` (oldest first), in one read: offered
+   * by a history kept beside the subnet's view, so a review reads both at once. Absent, the
+   * review reads the view and `recent` apart.
+   */
+  subnetWithUsage?(subnetId: string, since: string): Promise<SubnetWithUsage>;
+}
+
+export interface SubnetWithUsage {
+  readonly view: SubnetView;
+  readonly usage: StoredUsageSample[];
 }
 
 /** The part of the ledger the capacity review reads. */

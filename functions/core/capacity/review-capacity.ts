@@ -16,9 +16,14 @@ import {
   subnetClusters,
 } from '#core/capacity/capacity-views.ts';
 import type { ExhaustionForecast } from '#core/capacity/exhaustion-forecast.ts';
+import type { StoredUsageSample } from '#core/capacity/held-usage.ts';
 import { InstanceTypeDataError } from '#core/capacity/instance-type.ts';
 import { evaluateNodeCapacity } from '#core/capacity/node-capacity.ts';
-import { forecastFor } from '#core/capacity/sample-usage.ts';
+import {
+  forecastFor,
+  forecastFromStored,
+  usageReadSince,
+} from '#core/capacity/sample-usage.ts';
 import {
   evaluateSubnetExhaustion,
   evaluateSubnetFragmentation,
@@ -27,6 +32,7 @@ import { UNKNOWN_CLUSTER } from '#core/events/scope.ts';
 import type { Affected } from '#core/network/apply-ec2-event.ts';
 import type { Ec2Change } from '#core/network/ec2-event.ts';
 import { GONE_STATES } from '#core/network/network.ts';
+import type { SubnetView } from '#core/network/network-ports.ts';
 
 export interface ReviewCapacityDeps {
   readonly ledger: CapacityLedger;
@@ -164,27 +170,24 @@ export async function reviewCapacity(
     );
   }
 
+  const { thresholds } = deps.settings;
+  const window = thresholds.subnetExhaustion.forecastWindowHours;
+  const forecasting = (thresholds.subnetExhaustion.forecastHorizonHours ?? 0) > 0;
   for (const subnetId of affected.subnets) {
-    const view = await deps.ledger.subnetView(subnetId);
+    const { view, usage } = await subnetWithUsage(subnetId, deps, forecasting);
     const capacity = subnetCapacityFromView(view, subnetId);
     if (!capacity) {
       skipped.push({ subject: subnetId, reason: 'subnet CIDR not known' });
       continue;
     }
     measuredSubnets.push({ subnetId, free: capacity.free });
-    const { thresholds } = deps.settings;
     const usable = capacity.total - capacity.reserved;
     let forecast: ExhaustionForecast | undefined;
-    if (deps.usage && (thresholds.subnetExhaustion.forecastHorizonHours ?? 0) > 0) {
+    if (deps.usage && forecasting) {
       const current = { at: deps.now, used: usable - capacity.free };
-      forecast = await forecastFor(
-        deps.usage,
-        'subnet',
-        subnetId,
-        current,
-        usable,
-        thresholds.subnetExhaustion.forecastWindowHours,
-      );
+      forecast = usage
+        ? forecastFromStored(usage, current, usable, window)
+        : await forecastFor(deps.usage, 'subnet', subnetId, current, usable, window);
     }
     await evaluate('subnet-exhaustion', subnetId, (wasOpen) =>
       withCluster(
@@ -207,6 +210,22 @@ export async function reviewCapacity(
 
   throwFailures(failures, 'capacity alerts could not be settled');
   return { alerts, skipped, measures: { nodes: measuredNodes, subnets: measuredSubnets } };
+}
+
+/**
+ * A subnet's view and, when its forecast is wanted and the history keeps samples beside the
+ * view, its recent samples from the same read; otherwise the view alone (samples read apart).
+ */
+async function subnetWithUsage(
+  subnetId: string,
+  deps: ReviewCapacityDeps,
+  forecasting: boolean,
+): Promise<{ view: SubnetView; usage?: StoredUsageSample[] }> {
+  const window = deps.settings.thresholds.subnetExhaustion.forecastWindowHours;
+  if (forecasting && deps.usage?.subnetWithUsage) {
+    return deps.usage.subnetWithUsage(subnetId, usageReadSince(deps.now, window));
+  }
+  return { view: await deps.ledger.subnetView(subnetId) };
 }
 
 /** The alerts a capacity review of these nodes and subnets may settle. */

@@ -70,7 +70,12 @@ function recentUsage(
   now: string,
   windowHours: number | undefined,
 ): Promise<StoredUsageSample[]> {
-  return usage.recent(kind, subject, heldReadSince(forecastSince(now, windowHours)));
+  return usage.recent(kind, subject, usageReadSince(now, windowHours));
+}
+
+/** Where a forecast at `now` starts reading samples (see `recentUsage`). */
+export function usageReadSince(now: string, windowHours: number | undefined): string {
+  return heldReadSince(forecastSince(now, windowHours));
 }
 
 /** `forecastFor` on samples already read (from `heldReadSince` of the window's start on). */
