@@ -15,7 +15,7 @@ import { runDnsBench } from './dns-plan.ts';
 import { runEventCost } from './event-cost.ts';
 import { atLeast, atMost, type Metric, medianOf, printTable, writeResults } from './metrics.ts';
 import { runPlanSweep } from './plan-sweep.ts';
-import { runSweepScaleInChild, SWEEP_MEMORY_MB } from './sweep-child.ts';
+import { runSweepScaleInChild, SWEEP_MEMORY_MB, SweepDidNotFitError } from './sweep-child.ts';
 import type { SweepScaleResult } from './sweep-scale.ts';
 import { runWireCount } from './wire-count.ts';
 
@@ -31,6 +31,8 @@ metrics as JSON. Never part of npm test; timings are medians, so run it on a qui
   --sizes N,N       synthetic account sizes in nodes for the sweep (default 500,2000,5000)
   --runs N          runs per timing, the median is kept (default 3)
   --sweep-runs N    runs per sweep size (default --runs; a 5,000-node sweep takes minutes)
+  --sweep-memory MB the Lambda memory size whose heap limits each sweep runs under
+                    (default ${SWEEP_MEMORY_MB}, the sweep's memorySize in serverless.yml)
   --out FILE        where to write the metrics (default bench/results.json)
   -h, --help        this text`;
 
@@ -41,6 +43,7 @@ function parseOptions() {
         sizes: { type: 'string', default: '500,2000,5000' },
         runs: { type: 'string', default: '3' },
         'sweep-runs': { type: 'string' },
+        'sweep-memory': { type: 'string', default: String(SWEEP_MEMORY_MB) },
         only: { type: 'string', default: PARTS.join(',') },
         out: { type: 'string', default: 'bench/results.json' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -71,6 +74,7 @@ const positive = (flag: string, text: string) => {
 const sizes = values.sizes.split(',').map((s) => positive('sizes', s));
 const runs = positive('runs', values.runs);
 const sweepRuns = positive('sweep-runs', values['sweep-runs'] ?? values.runs);
+const sweepMemoryMb = positive('sweep-memory', values['sweep-memory']);
 const unknownParts = values.only
   .split(',')
   .filter((p) => !(PARTS as readonly string[]).includes(p));
@@ -176,19 +180,32 @@ if (only.has('events') || only.has('sweep')) {
       for (const nodes of sizes) {
         log(`sweep of a ${nodes}-node account, ${sweepRuns} run(s)`);
         let n = 0;
-        const { median: firstMs, results } = await medianOf(
-          sweepRuns,
-          () =>
-            runSweepScaleInChild(
-              db.endpoint,
-              nodes,
-              `bench-sweep-${nodes}-${n++}`,
-              SWEEP_MEMORY_MB,
-            ),
-          (r) => r.first.ms,
-        );
-        const unchangedMs = median(results.map((r) => r.unchanged.ms));
-        sweepMetrics(nodes, firstMs, unchangedMs, results[0] as SweepScaleResult);
+        const fits = {
+          name: `sweep ${nodes.toLocaleString('en-US')} nodes: fits the heap of a ${sweepMemoryMb} MB Lambda`,
+          unit: 'runs fitted',
+          goal: atLeast(sweepRuns),
+        };
+        try {
+          const { median: firstMs, results } = await medianOf(
+            sweepRuns,
+            () =>
+              runSweepScaleInChild(
+                db.endpoint,
+                nodes,
+                `bench-sweep-${nodes}-${n++}`,
+                sweepMemoryMb,
+              ),
+            (r) => r.first.ms,
+          );
+          const unchangedMs = median(results.map((r) => r.unchanged.ms));
+          metrics.push({ ...fits, value: results.length });
+          sweepMetrics(nodes, firstMs, unchangedMs, results[0] as SweepScaleResult);
+        } catch (error) {
+          // A size that does not fit is a result, not the end of the benchmark.
+          if (!(error instanceof SweepDidNotFitError)) throw error;
+          log(error.message);
+          metrics.push({ ...fits, value: n - 1 });
+        }
       }
     }
   } finally {

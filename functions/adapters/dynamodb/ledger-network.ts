@@ -427,11 +427,7 @@ function nodeKeys(instanceId: string | undefined, eniId: string, address: string
 /** Index queries can race a delete; only addresses of live ENIs count. */
 /** A subnet's view from the items of its GSI2 partition (its usage samples are skipped). */
 export function subnetViewOf(items: Item[]): SubnetView {
-  const view = liveView(
-    items,
-    (i) => (i.entity === 'subnet' ? toSubnet(i) : undefined),
-    'subnet',
-  );
+  const view = liveView(items, (i) => (i.entity === 'subnet' ? toSubnet(i) : undefined), 'subnet');
   return { subnet: view.node, enis: view.enis, addresses: view.addresses };
 }
 

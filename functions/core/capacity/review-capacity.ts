@@ -19,11 +19,7 @@ import type { ExhaustionForecast } from '#core/capacity/exhaustion-forecast.ts';
 import type { StoredUsageSample } from '#core/capacity/held-usage.ts';
 import { InstanceTypeDataError } from '#core/capacity/instance-type.ts';
 import { evaluateNodeCapacity } from '#core/capacity/node-capacity.ts';
-import {
-  forecastFor,
-  forecastFromStored,
-  usageReadSince,
-} from '#core/capacity/sample-usage.ts';
+import { forecastFor, forecastFromStored, usageReadSince } from '#core/capacity/sample-usage.ts';
 import {
   evaluateSubnetExhaustion,
   evaluateSubnetFragmentation,
