@@ -367,7 +367,7 @@ function sweepMetrics(nodes: number, firstMs: number, unchangedMs: number, r: Sw
       goal: atMost(minimum),
     },
     {
-      name: `${at}: peak RSS of the sweep process (Lambda's heap limits for ${SWEEP_MEMORY_MB} MB)`,
+      name: `${at}: peak RSS of the sweep process (Lambda's heap limits for ${sweepMemoryMb} MB)`,
       unit: 'MiB',
       value: r.peakRssMiB,
       goal: scale ? atMost(1024) : undefined,
