@@ -116,3 +116,24 @@ test('without a forecast wanted, the view is read alone even where samples sit b
 
   expect(asked).toStrictEqual([`subnetView ${SUBNET}`]);
 });
+
+test('with a forecast wanted but no usage history, the view is read alone and nothing is forecast', async () => {
+  const ledger = new InMemoryCapacityLedger();
+  ledger.subnets.set(SUBNET, subnetView('10.0.0.0/26', used));
+
+  const review = await reviewCapacity(
+    { nodes: [], subnets: [SUBNET] },
+    {
+      ledger,
+      alerts: new InMemoryAlertStore(),
+      catalog: new StaticInstanceTypeCatalog(limits),
+      notifier: new RecordingNotifier(),
+      settings: forecasting,
+      now: at(0),
+    },
+  );
+
+  // 39 of 59 free: above every threshold, and no trend to forecast from.
+  expect(review.alerts).toStrictEqual([]);
+  expect(review.measures?.subnets).toStrictEqual([{ subnetId: SUBNET, free: 39 }]);
+});

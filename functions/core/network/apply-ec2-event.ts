@@ -572,7 +572,7 @@ async function affectedBy(
     case 'eni-detached':
       break;
     case 'eni-deleted':
-      if (before?.subnetId) subnets.add(before.subnetId);
+      // Its tombstone keeps its subnet: the addresses it released leave that subnet.
       eniIds.push(change.eniId);
       break;
     case 'addresses-assigned':
