@@ -545,9 +545,9 @@ async function affectedBy(
   switch (change.type) {
     case 'instance-state': {
       if (stateChangeCounts(change.state, found.nodeBefore)) nodes.add(change.instanceId);
-      if (change.state === 'terminated' || change.state === 'shutting-down') {
-        releasedFrom.add(change.instanceId);
-      }
+      // Shutting down gives nothing back: its ENIs hold their addresses until it is terminated,
+      // so who holds a target's IP (all a stale-target review judges) has not changed yet.
+      if (change.state === 'terminated') releasedFrom.add(change.instanceId);
       break;
     }
     case 'instances-launched':

@@ -173,7 +173,7 @@ const stateCases: Case[] = [
     },
   },
   {
-    name: 'shutting down names the node as releasing, but its ENIs stay until it is terminated',
+    name: 'shutting down names the node for its capacity only: its ENIs and addresses stay until it is terminated',
     given: [launch(1, [instance()])],
     when: state(4, 'shutting-down'),
     outcome: {
@@ -181,7 +181,7 @@ const stateCases: Case[] = [
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: NODE, action: 'state shutting-down' }],
-      affected: { nodes: [NODE], subnets: [], releasedFrom: [NODE] },
+      affected: { nodes: [NODE], subnets: [] },
     },
     node: {
       state: 'shutting-down',
