@@ -10,9 +10,8 @@ import { elbEventHandler } from '#app/elb-handler.ts';
 import type { AlertKind } from '#core/alerts/alert.ts';
 import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
 import type { AlertRef } from '#core/alerts/alert-store.ts';
-import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
-import type { Scope } from '#core/events/scope.ts';
 import { StaticInstanceTypeCatalog } from '#test/helpers/capacity-fakes.ts';
+import { CAPACITY, ec2HandlerWithCapacity, SCOPE } from '#test/helpers/ec2-capacity-handler.ts';
 import { sampleLimits } from '#test/helpers/instance-types.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 import { type SampleEvent, sample, sampleFolder } from '#test/helpers/samples.ts';
@@ -23,22 +22,10 @@ import { SimulatedElbv2 } from '#test/helpers/simulated-elbv2.ts';
  * With alerts on, the stale-target review and the capacity review that follow one EC2 event
  * read every alert they settle in one request (DynamoDB Local, the deployed handlers).
  */
-const VPC = 'vpc-0a1b2c3d4e5f60718';
-const SCOPE: Scope = { clusters: ['myeks'], vpcIds: [VPC] };
 const context = { functionName: 'test', awsRequestId: 'test' } as unknown as Context;
 const ECHO: SampleEvent[] = sample('elb/sequences/echo-nlb-lifecycle.json') as never;
 const echo = (idPrefix: string) =>
   structuredClone(ECHO.find((x) => String(x.detail.eventID).startsWith(idPrefix)) as SampleEvent);
-
-const CAPACITY: CapacitySettings = {
-  clusters: { prefixDelegation: [], customNetworking: [], maxEnis: {} },
-  thresholds: {
-    node: { minFreeSlots: 3, minFreePercent: 0, clearMarginSlots: 2 },
-    subnetExhaustion: { minFreeAddresses: 8, minFreePercent: 0, clearMarginAddresses: 4 },
-    subnetFragmentation: { minFreePrefixBlocks: 2, clearMarginBlocks: 1 },
-  },
-  alertPolicy: { remindAfterSeconds: 3600 },
-};
 
 /** The DynamoDB alert store, writing down each read it is asked for. */
 class CountedAlertStore extends DynamoAlertStore {
@@ -187,19 +174,7 @@ test('an EC2 event in its unit of work reads the capacity alerts it names with i
   const db = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const ec2 = ec2EventHandler({
-    ledger: new DynamoNetworkLedger(db, tableName),
-    ec2: new SimulatedEc2(),
-    scope: SCOPE,
-    unitOfWork: () => dynamoUnitOfWork(db, tableName),
-    capacity: {
-      alerts: new DynamoAlertStore(db, tableName),
-      catalog: new StaticInstanceTypeCatalog(sampleLimits()),
-      notifier: { notify: async (_: AlertNotification) => undefined },
-      settings: CAPACITY,
-      clock: () => '2026-11-21T09:00:00.000Z',
-    },
-  });
+  const ec2 = ec2HandlerWithCapacity(db, tableName, () => '2026-11-21T09:00:00.000Z');
   const [launch] = sampleFolder('ec2/node-lifecycle');
   if (launch?.name !== '01-run-instances.json') throw new Error('sample order');
 

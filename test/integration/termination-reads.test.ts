@@ -1,19 +1,11 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { expect, test } from 'vitest';
-import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
 import { INDEX, keys } from '#adapters/dynamodb/ledger-keys.ts';
-import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
-import { dynamoUnitOfWork } from '#adapters/dynamodb/ledger-unit-of-work.ts';
-import { type Ec2HandlerOutcome, ec2EventHandler } from '#app/ec2-handler.ts';
-import type { AlertNotification } from '#core/alerts/alert-lifecycle.ts';
-import type { CapacitySettings } from '#core/capacity/capacity-settings.ts';
-import type { Scope } from '#core/events/scope.ts';
-import { StaticInstanceTypeCatalog } from '#test/helpers/capacity-fakes.ts';
-import { sampleLimits } from '#test/helpers/instance-types.ts';
+import type { Ec2HandlerOutcome } from '#app/ec2-handler.ts';
+import { ec2HandlerWithCapacity } from '#test/helpers/ec2-capacity-handler.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 import { sampleFolder } from '#test/helpers/samples.ts';
-import { SimulatedEc2 } from '#test/helpers/simulated-ec2.ts';
 
 /**
  * A termination reads the node's view once: releasing its ENIs reads it, and the capacity
@@ -23,18 +15,7 @@ import { SimulatedEc2 } from '#test/helpers/simulated-ec2.ts';
  * already, and the termination reviews only the subnets its released ENIs leave.
  */
 const NODE = 'i-0a1b2c3d4e5f00001';
-const SCOPE: Scope = { clusters: ['myeks'], vpcIds: ['vpc-0a1b2c3d4e5f60718'] };
 const context = { functionName: 'test', awsRequestId: 'test' } as unknown as Context;
-
-const CAPACITY: CapacitySettings = {
-  clusters: { prefixDelegation: [], customNetworking: [], maxEnis: {} },
-  thresholds: {
-    node: { minFreeSlots: 3, minFreePercent: 0, clearMarginSlots: 2 },
-    subnetExhaustion: { minFreeAddresses: 8, minFreePercent: 0, clearMarginAddresses: 4 },
-    subnetFragmentation: { minFreePrefixBlocks: 2, clearMarginBlocks: 1 },
-  },
-  alertPolicy: { remindAfterSeconds: 3600 },
-};
 
 test.each([
   { name: 'after its shutting-down', skip: [] as string[], nodeReviewed: false },
@@ -63,21 +44,8 @@ test.each([
       },
       { step: 'initialize', name: 'countNodeViews' },
     );
-    const notifier = { notify: async (_: AlertNotification) => undefined };
     let now = '2026-11-21T09:00:00.000Z';
-    const handler = ec2EventHandler({
-      ledger: new DynamoNetworkLedger(db, tableName),
-      ec2: new SimulatedEc2(),
-      scope: SCOPE,
-      unitOfWork: () => dynamoUnitOfWork(db, tableName),
-      capacity: {
-        alerts: new DynamoAlertStore(db, tableName),
-        catalog: new StaticInstanceTypeCatalog(sampleLimits()),
-        notifier,
-        settings: CAPACITY,
-        clock: () => now,
-      },
-    });
+    const handler = ec2HandlerWithCapacity(db, tableName, () => now);
     const events = [
       ...sampleFolder('ec2/node-lifecycle'),
       ...sampleFolder('ec2/node-termination'),
