@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import type { AlertCondition } from '#core/alerts/alert.ts';
 import type { AlertRef } from '#core/alerts/alert-store.ts';
 import { prefetchedAlerts } from '#core/alerts/alerts-read-ahead.ts';
@@ -351,9 +352,12 @@ function withAlertsAhead(deps: TargetReviewDeps, refs: readonly AlertRef[]): Tar
   return { ...deps, alerting: { ...deps.alerting, alerts } };
 }
 
+/** Lookups of one review in flight at once: an ENI's worth of IPs is up to 49 queries. */
+const LOOKUPS_AT_ONCE = 8;
+
 /**
  * The hook for EC2 changes: addresses were released, or assigned to another node, so the
- * targets registered with those IPs may now be stale. One GSI3 query per IP.
+ * targets registered with those IPs may now be stale. One GSI3 query per IP, several at once.
  */
 export async function reviewTargetsForIps(
   vpcId: string,
@@ -361,31 +365,32 @@ export async function reviewTargetsForIps(
   deps: TargetReviewDeps,
   now: string,
 ): Promise<TargetReview> {
-  const byGroup = new Map<string, TargetRecord[]>();
-  for (const ip of new Set(ips)) {
-    for (const t of await deps.targets.targetsByIp(vpcId, ip)) {
-      byGroup.set(t.tgArn, [...(byGroup.get(t.tgArn) ?? []), t]);
-    }
-  }
-  return reviewGroups(byGroup, deps, now);
+  const found = await pMap(new Set(ips), (ip) => deps.targets.targetsByIp(vpcId, ip), {
+    concurrency: LOOKUPS_AT_ONCE,
+  });
+  return reviewGroups(byGroupOf(found), deps, now);
 }
 
 /**
  * The hook for node changes (terminated, ENI detached or deleted): every target whose IP was on
- * one of these nodes at registration. One GSI2 query per node.
+ * one of these nodes at registration. One GSI2 query per node, several at once.
  */
 export async function reviewTargetsForNodes(
   instanceIds: readonly string[],
   deps: TargetReviewDeps,
   now: string,
 ): Promise<TargetReview> {
+  const found = await pMap(new Set(instanceIds), (id) => deps.targets.targetsByNode(id), {
+    concurrency: LOOKUPS_AT_ONCE,
+  });
+  return reviewGroups(byGroupOf(found), deps, now);
+}
+
+/** Targets by group, in the order they were asked for (pMap keeps it). */
+function byGroupOf(found: readonly TargetRecord[][]): Map<string, TargetRecord[]> {
   const byGroup = new Map<string, TargetRecord[]>();
-  for (const id of new Set(instanceIds)) {
-    for (const t of await deps.targets.targetsByNode(id)) {
-      byGroup.set(t.tgArn, [...(byGroup.get(t.tgArn) ?? []), t]);
-    }
-  }
-  return reviewGroups(byGroup, deps, now);
+  for (const t of found.flat()) byGroup.set(t.tgArn, [...(byGroup.get(t.tgArn) ?? []), t]);
+  return byGroup;
 }
 
 async function reviewGroups(

@@ -228,6 +228,31 @@ describe('the EC2 hooks', () => {
     ]);
   });
 
+  test('the IPs of one event are looked up several at a time, at most eight', async () => {
+    // Prepare: a target ledger whose lookups wait until the test lets them go
+    const w = targetWorld();
+    const ips = Array.from({ length: 20 }, (_, i) => `10.0.1.${i}`);
+    let inFlight = 0;
+    let most = 0;
+    const lookups = {
+      ...w.deps.targets,
+      targetsByIp: async (vpcId: string, ip: string) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return w.deps.targets.targetsByIp(vpcId, ip);
+      },
+    };
+
+    // Act
+    const review = await reviewTargetsForIps(VPC, ips, { ...w.deps, targets: lookups }, time(10));
+
+    // Assess
+    expect(review.alerts).toEqual([]);
+    expect(most).toBe(8);
+  });
+
   test('a node that lost its addresses finds the targets registered on it', async () => {
     // Prepare
     const w = targetWorld();
