@@ -15,6 +15,7 @@ import { runDnsBench } from './dns-plan.ts';
 import { runEventCost } from './event-cost.ts';
 import { atLeast, atMost, type Metric, medianOf, printTable, writeResults } from './metrics.ts';
 import { runPlanSweep } from './plan-sweep.ts';
+import { BUSY_SUBNET_ADDRESSES, runSubnetReviewCost } from './subnet-review.ts';
 import { runSweepScaleInChild, SWEEP_MEMORY_MB, SweepDidNotFitError } from './sweep-child.ts';
 import type { SweepScaleResult } from './sweep-scale.ts';
 import { runWireCount } from './wire-count.ts';
@@ -170,6 +171,25 @@ if (only.has('events') || only.has('sweep')) {
           },
         );
       }
+      log(
+        `capacity review of a busy subnet (${BUSY_SUBNET_ADDRESSES.toLocaleString('en-US')} addresses in use)`,
+      );
+      const busy = await runSubnetReviewCost(db.endpoint, 'bench-busy-subnet');
+      const subnetAt = `event review of a subnet with ${busy.addresses.toLocaleString('en-US')} addresses in use`;
+      metrics.push(
+        {
+          name: `${subnetAt}: read requests (1 MB pages)`,
+          unit: 'req',
+          value: busy.readRequests,
+          goal: undefined,
+        },
+        {
+          name: `${subnetAt}: read units`,
+          unit: 'RCU',
+          value: round(busy.readUnits),
+          goal: undefined,
+        },
+      );
       for (const ev of w.events) {
         log(
           `wire ${ev.name} ${ev.status}: ${ev.writes} W, ${ev.reads} R ${JSON.stringify(ev.requests)}`,
