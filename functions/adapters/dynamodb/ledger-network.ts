@@ -424,13 +424,13 @@ function nodeKeys(instanceId: string | undefined, eniId: string, address: string
   return { instanceId, ...keys.addressNodeIndex(instanceId, eniId, address) };
 }
 
-/** Index queries can race a delete; only addresses of live ENIs count. */
 /** A subnet's view from the items of its GSI2 partition (its usage samples are skipped). */
 export function subnetViewOf(items: Item[]): SubnetView {
   const view = liveView(items, (i) => (i.entity === 'subnet' ? toSubnet(i) : undefined), 'subnet');
   return { subnet: view.node, enis: view.enis, addresses: view.addresses };
 }
 
+/** Index queries can race a delete; only addresses of live ENIs count. */
 function liveView<T>(
   items: Item[],
   head: (i: Item) => T | undefined,

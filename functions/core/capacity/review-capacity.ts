@@ -169,8 +169,9 @@ export async function reviewCapacity(
   const { thresholds } = deps.settings;
   const window = thresholds.subnetExhaustion.forecastWindowHours;
   const forecasting = (thresholds.subnetExhaustion.forecastHorizonHours ?? 0) > 0;
+  const usageSince = forecasting ? usageReadSince(deps.now, window) : undefined;
   for (const subnetId of affected.subnets) {
-    const { view, usage } = await subnetWithUsage(subnetId, deps, forecasting);
+    const { view, usage } = await subnetWithUsage(subnetId, deps, usageSince);
     const capacity = subnetCapacityFromView(view, subnetId);
     if (!capacity) {
       skipped.push({ subject: subnetId, reason: 'subnet CIDR not known' });
@@ -209,17 +210,16 @@ export async function reviewCapacity(
 }
 
 /**
- * A subnet's view and, when its forecast is wanted and the history keeps samples beside the
- * view, its recent samples from the same read; otherwise the view alone (samples read apart).
+ * A subnet's view and, when its forecast is wanted (samples from `usageSince` on) and the history
+ * keeps samples beside the view, those samples from the same read; otherwise the view alone.
  */
 async function subnetWithUsage(
   subnetId: string,
   deps: ReviewCapacityDeps,
-  forecasting: boolean,
+  usageSince: string | undefined,
 ): Promise<{ view: SubnetView; usage?: StoredUsageSample[] }> {
-  const window = deps.settings.thresholds.subnetExhaustion.forecastWindowHours;
-  if (forecasting && deps.usage?.subnetWithUsage) {
-    return deps.usage.subnetWithUsage(subnetId, usageReadSince(deps.now, window));
+  if (usageSince !== undefined && deps.usage?.subnetWithUsage) {
+    return deps.usage.subnetWithUsage(subnetId, usageSince);
   }
   return { view: await deps.ledger.subnetView(subnetId) };
 }

@@ -517,11 +517,11 @@ async function readBack(eniId: string, stamp: EventStamp, deps: Ec2Deps): Promis
 /**
  * What the event changed that the reviews evaluate: a node whose attached ENIs, addresses on
  * them, or gone-ness changed; a subnet whose addresses were filed or released (a termination
- * releases those of the node's ENIs); the nodes that
- * gave addresses back and the addresses that moved (for the target reviews). An attach or detach
- * moves addresses between nodes but not in or out of a subnet, and a state change between two
- * live states changes no input of any review, so neither reads what it cannot change.
- * Without what the change found (a duplicate), the node of a state change is reviewed.
+ * releases those of the node's ENIs); the nodes that gave addresses back and the addresses that
+ * moved (for the target reviews). An attach or detach moves addresses between nodes but not in
+ * or out of a subnet, and a state change between two live states changes no input of any
+ * review, so neither reads what it cannot change. Without what the change found (a duplicate),
+ * the node of a state change is reviewed.
  */
 async function affectedBy(
   change: Ec2Change,
