@@ -190,10 +190,15 @@ if (only.has('events') || only.has('sweep')) {
           goal: undefined,
         },
       );
-      for (const ev of w.events) {
-        log(
-          `wire ${ev.name} ${ev.status}: ${ev.writes} W, ${ev.reads} R ${JSON.stringify(ev.requests)}`,
-        );
+      for (const [label, count] of [
+        ['alerts on', w],
+        ['apply alone', applyOnly],
+      ] as const) {
+        for (const ev of count.events) {
+          log(
+            `wire (${label}) ${ev.name} ${ev.status}: ${ev.writes} W, ${ev.reads} R ${JSON.stringify(ev.requests)}`,
+          );
+        }
       }
     }
     if (only.has('sweep')) {

@@ -14,6 +14,8 @@ const WRITES = new Set([
   'BatchWriteItem',
   'TransactWriteItems',
 ]);
+/** Table-level requests: what comes before the last of them in an event's share is setup. */
+const TABLE_SETUP = new Set(['CreateTable', 'DeleteTable', 'DescribeTable', 'UpdateTimeToLive']);
 const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
 
 export interface WireEvent {
@@ -89,8 +91,10 @@ export async function runWireCount(
     let seen = 0;
     const lines = createInterface({ input: child.stdout });
     for await (const line of lines) {
-      const mine = labels.slice(seen);
+      const since = labels.slice(seen);
       seen = labels.length;
+      // Making the table (replay --reset) is setup, whatever it writes: not the event's.
+      const mine = since.slice(since.findLastIndex((r) => TABLE_SETUP.has(r.operation)) + 1);
       const ops = mine.map((r) => r.operation);
       const requests: Record<string, number> = {};
       for (const r of mine) requests[r.label] = (requests[r.label] ?? 0) + 1;

@@ -4,11 +4,13 @@ import {
   type CreateTableCommandInput,
   DeleteTableCommand,
   type DynamoDBClient,
+  PutItemCommand,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
+import { keys } from '#adapters/dynamodb/ledger-keys.ts';
 
 /** A real DynamoDB creates and deletes tables in the background; DynamoDB Local at once. */
 const TABLE_WAIT_SECONDS = 300;
@@ -32,6 +34,7 @@ export function ledgerTableProperties(): TableProperties {
   return template.Resources.LedgerTable.Properties as TableProperties;
 }
 
+/** Creates the table if it is missing; a table that exists is left as it is. */
 export async function createLedgerTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const props = ledgerTableProperties();
   try {
@@ -51,6 +54,14 @@ export async function createLedgerTable(client: DynamoDBClient, tableName: strin
   await waitUntilTableExists(
     { client, maxWaitTime: TABLE_WAIT_SECONDS, minDelay: 1 },
     { TableName: tableName },
+  );
+  // A new table holds no target: every registered one has its entry at its IP (ledger-keys.ts).
+  const ready = keys.targetsAtIpReady;
+  await client.send(
+    new PutItemCommand({
+      TableName: tableName,
+      Item: { PK: { S: ready.PK }, SK: { S: ready.SK }, entity: { S: 'index-ready' } },
+    }),
   );
   if (props.TimeToLiveSpecification?.Enabled) {
     await client.send(

@@ -177,6 +177,13 @@ export function sweepHandler(deps: SweepHandlerDeps, clock: () => Date = () => n
         await part('open alerts', () => publishOpenAlerts(capacity.alerts));
       }
       const elb = deps.elb;
+      const index = elb?.targets;
+      if (index?.completeTargetsAtIps) {
+        // Once per table, before the targets' repair, whose registrations keep the index.
+        await part('target index', async () =>
+          (await index.targetsAtIpsReady?.()) ? 'ready' : index.completeTargetsAtIps?.(),
+        );
+      }
       const loadBalancers = elb
         ? await part('load balancers', async () => {
             // Without a network sweep (it failed) the holders come from the ledger itself.

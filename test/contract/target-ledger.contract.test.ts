@@ -383,6 +383,64 @@ describe.each(targetLedgers)('TargetLedger contract: $name', ({ make }) => {
       expect(otherVpc).toEqual([]);
     });
 
+    test('the registered IP targets of several addresses are found at once, ordered by group, IP and port', async () => {
+      // Prepare: targets at three IPs in two groups; one deregistered, one in another VPC
+      const ledger = await make();
+      await ledger.registerTargets(
+        TG,
+        [ipTarget('10.0.0.21', 80), ipTarget('10.0.0.20', 80)],
+        at(1),
+      );
+      await ledger.registerTargets(
+        TG2,
+        [ipTarget('10.0.0.20', 8080), ipTarget('10.0.0.20', 443), ipTarget('10.0.0.22', 80)],
+        at(1),
+      );
+      await ledger.registerTargets(
+        TG2,
+        [{ ...ipTarget('10.0.0.21', 80), vpcId: 'vpc-other' }],
+        at(1),
+      );
+      await ledger.deregisterTargets(TG2, [{ id: '10.0.0.22', port: 80 }], at(2));
+
+      // Act
+      const found = await ledger.targetsByIps(VPC, [
+        '10.0.0.20',
+        '10.0.0.21',
+        '10.0.0.22',
+        '10.0.0.20',
+        '10.0.0.99',
+      ]);
+      const none = await ledger.targetsByIps(VPC, []);
+      const other = await ledger.targetsByIps('vpc-other', ['10.0.0.20', '10.0.0.21']);
+
+      // Assess
+      expect(found.map((t) => `${t.tgArn} ${t.id}:${t.port}`)).toEqual([
+        `${TG2} 10.0.0.20:443`,
+        `${TG2} 10.0.0.20:8080`,
+        `${TG} 10.0.0.20:80`,
+        `${TG} 10.0.0.21:80`,
+      ]);
+      expect(found.every((t) => t.registered && t.vpcId === VPC)).toBe(true);
+      expect(none).toEqual([]);
+      expect(other.map((t) => `${t.tgArn} ${t.id}:${t.port}`)).toEqual([`${TG2} 10.0.0.21:80`]);
+    });
+
+    test('a target registered again after its deregistration is found at its IP again', async () => {
+      // Prepare
+      const ledger = await make();
+      await ledger.registerTargets(TG, [ipTarget('10.0.0.20', 80)], at(1));
+      await ledger.deregisterTargets(TG, [{ id: '10.0.0.20', port: 80 }], at(2));
+      const between = await ledger.targetsByIps(VPC, ['10.0.0.20']);
+
+      // Act
+      await ledger.registerTargets(TG, [ipTarget('10.0.0.20', 80)], at(3));
+
+      // Assess
+      expect(between).toEqual([]);
+      expect((await ledger.targetsByIps(VPC, ['10.0.0.20'])).map((t) => t.stamp)).toEqual([at(3)]);
+    });
+
     test('a registration without a known holder forgets the previous one', async () => {
       // Prepare
       const ledger = await make();

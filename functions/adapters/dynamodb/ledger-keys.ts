@@ -21,6 +21,8 @@
  * | dns rr   | ZONE#<zoneId>    | RR#<name>#<type>#<setId> |                       |                            |                       |
  * | lb host  | LB#<arn>         | DNS#<hostname>     |                             |                            |                       |
  * | usage    | USAGE#<kind>#<s> | <time>             |                             | SUBNET#<s> / !USAGE#<time> (subnets) |             |
+ * | IP's tgs | IPTARGETS#<ip>   | #IPTARGETS         |                             |                            |                       |
+ * | index ok | IPTARGETS        | #READY             |                             |                            |                       |
  *
  * So one query answers each access pattern: GSI1 NODE#<id> is a node with its
  * ENIs and addresses, GSI2 SUBNET#<id> a subnet with everything in it, GSI3
@@ -49,6 +51,15 @@
  * name is begins_with RR#<name>#), #ZONE says when the sweep last read it in
  * full. PK LB#<arn> with SK DNS# lists the hostnames an LB claimed, so a delete
  * event can clean up after an LB whose tags are gone.
+ *
+ * Targets at an IP: IPTARGETS#<ip> holds, in the string set `targets`, an entry
+ * `<vpc>|<tgArn>|<port>` for every IP target ever registered at that IP in any VPC. Entries
+ * are only added (a DynamoDB ADD, which commutes with any other writer and needs no read), never
+ * removed: the set is a superset of the registered targets, so a review reads it with the
+ * event's other items (BatchGetItem, no query per IP) and then only the target items it names.
+ * IPTARGETS / #READY says every registered target has its entry: a new table gets it when it
+ * is created (it holds no target yet), a table filled by an older version when its sweep has
+ * added the entries of the targets already registered. Without it, reviews query GSI3 per IP.
  *
  * Usage: one sample per sweep per subnet (<kind> subnet) or node group (<kind> node-group,
  * <s> cluster/instance type); PK USAGE#<kind>#<s> with SK >= <time> is the recent history.
@@ -159,6 +170,18 @@ export const keys = {
   }),
   targetPrefix: 'TARGET#',
   targetByIp: (vpcId: string, ip: string) => `TARGETIP#${vpcId}#${ip}`,
+  /** The IP targets ever registered at an IP, in any VPC: a superset of the registered ones. */
+  targetsAtIp: (ip: string) => ({ PK: `IPTARGETS#${ip}`, SK: '#IPTARGETS' }),
+  /** An entry of `targetsAtIp`: the target's VPC, group and port (its IP is the item's). */
+  targetsAtIpEntry: (vpcId: string, tgArn: string, port: number) => `${vpcId}|${tgArn}|${port}`,
+  /** The VPC, group and port an entry of `targetsAtIp` names (ARNs hold no '|'). */
+  targetsAtIpEntryParts: (entry: string) => {
+    const [vpcId = '', ...rest] = entry.split('|');
+    const port = Number(rest.pop());
+    return { vpcId, tgArn: rest.join('|'), port };
+  },
+  /** Present once every registered IP target has its entry under `targetsAtIp`. */
+  targetsAtIpReady: { PK: 'IPTARGETS', SK: '#READY' },
   targetByNode: (instanceId: string) => `TARGETNODE#${instanceId}`,
   /** A registered IP target under the node that held its IP at registration (GSI2). */
   targetNodeIndex: (instanceId: string, tgArn: string, id: string, port: number) => ({

@@ -83,6 +83,8 @@ const isMarker = (key: Item) => String(key.PK).startsWith('EVENT#');
 export class LedgerSession extends LedgerTable {
   readonly #entries = new Map<string, Entry>();
   readonly #appends: Item[] = [];
+  /** String-set additions (addToSet), by item: committed as ADD, read by nobody first. */
+  readonly #additions = new Map<string, { key: Item; attribute: string; values: Set<string> }>();
   /** Partitions (or sort-key prefixes of them) read whole: an item not found there is absent. */
   readonly #complete: Array<{ pk: unknown; prefix: string }> = [];
   #closed = false;
@@ -177,6 +179,34 @@ export class LedgerSession extends LedgerTable {
     return 'applied';
   }
 
+  /**
+   * Buffered for the commit as one ADD per item. Values the session read in the set already are
+   * left out, so an item that would not change is not written; the rest need no read (ADD
+   * commutes with every other writer's).
+   */
+  override async addToSet(key: Item, attribute: string, values: readonly string[]): Promise<void> {
+    this.#open();
+    const text = keyText(key);
+    const known = this.#entries.get(text);
+    const had = known?.current?.[attribute];
+    const fresh = values.filter((v) => !(had instanceof Set && had.has(v)));
+    if (fresh.length === 0) return;
+    if (known) {
+      // Later reads in this session see the addition; the entry itself stays unwritten.
+      known.current = {
+        ...(known.current ?? keyOf(key)),
+        [attribute]: new Set([...(had instanceof Set ? had : []), ...fresh]),
+      };
+    }
+    const pending = this.#additions.get(text) ?? {
+      key: keyOf(key),
+      attribute,
+      values: new Set<string>(),
+    };
+    for (const v of fresh) pending.values.add(v);
+    this.#additions.set(text, pending);
+  }
+
   /** Audit entries: new items, buffered for the commit. */
   override async batchPut(items: readonly Item[]): Promise<void> {
     this.#open();
@@ -244,7 +274,18 @@ export class LedgerSession extends LedgerTable {
     this.#open();
     this.#closed = true;
     const entries = [...this.#entries.values()];
-    const state = entries.filter((e) => !isMarker(e.key)).flatMap((e) => this.#operation(e));
+    const state = [
+      ...entries.filter((e) => !isMarker(e.key)).flatMap((e) => this.#operation(e)),
+      ...[...this.#additions.values()].map(({ key, attribute, values }) => ({
+        Update: {
+          TableName: this.name,
+          Key: key,
+          UpdateExpression: 'ADD #s :v',
+          ExpressionAttributeNames: { '#s': attribute },
+          ExpressionAttributeValues: { ':v': values },
+        },
+      })),
+    ];
     const markers = entries.filter((e) => isMarker(e.key)).flatMap((e) => this.#operation(e));
     const appends: TransactItem[] = this.#appends.map((Item) => ({
       Put: { TableName: this.name, Item },

@@ -233,6 +233,23 @@ export class LedgerTable {
     });
   }
 
+  /**
+   * Adds strings to a string-set attribute (one UpdateItem ADD, creating the item if need be).
+   * Unconditional and commutative: concurrent adds to one item all land, in any order.
+   */
+  async addToSet(key: Item, attribute: string, values: readonly string[]): Promise<void> {
+    if (values.length === 0) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.name,
+        Key: key,
+        UpdateExpression: 'ADD #s :v',
+        ExpressionAttributeNames: { '#s': attribute },
+        ExpressionAttributeValues: { ':v': new Set(values) },
+      }),
+    );
+  }
+
   /** One UpdateItem with an expression of the caller's own (map paths, `if_not_exists`, ...). */
   async updateExpression(key: Item, expression: string, guard: Guard = {}): Promise<WriteOutcome> {
     const input = { TableName: this.name, Key: key, UpdateExpression: expression };

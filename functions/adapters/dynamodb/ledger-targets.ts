@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { EventLedger } from '#adapters/dynamodb/ledger-events.ts';
 import { expiresAt, INDEX, keys, RETENTION_SECONDS } from '#adapters/dynamodb/ledger-keys.ts';
 import { compact, type Item, newerThan, pick, whileLive } from '#adapters/dynamodb/ledger-table.ts';
@@ -6,17 +7,21 @@ import type { WriteOutcome } from '#core/network/network-ports.ts';
 import type { DelayChange } from '#core/targets/deregistration-delay.ts';
 import type { ElbChange } from '#core/targets/elb-event.ts';
 import { clusterOf, type LoadBalancer, stackOf, type Tags } from '#core/targets/target-group.ts';
-import type {
-  AttributeWriteOptions,
-  KeyChanges,
-  LoadBalancerRecord,
-  TargetGroupFacts,
-  TargetGroupRecord,
-  TargetId,
-  TargetLedger,
-  TargetRecord,
-  TargetRegistrationInput,
+import {
+  type AttributeWriteOptions,
+  byGroupThenTarget,
+  type KeyChanges,
+  type LoadBalancerRecord,
+  type TargetGroupFacts,
+  type TargetGroupRecord,
+  type TargetId,
+  type TargetLedger,
+  type TargetRecord,
+  type TargetRegistrationInput,
 } from '#core/targets/target-ports.ts';
+
+/** GSI3 queries in flight at once where the IPs' entries cannot answer (see targetsByIps). */
+const LOOKUPS_AT_ONCE = 8;
 
 /** Tags and attributes keep one stamp per key as `<time>|<eventId>`, which sorts like newerThan. */
 const stampText = (s: EventStamp) => `${s.eventTime}|${s.eventId}`;
@@ -193,7 +198,7 @@ export class DynamoTargetLedger extends EventLedger<ElbChange> implements Target
     targets: readonly TargetRegistrationInput[],
     stamp: EventStamp,
   ): Promise<WriteOutcome[]> {
-    return this.writeTargets(tgArn, targets, stamp, (t) => {
+    const outcomes = await this.writeTargets(tgArn, targets, stamp, (t) => {
       const ip = t.kind === 'ip' ? t.id : undefined;
       const node = t.nodeAtRegistration;
       return {
@@ -222,6 +227,9 @@ export class DynamoTargetLedger extends EventLedger<ElbChange> implements Target
         ],
       };
     });
+    // Whatever the outcome: the entries are a superset, and a stale registration's is harmless.
+    await this.noteTargetsAtIps(tgArn, targets);
+    return outcomes;
   }
 
   async deregisterTargets(
@@ -267,6 +275,66 @@ export class DynamoTargetLedger extends EventLedger<ElbChange> implements Target
     return items.filter((i) => i.registered === true).map(toTarget);
   }
 
+  /**
+   * The IPs' entries and the ready marker in one BatchGetItem, then the targets the entries name
+   * in another: two requests however many IPs. Until the marker is there (a table filled before
+   * the entries were kept, whose sweep has not added them yet), one GSI3 query per IP.
+   */
+  async targetsByIps(vpcId: string, ips: readonly string[]): Promise<TargetRecord[]> {
+    const unique = [...new Set(ips)];
+    if (unique.length === 0) return [];
+    const atIp = new Map(unique.map((ip) => [String(keys.targetsAtIp(ip).PK), ip]));
+    const found = await this.table.getMany([
+      keys.targetsAtIpReady,
+      ...unique.map((ip) => keys.targetsAtIp(ip)),
+    ]);
+    if (!found.some((i) => i.PK === keys.targetsAtIpReady.PK)) {
+      const each = await pMap(unique, (ip) => this.targetsByIp(vpcId, ip), {
+        concurrency: LOOKUPS_AT_ONCE,
+      });
+      return each.flat().sort(byGroupThenTarget);
+    }
+    const named: Item[] = [];
+    for (const item of found) {
+      const ip = atIp.get(String(item.PK));
+      if (ip === undefined || !(item.targets instanceof Set)) continue;
+      for (const entry of item.targets) {
+        const { vpcId: vpc, tgArn, port } = keys.targetsAtIpEntryParts(String(entry));
+        if (vpc === vpcId) named.push(keys.target(tgArn, ip, port));
+      }
+    }
+    if (named.length === 0) return [];
+    return (await this.table.getMany(named))
+      .filter((i) => i.registered === true && i.vpcId === vpcId)
+      .map(toTarget)
+      .sort(byGroupThenTarget);
+  }
+
+  /** Whether every registered IP target has its entry at its IP (see `targetsByIps`). */
+  async targetsAtIpsReady(): Promise<boolean> {
+    return (await this.table.get(keys.targetsAtIpReady)) !== undefined;
+  }
+
+  /**
+   * Adds the entry of every registered IP target at its IP, then the ready marker: for a table
+   * filled before the entries were kept. Targets registered meanwhile add their own. The number
+   * of targets whose entry was added.
+   */
+  async completeTargetsAtIps(): Promise<number> {
+    const groups = await this.listTargetGroups();
+    const counts = await pMap(
+      groups,
+      async (tg) => {
+        const targets = await this.targetsOf(tg.arn);
+        await this.noteTargetsAtIps(tg.arn, targets);
+        return targets.filter((t) => t.kind === 'ip' && t.vpcId).length;
+      },
+      { concurrency: LOOKUPS_AT_ONCE },
+    );
+    await this.table.put({ ...keys.targetsAtIpReady, entity: 'index-ready' });
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
   async targetsByNode(instanceId: string): Promise<TargetRecord[]> {
     const items = await this.table.query({
       IndexName: INDEX.bySubnet,
@@ -292,6 +360,22 @@ export class DynamoTargetLedger extends EventLedger<ElbChange> implements Target
     );
     if (w === 'applied') await this.initMaps(key);
     return w;
+  }
+
+  /** Each IP target's entry at its IP, one ADD per IP. */
+  private async noteTargetsAtIps(
+    tgArn: string,
+    targets: readonly { kind: string; id: string; port: number; vpcId?: string }[],
+  ): Promise<void> {
+    const byIp = new Map<string, string[]>();
+    for (const t of targets) {
+      if (t.kind !== 'ip' || !t.vpcId) continue;
+      const entry = keys.targetsAtIpEntry(t.vpcId, tgArn, t.port);
+      byIp.set(t.id, [...(byIp.get(t.id) ?? []), entry]);
+    }
+    for (const [ip, entries] of byIp) {
+      await this.table.addToSet(keys.targetsAtIp(ip), 'targets', entries);
+    }
   }
 
   /** One write per target, each guarded by that target's own stamp. */

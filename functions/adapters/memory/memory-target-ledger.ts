@@ -10,16 +10,17 @@ import type { AuditEntry, WriteOutcome } from '#core/network/network-ports.ts';
 import type { DelayChange } from '#core/targets/deregistration-delay.ts';
 import type { ElbChange } from '#core/targets/elb-event.ts';
 import { clusterOf, type LoadBalancer, stackOf, type Tags } from '#core/targets/target-group.ts';
-import type {
-  AttributeWriteOptions,
-  KeyChanges,
-  LoadBalancerRecord,
-  TargetGroupFacts,
-  TargetGroupRecord,
-  TargetId,
-  TargetLedger,
-  TargetRecord,
-  TargetRegistrationInput,
+import {
+  type AttributeWriteOptions,
+  byGroupThenTarget,
+  type KeyChanges,
+  type LoadBalancerRecord,
+  type TargetGroupFacts,
+  type TargetGroupRecord,
+  type TargetId,
+  type TargetLedger,
+  type TargetRecord,
+  type TargetRegistrationInput,
 } from '#core/targets/target-ports.ts';
 
 /** What a load balancer and a target group item share: facts, stamped key maps, a tombstone. */
@@ -320,6 +321,14 @@ export class MemoryTargetLedger implements TargetLedger {
     return this.#allTargets()
       .filter((t) => t.registered && t.byIp === `${vpcId}#${ip}`)
       .map(toTarget);
+  }
+
+  async targetsByIps(vpcId: string, ips: readonly string[]): Promise<TargetRecord[]> {
+    const wanted = new Set(ips.map((ip) => `${vpcId}#${ip}`));
+    return this.#allTargets()
+      .filter((t) => t.registered && t.byIp !== undefined && wanted.has(t.byIp))
+      .map(toTarget)
+      .sort(byGroupThenTarget);
   }
 
   async targetsByNode(instanceId: string): Promise<TargetRecord[]> {

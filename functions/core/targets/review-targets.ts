@@ -352,12 +352,13 @@ function withAlertsAhead(deps: TargetReviewDeps, refs: readonly AlertRef[]): Tar
   return { ...deps, alerting: { ...deps.alerting, alerts } };
 }
 
-/** Lookups of one review in flight at once: an ENI's worth of IPs is up to 49 queries. */
+/** Node lookups of one review in flight at once. */
 const LOOKUPS_AT_ONCE = 8;
 
 /**
  * The hook for EC2 changes: addresses were released, or assigned to another node, so the
- * targets registered with those IPs may now be stale. One GSI3 query per IP, several at once.
+ * targets registered with those IPs may now be stale. The ledger finds them for all the IPs at
+ * once (see `targetsByIps`).
  */
 export async function reviewTargetsForIps(
   vpcId: string,
@@ -365,10 +366,8 @@ export async function reviewTargetsForIps(
   deps: TargetReviewDeps,
   now: string,
 ): Promise<TargetReview> {
-  const found = await pMap(new Set(ips), (ip) => deps.targets.targetsByIp(vpcId, ip), {
-    concurrency: LOOKUPS_AT_ONCE,
-  });
-  return reviewGroups(byGroupOf(found), deps, now);
+  const found = await deps.targets.targetsByIps(vpcId, ips);
+  return reviewGroups(byGroupOf([found]), deps, now);
 }
 
 /**

@@ -162,6 +162,22 @@ export interface TargetLedger extends ParkingLot<ElbChange> {
   getTarget(tgArn: string, target: TargetId): Promise<TargetRecord | undefined>;
   /** Registered IP targets of an address, in every target group of the VPC. */
   targetsByIp(vpcId: string, ip: string): Promise<TargetRecord[]>;
+  /** Registered IP targets of these addresses, in every target group of the VPC, in `byGroupThenTarget` order. */
+  targetsByIps(vpcId: string, ips: readonly string[]): Promise<TargetRecord[]>;
+  /**
+   * Where a ledger keeps targets by IP in an index of its own (DynamoDB): whether that index
+   * holds every registered target, and the fill, once per table, for targets registered before
+   * it was kept (the number filled). A ledger without such an index has neither.
+   */
+  targetsAtIpsReady?(): Promise<boolean>;
+  completeTargetsAtIps?(): Promise<number>;
   /** Registered IP targets whose IP was on this node at registration. */
   targetsByNode(instanceId: string): Promise<TargetRecord[]>;
+}
+
+/** Group, then target id, then port: the one order ledgers answer `targetsByIps` in. */
+export function byGroupThenTarget(a: TargetRecord, b: TargetRecord): number {
+  if (a.tgArn !== b.tgArn) return a.tgArn < b.tgArn ? -1 : 1;
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
+  return a.port - b.port;
 }

@@ -228,29 +228,40 @@ describe('the EC2 hooks', () => {
     ]);
   });
 
-  test('the IPs of one event are looked up several at a time, at most eight', async () => {
-    // Prepare: a target ledger whose lookups wait until the test lets them go
+  test("an event's IPs are asked of the ledger in one call, not one call per IP", async () => {
+    // Prepare: a target ledger that counts how it is asked; the target's IP was released
     const w = targetWorld();
-    const ips = Array.from({ length: 20 }, (_, i) => `10.0.1.${i}`);
-    let inFlight = 0;
-    let most = 0;
-    const lookups = {
-      ...w.deps.targets,
-      targetsByIp: async (vpcId: string, ip: string) => {
-        inFlight++;
-        most = Math.max(most, inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        inFlight--;
-        return w.deps.targets.targetsByIp(vpcId, ip);
+    await registeredOnNodeA(w);
+    const eni = await w.network.getEni('eni-a');
+    if (eni) await w.network.unassignAddresses(eni, [IP], at(5));
+    const ips = [IP, ...Array.from({ length: 19 }, (_, i) => `10.0.1.${i}`)];
+    const asked: string[] = [];
+    const ledger = w.deps.targets;
+    const counted: Partial<typeof ledger> = {
+      targetsByIp: async (vpcId, ip) => {
+        asked.push(`one ${ip}`);
+        return ledger.targetsByIp(vpcId, ip);
+      },
+      targetsByIps: async (vpcId, many) => {
+        asked.push(`all ${many.length}`);
+        return ledger.targetsByIps(vpcId, many);
       },
     };
+    const counting = new Proxy(ledger, {
+      get: (target, name) =>
+        name in counted
+          ? counted[name as keyof typeof counted]
+          : (Reflect.get(target, name, target) as (...a: unknown[]) => unknown).bind(target),
+    });
 
     // Act
-    const review = await reviewTargetsForIps(VPC, ips, { ...w.deps, targets: lookups }, time(10));
+    const review = await reviewTargetsForIps(VPC, ips, { ...w.deps, targets: counting }, time(10));
 
     // Assess
-    expect(review.alerts).toEqual([]);
-    expect(most).toBe(8);
+    expect(asked).toEqual(['all 20']);
+    expect(review.alerts.map((a) => [a.subject, a.outcome])).toEqual([
+      [`${TG}|${IP}:80`, 'opened'],
+    ]);
   });
 
   test('a node that lost its addresses finds the targets registered on it', async () => {
