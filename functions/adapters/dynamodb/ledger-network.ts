@@ -1,5 +1,5 @@
 import { EventLedger } from '#adapters/dynamodb/ledger-events.ts';
-import { expiresAt, INDEX, keys, RETENTION_SECONDS } from '#adapters/dynamodb/ledger-keys.ts';
+import { expiresAt, INDEX, keys, META, RETENTION_SECONDS } from '#adapters/dynamodb/ledger-keys.ts';
 import { LedgerSession } from '#adapters/dynamodb/ledger-session.ts';
 import { compact, type Item, newerThan as NEWER, pick } from '#adapters/dynamodb/ledger-table.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
@@ -191,7 +191,9 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
     stamp: EventStamp,
     reproject: boolean,
   ): Promise<WriteOutcome> {
-    const existing = await this.getEni(eniId);
+    // Moving the addresses reads them anyway: with the ENI, in one query of its partition.
+    const read = reproject ? await this.eniWithAddresses(eniId) : undefined;
+    const existing = read ? read.eni : await this.getEni(eniId);
     if (!existing) return 'missing';
     if (existing.deleted) return 'stale';
     const condition = `attribute_exists(PK) AND deleted = :false AND ${NEWER('attachTime', 'attachEventId')}`;
@@ -220,12 +222,12 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
         ...(keepsNodeAfterDetach(existing.kind) ? [] : ['instanceId', 'GSI1PK', 'GSI1SK']),
       ]);
     }
-    if (w === 'applied' && reproject) await this.reprojectAddresses(eniId);
+    if (w === 'applied' && read) await this.reprojectAddresses(eniId, read.addresses);
     return w;
   }
 
   async deleteEni(eniId: string, stamp: EventStamp): Promise<WriteOutcome> {
-    const existing = await this.getEni(eniId);
+    const { eni: existing, addresses } = await this.eniWithAddresses(eniId);
     const w = await this.update(
       keys.eni(eniId),
       {
@@ -245,7 +247,6 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
     if (w !== 'applied') return existing?.deleted ? 'unchanged' : w;
     // Addresses released before stay as they are: restamping them would change nothing, and no
     // later assignment can reach them, since assigning to a tombstoned ENI is stale.
-    const addresses = await this.eniAddresses(eniId);
     for (const a of addresses) if (a.assigned) await this.releaseAddress(eniId, a.address, stamp);
     return 'applied';
   }
@@ -369,10 +370,13 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
   }
 
   /** Addresses follow their ENI's node, so a node's query finds them after an attach or detach. */
-  private async reprojectAddresses(eniId: string): Promise<void> {
+  private async reprojectAddresses(
+    eniId: string,
+    addresses: readonly { address: string; assigned: boolean }[],
+  ): Promise<void> {
     const eni = await this.getEni(eniId);
     if (!eni) return;
-    for (const a of await this.eniAddresses(eniId)) {
+    for (const a of addresses) {
       if (!a.assigned) continue;
       await this.update(
         keys.address(eniId, a.address),
@@ -408,14 +412,23 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
     );
   }
 
-  private async eniAddresses(
-    eniId: string,
-  ): Promise<Array<{ address: string; assigned: boolean }>> {
+  /** An ENI and its addresses, in one strongly consistent query of the ENI's partition. */
+  private async eniWithAddresses(eniId: string): Promise<{
+    eni: EniRecord | undefined;
+    addresses: Array<{ address: string; assigned: boolean }>;
+  }> {
     const items = await this.table.query({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-      ExpressionAttributeValues: { ':pk': keys.eniPartition(eniId), ':sk': keys.addressPrefix },
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.eniPartition(eniId) },
+      ConsistentRead: true,
     });
-    return items.map((i) => ({ address: String(i.address), assigned: i.assigned === true }));
+    const meta = items.find((i) => i.SK === META.eni);
+    return {
+      eni: meta ? toEni(meta) : undefined,
+      addresses: items
+        .filter((i) => String(i.SK).startsWith(keys.addressPrefix))
+        .map((i) => ({ address: String(i.address), assigned: i.assigned === true })),
+    };
   }
 }
 
