@@ -21,6 +21,7 @@ import {
   type TargetReview,
   type TargetReviewDeps,
 } from '#core/targets/review-targets.ts';
+import type { TargetRecord } from '#core/targets/target-ports.ts';
 import { eventHandler } from '#shared/middleware.ts';
 import { logger } from '#shared/powertools.ts';
 
@@ -64,14 +65,23 @@ export function ec2EventHandler(deps: Ec2HandlerDeps) {
     const views = new Map<string, NodeView>();
     // The capacity alerts the change names, as the unit read them with the event's items.
     let readAhead: ReadAhead | undefined;
+    // The targets at the addresses the event moved, per address group, as the unit found them.
+    let targetsAt: (readonly TargetRecord[])[] | undefined;
     const outcome = await inEventUnit(deps.unitOfWork, ahead, async (ports) => {
       views.clear();
+      targetsAt = undefined;
       if (ports?.alerts && ahead && deps.capacity) {
         const refs = capacityAlertRefsNamedBy(ahead.change);
         readAhead = { refs, records: await ports.alerts.getMany(refs) };
       }
       const ledger = rememberingNodeViews(ports ? ports.network : deps.ledger, views);
-      return handleEc2Event(event, { ...deps, ledger });
+      const handled = await handleEc2Event(event, { ...deps, ledger });
+      // The event wrote no target: found now, with the IPs' entries read ahead with its items.
+      const moved = handled.affected?.addresses;
+      if (ports && deps.targets && moved) {
+        targetsAt = await Promise.all(moved.map((g) => ports.targets.targetsByIps(g.vpcId, g.ips)));
+      }
+      return handled;
     });
     // A duplicate is reviewed again: its first delivery may have died between recording the
     // event as processed and settling the alerts (Lambda retries an invocation that failed).
@@ -82,7 +92,9 @@ export function ec2EventHandler(deps: Ec2HandlerDeps) {
       outcome.affected,
       readAhead,
     );
-    const targets = targetWiring ? await reviewTargets(outcome.affected, targetWiring) : undefined;
+    const targets = targetWiring
+      ? await reviewTargets(outcome.affected, targetWiring, targetsAt)
+      : undefined;
     const withTargets = targets ? { ...outcome, targets } : outcome;
     if (!capacity) return withTargets;
     // A failed review throws: the event is redelivered, found a duplicate and reviewed again;
@@ -177,14 +189,18 @@ function readingAlertsAhead(
  * Addresses that moved or went away can leave a registered target pointing at the wrong pod
  * or at nothing: review the targets of the IPs and nodes the event touched.
  */
-async function reviewTargets(affected: Affected, wiring: TargetWiring): Promise<TargetReview> {
+async function reviewTargets(
+  affected: Affected,
+  wiring: TargetWiring,
+  targetsAt: readonly (readonly TargetRecord[])[] | undefined,
+): Promise<TargetReview> {
   const now = wiring.clock();
   const reviews: TargetReview[] = [];
   if (affected.releasedFrom?.length) {
     reviews.push(await reviewTargetsForNodes(affected.releasedFrom, wiring, now));
   }
-  for (const group of affected.addresses ?? []) {
-    reviews.push(await reviewTargetsForIps(group.vpcId, group.ips, wiring, now));
+  for (const [i, group] of (affected.addresses ?? []).entries()) {
+    reviews.push(await reviewTargetsForIps(group.vpcId, group.ips, wiring, now, targetsAt?.[i]));
   }
   const review: TargetReview = {
     alerts: reviews.flatMap((r) => r.alerts),

@@ -185,3 +185,98 @@ test('an EC2 event in its unit of work reads the capacity alerts it names with i
   // views the review evaluates.
   expect(reads).toEqual(['BatchGetItem', 'Query GSI1', 'Query GSI2']);
 }, 120_000);
+
+test('an EC2 event finds the targets at the IPs it names with its own items, not by a query per IP', async () => {
+  const { client, tableName } = await freshLedgerTable();
+  const reads: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      const name = String(context.commandName).replace(/Command$/, '');
+      const input = args.input as {
+        IndexName?: string;
+        ExpressionAttributeValues?: Record<string, unknown>;
+      };
+      // A query by what its key is (TARGETIP#..., IP#...), not by its values.
+      const kind = String(input.ExpressionAttributeValues?.[':pk'] ?? '').split('#')[0];
+      if (/^(Get|BatchGet|Query|Scan)/.test(name)) {
+        reads.push(name === 'Query' ? `Query ${input.IndexName ?? 'table'} ${kind}` : name);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'ec2TargetReadCounter' },
+  );
+  const db = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const notified: AlertNotification[] = [];
+  const clock = () => '2026-11-21T09:00:00.000Z';
+  const targets = new DynamoTargetLedger(db, tableName);
+  const ec2 = ec2EventHandler({
+    ledger: new DynamoNetworkLedger(db, tableName),
+    ec2: new SimulatedEc2(),
+    scope: SCOPE,
+    unitOfWork: () => dynamoUnitOfWork(db, tableName),
+    targets: {
+      targets,
+      network: new DynamoNetworkLedger(db, tableName),
+      elbv2: new SimulatedElbv2(),
+      scope: SCOPE,
+      settings: { delayPolicy: { default: 60, perCluster: {}, perStack: {} }, remediate: false },
+      alerting: {
+        alerts: new DynamoAlertStore(db, tableName),
+        notifier: { notify: async (n: AlertNotification) => void notified.push(n) },
+        policy: CAPACITY.alertPolicy,
+      },
+      clock,
+    },
+  });
+  const events = sampleFolder('ec2/node-lifecycle');
+  for (const { event } of events.slice(0, 6)) await ec2(event, context);
+  // An IP target at one of the two addresses the unassign releases (192.168.1.24).
+  const vpcId = 'vpc-0a1b2c3d4e5f60718';
+  const tgArn = 'arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/k8s-web/1';
+  await targets.putTargetGroup(
+    { arn: tgArn, name: 'k8s-web', targetType: 'ip', protocol: 'TCP', port: 80, vpcId },
+    { eventTime: '2026-11-21T08:00:00Z', eventId: 'tg' },
+  );
+  await targets.setTags(
+    'target-group',
+    tgArn,
+    { 'elbv2.k8s.aws/cluster': 'myeks' },
+    {
+      eventTime: '2026-11-21T08:00:00Z',
+      eventId: 'tags',
+    },
+  );
+  await targets.registerTargets(
+    tgArn,
+    [
+      {
+        id: '192.168.1.24',
+        port: 80,
+        kind: 'ip',
+        vpcId,
+        eniAtRegistration: 'eni-0a1b2c3d4e5f60001',
+      },
+    ],
+    { eventTime: '2026-11-21T08:30:00Z', eventId: 'register' },
+  );
+  const unassign = events[6];
+  if (unassign?.name !== '07-unassign-private-ip-addresses.json') throw new Error('sample order');
+
+  reads.length = 0;
+  await ec2(unassign.event, context);
+
+  // The unit's BatchGetItem reads the IPs' entries with the event's items, then the target they
+  // name (one BatchGetItem); no query of targets by IP. The review reads the group, who holds
+  // the IP now (the address, then its /28), and the target's alert.
+  expect(notified.map((n) => `${n.type} ${n.kind}`)).toEqual(['open stale-target']);
+  expect(reads).toEqual([
+    'BatchGetItem',
+    'BatchGetItem',
+    'GetItem',
+    'Query GSI3 IP',
+    'Query GSI3 IP',
+    'BatchGetItem',
+  ]);
+}, 120_000);

@@ -136,6 +136,14 @@ export class LedgerSession extends LedgerTable {
     }, UnprocessedKeysError);
   }
 
+  /** Served like `get`: the keys not known yet come in BatchGetItem requests. */
+  override async getMany(keys: readonly Item[]): Promise<Item[]> {
+    await this.prefetch(keys);
+    const unique = new Map(keys.map((k) => [keyText(k), k]));
+    const items = await Promise.all([...unique.values()].map((k) => this.get(k)));
+    return items.filter((i): i is Item => i !== undefined);
+  }
+
   override async get(key: Item): Promise<Item | undefined> {
     const e = await this.#entry(key);
     return e.current ? structuredClone(e.current) : undefined;

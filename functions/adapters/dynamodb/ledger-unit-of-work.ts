@@ -217,7 +217,11 @@ function ec2Keys(change: Ec2Change): Item[] {
       ];
     case 'eni-created': {
       const owner = change.eni.attachment?.instanceId || cniOwner(change.eni);
-      return [...eniKeys(change.eni), ...(owner ? [keys.node(owner)] : [])];
+      return [
+        ...eniKeys(change.eni),
+        ...(owner ? [keys.node(owner)] : []),
+        ...targetsAtKeys(change.eni.secondaryIps),
+      ];
     }
     case 'eni-attached':
       return [keys.eni(change.eniId), keys.node(change.instanceId)];
@@ -233,8 +237,14 @@ function ec2Keys(change: Ec2Change): Item[] {
       return [
         keys.eni(change.eniId),
         ...[...change.ips, ...change.prefixes].map((a) => keys.address(change.eniId, a)),
+        ...targetsAtKeys(change.ips),
       ];
   }
+}
+
+/** The targets at the IPs an EC2 change names, which its stale-target review looks up. */
+function targetsAtKeys(ips: readonly string[]): Item[] {
+  return ips.length ? [keys.targetsAtIpReady, ...ips.map((ip) => keys.targetsAtIp(ip))] : [];
 }
 
 function eniKeys(eni: EniFacts): Item[] {

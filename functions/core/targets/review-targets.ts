@@ -358,16 +358,18 @@ const LOOKUPS_AT_ONCE = 8;
 /**
  * The hook for EC2 changes: addresses were released, or assigned to another node, so the
  * targets registered with those IPs may now be stale. The ledger finds them for all the IPs at
- * once (see `targetsByIps`).
+ * once (see `targetsByIps`), unless the caller found them already (`found`, as the event's unit
+ * of work read them with its own items).
  */
 export async function reviewTargetsForIps(
   vpcId: string,
   ips: readonly string[],
   deps: TargetReviewDeps,
   now: string,
+  found?: readonly TargetRecord[],
 ): Promise<TargetReview> {
-  const found = await deps.targets.targetsByIps(vpcId, ips);
-  return reviewGroups(byGroupOf([found]), deps, now);
+  const targets = found ?? (await deps.targets.targetsByIps(vpcId, ips));
+  return reviewGroups(byGroupOf([targets]), deps, now);
 }
 
 /**
@@ -386,7 +388,7 @@ export async function reviewTargetsForNodes(
 }
 
 /** Targets by group, in the order they were asked for (pMap keeps it). */
-function byGroupOf(found: readonly TargetRecord[][]): Map<string, TargetRecord[]> {
+function byGroupOf(found: readonly (readonly TargetRecord[])[]): Map<string, TargetRecord[]> {
   const byGroup = new Map<string, TargetRecord[]>();
   for (const t of found.flat()) byGroup.set(t.tgArn, [...(byGroup.get(t.tgArn) ?? []), t]);
   return byGroup;
