@@ -11,7 +11,7 @@ import type { EniFacts } from '#core/network/network.ts';
 import { loadConfig } from '#shared/config.ts';
 import { logger } from '#shared/powertools.ts';
 import { RecordingNotifier, StaticInstanceTypeCatalog } from '#test/helpers/capacity-fakes.ts';
-import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
+import { forgetTargetsAtIps, freshLedgerTable } from '#test/helpers/ledger-table.ts';
 import { SimulatedEc2 } from '#test/helpers/simulated-ec2.ts';
 import { SimulatedElbv2 } from '#test/helpers/simulated-elbv2.ts';
 
@@ -74,6 +74,8 @@ async function deps(ec2: SimulatedEc2, elbv2 = new SimulatedElbv2()) {
   return {
     ledger,
     notifier,
+    db,
+    tableName,
     handlerDeps: {
       network: {
         ledger,
@@ -142,5 +144,41 @@ describe('the sweep handler', () => {
     ).rejects.toThrow(SweepFailedError);
     // The EC2 part ran and its repairs stayed.
     expect((await w.ledger.nodeView(NODE)).enis).toHaveLength(3);
+  });
+
+  test('fills the targets-at-IP entries of a table written before they were kept, once', async () => {
+    // Prepare: a registered IP target, its entry and the ready marker gone
+    const w = await deps(fullNode());
+    const targets = w.handlerDeps.elb.targets;
+    const tgArn = 'arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1';
+    const stamp = { eventTime: '2026-11-21T11:00:00Z', eventId: 'old' };
+    await targets.putTargetGroup(
+      { arn: tgArn, name: 'web', targetType: 'ip', protocol: 'TCP', port: 80, vpcId: VPC },
+      stamp,
+    );
+    await targets.registerTargets(
+      tgArn,
+      [{ id: '192.168.1.11', port: 80, kind: 'ip', vpcId: VPC }],
+      stamp,
+    );
+    await forgetTargetsAtIps(w.db, w.tableName);
+    const info = vi.spyOn(logger, 'info');
+    const sweep = sweepHandler(w.handlerDeps, () => new Date('2026-11-21T12:00:00Z'));
+
+    // Act
+    let results: unknown[];
+    try {
+      await sweep({}, context);
+      await sweep({}, context);
+      results = info.mock.calls
+        .filter(([m]) => m === 'sweep target index finished')
+        .map(([, extra]) => (extra as { result: unknown }).result);
+    } finally {
+      info.mockRestore();
+    }
+
+    // Assess: filled by the first sweep (one target), found ready by the second
+    expect(results).toEqual([1, 'ready']);
+    expect(await targets.targetsAtIpsReady()).toBe(true);
   });
 });

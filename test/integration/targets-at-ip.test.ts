@@ -1,9 +1,4 @@
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { expect, test } from 'vitest';
 import { keys } from '#adapters/dynamodb/ledger-keys.ts';
 import { DynamoTargetLedger } from '#adapters/dynamodb/ledger-targets.ts';
@@ -11,7 +6,7 @@ import { dynamoUnitOfWork } from '#adapters/dynamodb/ledger-unit-of-work.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { ElbChange } from '#core/targets/elb-event.ts';
 import type { TargetRegistrationInput } from '#core/targets/target-ports.ts';
-import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
+import { forgetTargetsAtIps, freshLedgerTable } from '#test/helpers/ledger-table.ts';
 
 /**
  * The DynamoDB ledger's targets-at-IP entries (ledger-keys.ts): what finding the targets of
@@ -53,22 +48,6 @@ async function table() {
 
 const described = (ts: readonly { tgArn: string; id: string; port: number }[]) =>
   ts.map((t) => `${t.tgArn} ${t.id}:${t.port}`);
-
-/** What a table written before the entries were kept looks like: targets, and no entry. */
-async function forgetEntries(db: DynamoDBDocumentClient, tableName: string) {
-  const { Items = [] } = await db.send(new ScanCommand({ TableName: tableName }));
-  for (const item of Items) {
-    if (!String(item.PK).startsWith('IPTARGETS')) continue;
-    await db.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { PK: item.PK, SK: item.SK },
-        UpdateExpression: 'REMOVE targets',
-      }),
-    );
-  }
-  await db.send(new DeleteCommand({ TableName: tableName, Key: keys.targetsAtIpReady }));
-}
 
 test("the targets of an ENI's twelve IPs cost two BatchGetItems and no query", async () => {
   // Prepare
@@ -115,7 +94,7 @@ test('a table filled before the entries were kept queries per IP until its sweep
   await ledger.registerTargets(TG, [ipTarget(IPS[0] as string), ipTarget(IPS[5] as string)], at(1));
   await ledger.registerTargets(TG2, [ipTarget(IPS[5] as string, 8080)], at(1));
   await ledger.deregisterTargets(TG, [{ id: IPS[0] as string, port: 80 }], at(2));
-  await forgetEntries(db, tableName);
+  await forgetTargetsAtIps(db, tableName);
   const expected = [`${TG2} ${IPS[5]}:8080`, `${TG} ${IPS[5]}:80`];
 
   // Act
