@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { DynamoAlertStore } from '#adapters/dynamodb/ledger-alerts.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
 import { DynamoUsageHistory } from '#adapters/dynamodb/ledger-usage.ts';
 import { dynamoLedger } from '#app/composition.ts';
+import { reviewCapacity } from '#core/capacity/review-capacity.ts';
 import { sampleUsage } from '#core/capacity/sample-usage.ts';
 import type { EventOutcome } from '#core/network/apply-ec2-event.ts';
 import { CliError } from '#local/cli-error.ts';
@@ -99,6 +101,7 @@ export function replayCommand(io: Output = stdio): Command {
           const routes = localRoutes(ledger, scope, alerting, ec2);
           const network = new DynamoNetworkLedger(ledger.db, ledger.tableName);
           const usage = new DynamoUsageHistory(ledger.db, ledger.tableName);
+          const alerts = new DynamoAlertStore(ledger.db, ledger.tableName);
           let lastSample = Number.NEGATIVE_INFINITY;
           const counts: Record<string, number> = {};
           const parked = new Set<string>();
@@ -126,6 +129,17 @@ export function replayCommand(io: Output = stdio): Command {
             ) {
               lastSample = Date.parse(at);
               await sampleUsage({ ledger: network, catalog, settings, usage, now: at });
+              // And, as in the sweep, every node and subnet reviewed after it: what time alone
+              // changes (a forecast coming due, a reminder) is the sweep's to alert, not the events'.
+              if (alerting) {
+                await reviewCapacity(
+                  {
+                    nodes: (await network.listNodes()).map((n) => n.instanceId),
+                    subnets: (await network.listSubnets()).map((s) => s.subnetId),
+                  },
+                  { ledger: network, alerts, catalog, notifier, settings, usage, now: at },
+                );
+              }
             }
             if (outcome.status === 'parked' && outcome.eventId) parked.add(outcome.eventId);
             const later = laterOutcomes(outcome);

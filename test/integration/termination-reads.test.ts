@@ -68,9 +68,11 @@ test.each([
     expect(outcome.status).toBe('applied');
     expect(nodeViewQueries).toEqual([keys.byNode(NODE)]);
     expect(outcome.affected?.nodes).toEqual(nodeReviewed ? [NODE] : []);
-    expect(outcome.capacity?.skipped.some((s) => s.reason === 'node is terminated')).toBe(
-      nodeReviewed,
-    );
+    // Named or not, the node had no alert to resolve: a termination only frees, so the review
+    // does not look at it (no "node is terminated" evaluation) and reads no view of its own.
+    expect(outcome.affected?.onlyFreed).toBe(true);
+    expect(outcome.capacity?.skipped).toEqual([]);
+    expect(outcome.capacity?.alerts).toEqual([]);
     // Its primary ENI was released: its subnet is reviewed either way.
     expect(outcome.affected?.subnets).toHaveLength(1);
   },

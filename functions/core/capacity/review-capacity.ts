@@ -113,7 +113,16 @@ export async function reviewCapacity(
     }
   };
 
+  // After a change that only gave back, a subject with no alert to resolve or deliver can only
+  // have moved further from one: its view is not read.
+  const settled = async (refs: readonly AlertRef[]) => {
+    if (!affected.onlyFreed) return false;
+    for (const r of refs) if (needsSettling(await store.get(r.kind, r.subject))) return false;
+    return true;
+  };
+
   for (const nodeId of affected.nodes) {
+    if (await settled(capacityAlertRefs({ nodes: [nodeId], subnets: [] }))) continue;
     const view = await deps.ledger.nodeView(nodeId);
     const node = view.node;
     if (!node) {
@@ -171,6 +180,7 @@ export async function reviewCapacity(
   const forecasting = (thresholds.subnetExhaustion.forecastHorizonHours ?? 0) > 0;
   const usageSince = forecasting ? usageReadSince(deps.now, window) : undefined;
   for (const subnetId of affected.subnets) {
+    if (await settled(capacityAlertRefs({ nodes: [], subnets: [subnetId] }))) continue;
     const { view, usage } = await subnetWithUsage(subnetId, deps, usageSince);
     const capacity = subnetCapacityFromView(view, subnetId);
     if (!capacity) {
@@ -222,6 +232,11 @@ async function subnetWithUsage(
     return deps.usage.subnetWithUsage(subnetId, usageSince);
   }
   return { view: await deps.ledger.subnetView(subnetId) };
+}
+
+/** An alert a review must go through: open (it may resolve), or with a notification unsent. */
+function needsSettling(record: AlertRecord | undefined): boolean {
+  return record !== undefined && (record.status === 'open' || record.pending !== undefined);
 }
 
 /** The alerts a capacity review of these nodes and subnets may settle. */

@@ -58,6 +58,12 @@ export interface Affected {
   readonly releasedFrom?: readonly string[];
   /** Addresses assigned or released by the event: a target registered with one may now point elsewhere. */
   readonly addresses?: readonly { readonly vpcId: string; readonly ips: readonly string[] }[];
+  /**
+   * The change only gave back (addresses unassigned, an ENI detached or deleted, a node gone):
+   * the nodes and subnets it names can only be less pressed than before, so a review has
+   * nothing to open for them and need not read one whose alerts are closed.
+   */
+  readonly onlyFreed?: boolean;
 }
 
 export interface Ec2Deps {
@@ -591,11 +597,30 @@ async function affectedBy(
   return {
     nodes: [...nodes].sort(),
     subnets: [...subnets].sort(),
+    ...(onlyFrees(change) ? { onlyFreed: true } : {}),
     ...(releasedFrom.size ? { releasedFrom: [...releasedFrom].sort() } : {}),
     ...(addresses.some((a) => a.ips.length)
       ? { addresses: addresses.filter((a) => a.ips.length) }
       : {}),
   };
+}
+
+/**
+ * Whether the change can only lower the pressure on what it names: it takes addresses or an
+ * ENI off a node and out of a subnet, or takes a node out of service, and adds nothing. (An
+ * attach that released its ENI, its node having terminated, also adds it to a node: not this.)
+ */
+function onlyFrees(change: Ec2Change): boolean {
+  switch (change.type) {
+    case 'addresses-unassigned':
+    case 'eni-detached':
+    case 'eni-deleted':
+      return true;
+    case 'instance-state':
+      return GONE_STATES.has(change.state);
+    default:
+      return false;
+  }
 }
 
 /**

@@ -249,6 +249,7 @@ const unassignCases: Case[] = [
       reason: expect.any(String),
       audit: [{ entity: 'eni-pa', action: 'unassigned 2', detail: '10.0.0.11 10.0.0.32/28' }],
       affected: {
+        onlyFreed: true,
         nodes: [NODE],
         subnets: [SUBNET],
         addresses: [{ vpcId: VPC, ips: ['10.0.0.11'] }],
@@ -329,7 +330,7 @@ describe('applyEc2Event: a redelivery', () => {
         event(4, { type: 'instance-state', instanceId: NODE, state: 'terminated' }),
       ],
       again: event(4, { type: 'instance-state', instanceId: NODE, state: 'terminated' }),
-      affected: { nodes: [NODE], subnets: [], releasedFrom: [NODE] },
+      affected: { nodes: [NODE], subnets: [], releasedFrom: [NODE], onlyFreed: true },
     },
     {
       name: 'of a detach names only what the ledger still knows: nothing',
@@ -340,7 +341,7 @@ describe('applyEc2Event: a redelivery', () => {
         event(4, { type: 'eni-detached', attachmentId: 'att-c' }),
       ],
       again: event(4, { type: 'eni-detached', attachmentId: 'att-c' }),
-      affected: { nodes: [], subnets: [] },
+      affected: { nodes: [], subnets: [], onlyFreed: true },
     },
   ])('$name', async ({ given, again, affected }) => {
     // Prepare

@@ -344,7 +344,7 @@ const detachDeleteCases: Case[] = [
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: 'eni-c', action: 'detached', detail: NODE_B }],
-      affected: { nodes: [NODE_B], subnets: [], releasedFrom: [NODE_B] },
+      affected: { nodes: [NODE_B], subnets: [], releasedFrom: [NODE_B], onlyFreed: true },
     },
     eni: eniC({ instanceId: NODE_B }),
   },
@@ -378,7 +378,7 @@ const detachDeleteCases: Case[] = [
       audit: [{ entity: 'eni-c', action: 'deleted' }],
       // Never attached: no node's capacity changes, though the node it was made for held its
       // addresses (targets registered there are reviewed).
-      affected: { nodes: [], subnets: [SUBNET], releasedFrom: [NODE] },
+      affected: { nodes: [], subnets: [SUBNET], releasedFrom: [NODE], onlyFreed: true },
     },
     eni: eniC({ deleted: true }),
   },
@@ -390,7 +390,7 @@ const detachDeleteCases: Case[] = [
       status: 'applied',
       reason: expect.stringMatching(/ENI eni-c was not in the ledger; tombstone kept/),
       audit: [{ entity: 'eni-c', action: 'deleted' }],
-      affected: { nodes: [], subnets: [] },
+      affected: { nodes: [], subnets: [], onlyFreed: true },
     },
   },
   {
@@ -402,7 +402,7 @@ const detachDeleteCases: Case[] = [
       status: 'applied',
       reason: 'no change',
       audit: [],
-      affected: { nodes: [], subnets: [SUBNET], releasedFrom: [NODE] },
+      affected: { nodes: [], subnets: [SUBNET], releasedFrom: [NODE], onlyFreed: true },
     },
     eni: eniC({ deleted: true }),
   },
@@ -662,7 +662,7 @@ describe('applyEc2Event: what else an ENI event settles', () => {
           detail: expect.any(String),
         },
       ],
-      affected: { nodes: [], subnets: [] },
+      affected: { nodes: [], subnets: [], onlyFreed: true },
       discarded: 2,
     });
     expect(await ledger.listParked()).toStrictEqual([]);

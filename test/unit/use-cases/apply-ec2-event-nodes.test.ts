@@ -146,7 +146,7 @@ const stateCases: Case[] = [
         { entity: 'eni-pa', action: 'released' },
       ],
       // The released primary ENI's addresses leave its subnet.
-      affected: { nodes: [NODE], subnets: [SUBNET], releasedFrom: [NODE] },
+      affected: { nodes: [NODE], subnets: [SUBNET], releasedFrom: [NODE], onlyFreed: true },
     },
     node: {
       state: 'terminated',
@@ -181,7 +181,7 @@ const stateCases: Case[] = [
       status: 'applied',
       reason: expect.any(String),
       audit: [{ entity: NODE, action: 'state shutting-down' }],
-      affected: { nodes: [NODE], subnets: [] },
+      affected: { nodes: [NODE], subnets: [], onlyFreed: true },
     },
     node: {
       state: 'shutting-down',
