@@ -56,11 +56,11 @@ export async function createLedgerTable(client: DynamoDBClient, tableName: strin
     { TableName: tableName },
   );
   // A new table holds no target: every registered one has its entry at its IP (ledger-keys.ts).
-  const ready = keys.targetsAtIpReady;
+  const ready = keys.targetsAtIpReadyItem;
   await client.send(
     new PutItemCommand({
       TableName: tableName,
-      Item: { PK: { S: ready.PK }, SK: { S: ready.SK }, entity: { S: 'index-ready' } },
+      Item: { PK: { S: ready.PK }, SK: { S: ready.SK }, entity: { S: ready.entity } },
     }),
   );
   if (props.TimeToLiveSpecification?.Enabled) {

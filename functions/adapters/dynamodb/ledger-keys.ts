@@ -182,6 +182,8 @@ export const keys = {
   },
   /** Present once every registered IP target has its entry under `targetsAtIp`. */
   targetsAtIpReady: { PK: 'IPTARGETS', SK: '#READY' },
+  /** The marker as written: by a new table's creation, or by the sweep that filled the entries. */
+  targetsAtIpReadyItem: { PK: 'IPTARGETS', SK: '#READY', entity: 'index-ready' },
   targetByNode: (instanceId: string) => `TARGETNODE#${instanceId}`,
   /** A registered IP target under the node that held its IP at registration (GSI2). */
   targetNodeIndex: (instanceId: string, tgArn: string, id: string, port: number) => ({

@@ -331,7 +331,7 @@ export class DynamoTargetLedger extends EventLedger<ElbChange> implements Target
       },
       { concurrency: LOOKUPS_AT_ONCE },
     );
-    await this.table.put({ ...keys.targetsAtIpReady, entity: 'index-ready' });
+    await this.table.put({ ...keys.targetsAtIpReadyItem });
     return counts.reduce((a, b) => a + b, 0);
   }
 
