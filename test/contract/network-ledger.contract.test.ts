@@ -429,6 +429,37 @@ describe.each(networkLedgers)('NetworkLedger contract: $name', ({ make }) => {
         stamp: at(1),
       });
     });
+
+    test('holdersOf answers for several addresses what holderOf answers for each', async () => {
+      // Prepare: two claims on .70, a released .20, a detached ENI's .30, nothing at .99
+      const ledger = await make();
+      await ledger.putEni(otherEntry('eni-old', NODE, ['10.0.0.70']), at(1));
+      await ledger.putEni(otherEntry('eni-new', OTHER_NODE, ['10.0.0.70', '10.0.0.71']), at(3));
+      await ledger.putEni(cniEntry('eni-b', ['10.0.0.20', '10.0.0.21']), at(1));
+      await ledger.putEni(cniEntry('eni-c', ['10.0.0.30']), at(1));
+      const b = await ledger.getEni('eni-b');
+      if (!b) throw new Error('eni-b not filed');
+      await ledger.unassignAddresses(b, ['10.0.0.20'], at(2));
+      const asked = ['10.0.0.70', '10.0.0.71', '10.0.0.20', '10.0.0.21', '10.0.0.30', '10.0.0.99'];
+
+      // Act
+      const together = await ledger.holdersOf(VPC, [...asked, '10.0.0.70']);
+      const oneByOne = new Map();
+      for (const a of asked) {
+        const holder = await ledger.holderOf(VPC, a);
+        if (holder) oneByOne.set(a, holder);
+      }
+
+      // Assess
+      expect(together).toEqual(oneByOne);
+      expect([...together].map(([a, h]) => `${a} ${h.eniId}`).sort()).toEqual([
+        '10.0.0.21 eni-b',
+        '10.0.0.30 eni-c',
+        '10.0.0.70 eni-new',
+        '10.0.0.71 eni-new',
+      ]);
+      expect(await ledger.holdersOf('vpc-other', asked)).toEqual(new Map());
+    });
   });
 
   describe('subnets', () => {

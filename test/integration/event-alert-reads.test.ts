@@ -14,6 +14,7 @@ import { StaticInstanceTypeCatalog } from '#test/helpers/capacity-fakes.ts';
 import { CAPACITY, ec2HandlerWithCapacity, SCOPE } from '#test/helpers/ec2-capacity-handler.ts';
 import { sampleLimits } from '#test/helpers/instance-types.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
+import { recordReads } from '#test/helpers/request-log.ts';
 import { type SampleEvent, sample, sampleFolder } from '#test/helpers/samples.ts';
 import { SimulatedEc2 } from '#test/helpers/simulated-ec2.ts';
 import { SimulatedElbv2 } from '#test/helpers/simulated-elbv2.ts';
@@ -106,15 +107,7 @@ test('the target and capacity reviews of one EC2 event read their alerts in one 
 
 test('an ELB event in its unit of work reads its review alerts with its own items, in one request', async () => {
   const { client, tableName } = await freshLedgerTable();
-  const reads: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      const name = String(context.commandName);
-      if (/^(Get|BatchGet|Query|Scan)/.test(name)) reads.push(name);
-      return next(args);
-    },
-    { step: 'initialize', name: 'elbReadCounter' },
-  );
+  const reads = recordReads(client);
   const db = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -153,24 +146,13 @@ test('an ELB event in its unit of work reads its review alerts with its own item
     'open deregistration-delay-drift',
     'resolve deregistration-delay-drift',
   ]);
-  expect(raised).toEqual(['BatchGetItemCommand']);
-  expect(lowered).toEqual(['BatchGetItemCommand']);
+  expect(raised).toEqual(['BatchGetItem']);
+  expect(lowered).toEqual(['BatchGetItem']);
 }, 120_000);
 
 test('an EC2 event in its unit of work reads the capacity alerts it names with its own items', async () => {
   const { client, tableName } = await freshLedgerTable();
-  const reads: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      const name = String(context.commandName).replace(/Command$/, '');
-      const input = args.input as { IndexName?: string; KeyConditionExpression?: string };
-      if (/^(Get|BatchGet|Query|Scan)/.test(name)) {
-        reads.push(name === 'Query' ? `Query ${input.IndexName ?? 'table'}` : name);
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'ec2ReadCounter' },
-  );
+  const reads = recordReads(client);
   const db = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -183,28 +165,12 @@ test('an EC2 event in its unit of work reads the capacity alerts it names with i
   // The unit's one BatchGetItem (the node, its ENI, addresses, subnet, parked markers and the
   // node's and subnet's alerts); no query of the new ENI's partition; the node and subnet
   // views the review evaluates.
-  expect(reads).toEqual(['BatchGetItem', 'Query GSI1', 'Query GSI2']);
+  expect(reads).toEqual(['BatchGetItem', 'Query GSI1 NODE', 'Query GSI2 SUBNET']);
 }, 120_000);
 
 test('an EC2 event finds the targets at the IPs it names with its own items, not by a query per IP', async () => {
   const { client, tableName } = await freshLedgerTable();
-  const reads: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      const name = String(context.commandName).replace(/Command$/, '');
-      const input = args.input as {
-        IndexName?: string;
-        ExpressionAttributeValues?: Record<string, unknown>;
-      };
-      // A query by what its key is (TARGETIP#..., IP#...), not by its values.
-      const kind = String(input.ExpressionAttributeValues?.[':pk'] ?? '').split('#')[0];
-      if (/^(Get|BatchGet|Query|Scan)/.test(name)) {
-        reads.push(name === 'Query' ? `Query ${input.IndexName ?? 'table'} ${kind}` : name);
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'ec2TargetReadCounter' },
-  );
+  const reads = recordReads(client);
   const db = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -279,4 +245,62 @@ test('an EC2 event finds the targets at the IPs it names with its own items, not
     'Query GSI3 IP',
     'BatchGetItem',
   ]);
+}, 120_000);
+
+test('RegisterTargets reads the ENIs that hold its IPs in one request, not one GetItem each', async () => {
+  const { client, tableName } = await freshLedgerTable();
+  const reads = recordReads(client);
+  const db = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const network = new DynamoNetworkLedger(db, tableName);
+  const vpcId = 'vpc-0a1b2c3d4e5f60718';
+  // The echo replicas' IPs, each on an ENI of its own node.
+  for (const [eniId, instanceId, ip] of [
+    ['eni-0000000000000001a', 'i-0000000000000001a', '192.168.1.21'],
+    ['eni-0000000000000002b', 'i-0000000000000002b', '192.168.2.50'],
+  ] as const) {
+    await network.putEni(
+      {
+        facts: {
+          eniId,
+          vpcId,
+          subnetId: 'subnet-0aa1111111111111a',
+          description: `aws-K8S-${instanceId}`,
+          tags: {},
+          attachment: { instanceId, attachmentId: `attach-${eniId}` },
+          secondaryIps: [ip],
+          prefixes: [],
+        },
+        kind: 'vpc-cni',
+        instanceId,
+        addresses: [{ address: ip, kind: 'secondary', consumer: 'vpc-cni' }],
+      },
+      { eventTime: '2026-11-21T08:00:00Z', eventId: eniId },
+    );
+  }
+  const notified: AlertNotification[] = [];
+  const elb = elbEventHandler({
+    targets: new DynamoTargetLedger(db, tableName),
+    network,
+    elbv2: new SimulatedElbv2(),
+    scope: SCOPE,
+    settings: { delayPolicy: { default: 60, perCluster: {}, perStack: {} }, remediate: false },
+    alerting: {
+      alerts: new DynamoAlertStore(db, tableName),
+      notifier: { notify: async (n: AlertNotification) => void notified.push(n) },
+      policy: CAPACITY.alertPolicy,
+    },
+    clock: () => '2026-11-21T09:00:00.000Z',
+    unitOfWork: () => dynamoUnitOfWork(db, tableName),
+  });
+  for (const id of ['b1f7c3a2', 'c2a8d4b3', 'd3b9e5c4']) await elb(echo(id), context);
+
+  reads.length = 0;
+  await elb(echo('e4c0f6d5'), context);
+
+  // The unit's read; who claims each of the two IPs (one query each); both claiming ENIs in one
+  // BatchGetItem. Both IPs are held, so no /28 is asked and no stale-target alert opens.
+  expect(reads).toEqual(['BatchGetItem', 'Query GSI3 IP', 'Query GSI3 IP', 'BatchGetItem']);
+  expect(notified.filter((n) => n.kind === 'stale-target')).toEqual([]);
 }, 120_000);

@@ -7,6 +7,7 @@ import type { EventStamp } from '#core/events/event-envelope.ts';
 import { subject } from '#core/events/parking.ts';
 import type { Ec2Change } from '#core/network/ec2-event.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
+import { watchRequests } from '#test/helpers/request-log.ts';
 
 /**
  * A subject's parked changes are marked by one item (PARKED#<subject> / #PARKED) that an
@@ -29,13 +30,7 @@ const assign: Ec2Change = {
 async function table() {
   const { client, tableName } = await freshLedgerTable();
   const sent: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'parkedMarkerCounter' },
-  );
+  watchRequests(client, (command) => sent.push(command));
   const db = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -50,7 +45,7 @@ test('a unit that looks under a subject with nothing parked sends nothing after 
   const parked = await unit.ports.network.parkedFor(subject.eni(ENI));
 
   expect(parked).toEqual([]);
-  expect(sent).toEqual(['BatchGetItemCommand']);
+  expect(sent).toEqual(['BatchGetItem']);
 });
 
 test('what is parked is found through its marker, which is never listed as parked itself', async () => {

@@ -6,6 +6,7 @@ import { dynamoUnitOfWork } from '#adapters/dynamodb/ledger-unit-of-work.ts';
 import { MemoryElbv2 } from '#adapters/memory/memory-elbv2.ts';
 import { sweepLoadBalancers } from '#core/targets/sweep-load-balancers.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
+import { recordWrites } from '#test/helpers/request-log.ts';
 import {
   at,
   CLUSTER,
@@ -42,23 +43,7 @@ function elbv2(): MemoryElbv2 {
 
 async function ledger() {
   const { client, tableName } = await freshLedgerTable();
-  const writes: string[][] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String(context.commandName);
-      const input = args.input as Record<string, unknown>;
-      const keyOf = (i: Record<string, unknown>) =>
-        String(((i.Key ?? i.Item) as { PK?: { S?: string } } | undefined)?.PK?.S);
-      if (name === 'TransactWriteItemsCommand') {
-        const items = input.TransactItems as Record<string, Record<string, unknown>>[];
-        writes.push(items.map((t) => keyOf(Object.values(t)[0] ?? {})));
-      } else if (['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand'].includes(name)) {
-        writes.push([keyOf(input)]);
-      }
-      return next(args);
-    },
-    { step: 'build', name: 'writeCounter' },
-  );
+  const writes = recordWrites(client);
   const db = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });

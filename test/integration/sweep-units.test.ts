@@ -5,6 +5,7 @@ import { dynamoUnitOfWork } from '#adapters/dynamodb/ledger-unit-of-work.ts';
 import type { Scope } from '#core/events/scope.ts';
 import { sweepNetwork } from '#core/network/sweep-network.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
+import { recordWrites } from '#test/helpers/request-log.ts';
 import { SimulatedEc2 } from '#test/helpers/simulated-ec2.ts';
 
 /**
@@ -51,23 +52,7 @@ function account(): SimulatedEc2 {
 /** Write requests by the partitions they touch, counted at the client. */
 async function sweptWith(units: boolean) {
   const { client, tableName } = await freshLedgerTable();
-  const writes: string[][] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String(context.commandName);
-      const input = args.input as Record<string, unknown>;
-      const keyOf = (i: Record<string, unknown>) =>
-        String(((i.Key ?? i.Item) as { PK?: { S?: string } } | undefined)?.PK?.S);
-      if (name === 'TransactWriteItemsCommand') {
-        const items = input.TransactItems as Record<string, Record<string, unknown>>[];
-        writes.push(items.map((t) => keyOf(Object.values(t)[0] ?? {})));
-      } else if (['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand'].includes(name)) {
-        writes.push([keyOf(input)]);
-      }
-      return next(args);
-    },
-    { step: 'build', name: 'writeCounter' },
-  );
+  const writes = recordWrites(client);
   const db = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });

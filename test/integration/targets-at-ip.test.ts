@@ -7,6 +7,7 @@ import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { ElbChange } from '#core/targets/elb-event.ts';
 import type { TargetRegistrationInput } from '#core/targets/target-ports.ts';
 import { forgetTargetsAtIps, freshLedgerTable } from '#test/helpers/ledger-table.ts';
+import { watchRequests } from '#test/helpers/request-log.ts';
 
 /**
  * The DynamoDB ledger's targets-at-IP entries (ledger-keys.ts): what finding the targets of
@@ -32,14 +33,9 @@ const ipTarget = (ip: string, port = 80): TargetRegistrationInput => ({
 async function table() {
   const { client, tableName } = await freshLedgerTable();
   const sent: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      const input = args.input as { IndexName?: string };
-      sent.push(`${String(context.commandName)}${input.IndexName ? ` ${input.IndexName}` : ''}`);
-      return next(args);
-    },
-    { step: 'initialize', name: 'targetsAtIpCounter' },
-  );
+  watchRequests(client, (command, input) => {
+    sent.push(`${command}${input.IndexName ? ` ${String(input.IndexName)}` : ''}`);
+  });
   const db = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -65,7 +61,7 @@ test("the targets of an ENI's twelve IPs cost two BatchGetItems and no query", a
     `${TG} ${IPS[3]}:80`,
     `${TG} ${IPS[7]}:80`,
   ]);
-  expect(sent).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
+  expect(sent).toEqual(['BatchGetItem', 'BatchGetItem']);
 });
 
 test('IPs no target was ever registered at cost one BatchGetItem', async () => {
@@ -79,7 +75,7 @@ test('IPs no target was ever registered at cost one BatchGetItem', async () => {
 
   // Assess
   expect(found).toEqual([]);
-  expect(sent).toEqual(['BatchGetItemCommand']);
+  expect(sent).toEqual(['BatchGetItem']);
 });
 
 test('a table filled before the entries were kept queries per IP until its sweep fills them', async () => {
@@ -114,7 +110,7 @@ test('a table filled before the entries were kept queries per IP until its sweep
   expect(filled).toBe(2);
   expect(await ledger.targetsAtIpsReady()).toBe(true);
   expect(described(after)).toEqual(expected);
-  expect(sentAfter).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
+  expect(sentAfter).toEqual(['BatchGetItem', 'BatchGetItem']);
 });
 
 test("a registration's entries commit in the event's one transaction, and are not written twice", async () => {
@@ -147,10 +143,10 @@ test("a registration's entries commit in the event's one transaction, and are no
   const second = [...sent];
 
   // Assess
-  expect(first).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+  expect(first).toEqual(['BatchGetItem', 'TransactWriteItems']);
   expect(again).toMatchObject({ status: 'committed' });
   // The target alone changes: its entry at the IP was read with it, and is there already.
-  expect(second).toEqual(['BatchGetItemCommand', 'UpdateItemCommand']);
+  expect(second).toEqual(['BatchGetItem', 'UpdateItem']);
   const entries = await db.send(
     new ScanCommand({
       TableName: tableName,

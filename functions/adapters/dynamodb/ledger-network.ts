@@ -1,7 +1,14 @@
+import pMap from 'p-map';
 import { EventLedger } from '#adapters/dynamodb/ledger-events.ts';
 import { expiresAt, INDEX, keys, META, RETENTION_SECONDS } from '#adapters/dynamodb/ledger-keys.ts';
 import { LedgerSession } from '#adapters/dynamodb/ledger-session.ts';
-import { compact, type Item, newerThan as NEWER, pick } from '#adapters/dynamodb/ledger-table.ts';
+import {
+  compact,
+  type Item,
+  LOOKUPS_AT_ONCE,
+  newerThan as NEWER,
+  pick,
+} from '#adapters/dynamodb/ledger-table.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import { type AddressClaim, holderOf } from '#core/network/address-holder.ts';
 import type { Ec2Change } from '#core/network/ec2-event.ts';
@@ -343,19 +350,46 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
   }
 
   async holderOf(vpcId: string, address: string): Promise<AddressRecord | undefined> {
-    const items = await this.table.query({
-      IndexName: INDEX.lookup,
-      KeyConditionExpression: 'GSI3PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.byIp(vpcId, address) },
-    });
-    const claims: AddressClaim[] = [];
-    for (const item of items) {
-      const assigned = item.assigned === true;
-      // Released entries hold nothing: skip reading their ENI.
-      const eni = assigned ? await this.getEni(String(item.eniId)) : undefined;
-      claims.push({ address: toAddress(item), assigned, eni });
+    return (await this.holdersOf(vpcId, [address])).get(address);
+  }
+
+  /**
+   * One lookup-index query per address, a few at a time, then the ENIs their assigned entries
+   * name in one BatchGetItem (not one GetItem each).
+   */
+  async holdersOf(
+    vpcId: string,
+    addresses: readonly string[],
+  ): Promise<Map<string, AddressRecord>> {
+    const entries = await pMap(
+      new Set(addresses),
+      async (address) => {
+        const items = await this.table.query({
+          IndexName: INDEX.lookup,
+          KeyConditionExpression: 'GSI3PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.byIp(vpcId, address) },
+        });
+        return { address, items };
+      },
+      { concurrency: LOOKUPS_AT_ONCE },
+    );
+    // Released entries hold nothing: their ENIs are not read.
+    const eniIds = new Set(
+      entries.flatMap(({ items }) => items.filter(isAssigned).map((i) => String(i.eniId))),
+    );
+    const enis = await this.table.getMany([...eniIds].map((id) => keys.eni(id)));
+    const eniById = new Map(enis.map((i) => [String(i.eniId), toEni(i)]));
+    const held = new Map<string, AddressRecord>();
+    for (const { address, items } of entries) {
+      const claims: AddressClaim[] = items.map((item) => ({
+        address: toAddress(item),
+        assigned: isAssigned(item),
+        eni: isAssigned(item) ? eniById.get(String(item.eniId)) : undefined,
+      }));
+      const holder = holderOf(claims);
+      if (holder) held.set(address, holder);
     }
-    return holderOf(claims);
+    return held;
   }
 
   private update(
@@ -515,3 +549,5 @@ function toSubnet(i: Item): SubnetRecord {
     ...(pick(i, ['cidr', 'availabilityZone']) as object),
   };
 }
+
+const isAssigned = (item: Item) => item.assigned === true;

@@ -31,6 +31,8 @@ export class UnprocessedItemsError extends Error {
 
 /** BatchGetItem takes at most 100 keys. */
 export const BATCH_GET_KEYS = 100;
+/** Index queries one caller keeps in flight at once (one per IP, say). */
+export const LOOKUPS_AT_ONCE = 8;
 
 /** Keys BatchGetItem left unprocessed after every retry. */
 export class UnprocessedKeysError extends Error {

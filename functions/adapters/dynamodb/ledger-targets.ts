@@ -1,7 +1,14 @@
 import pMap from 'p-map';
 import { EventLedger } from '#adapters/dynamodb/ledger-events.ts';
 import { expiresAt, INDEX, keys, RETENTION_SECONDS } from '#adapters/dynamodb/ledger-keys.ts';
-import { compact, type Item, newerThan, pick, whileLive } from '#adapters/dynamodb/ledger-table.ts';
+import {
+  compact,
+  type Item,
+  LOOKUPS_AT_ONCE,
+  newerThan,
+  pick,
+  whileLive,
+} from '#adapters/dynamodb/ledger-table.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { WriteOutcome } from '#core/network/network-ports.ts';
 import type { DelayChange } from '#core/targets/deregistration-delay.ts';
@@ -19,9 +26,6 @@ import {
   type TargetRecord,
   type TargetRegistrationInput,
 } from '#core/targets/target-ports.ts';
-
-/** GSI3 queries in flight at once where the IPs' entries cannot answer (see targetsByIps). */
-const LOOKUPS_AT_ONCE = 8;
 
 /** Tags and attributes keep one stamp per key as `<time>|<eventId>`, which sorts like newerThan. */
 const stampText = (s: EventStamp) => `${s.eventTime}|${s.eventId}`;

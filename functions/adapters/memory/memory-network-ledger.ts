@@ -6,7 +6,7 @@ import {
 } from '#adapters/memory/memory-event-log.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { ParkedChange, Subject } from '#core/events/parking.ts';
-import { type AddressClaim, holderOf } from '#core/network/address-holder.ts';
+import { type AddressClaim, heldAmong, holderOf } from '#core/network/address-holder.ts';
 import type { Ec2Change } from '#core/network/ec2-event.ts';
 import { eniFiling, keepsNodeAfterDetach } from '#core/network/eni-filing.ts';
 import type {
@@ -356,6 +356,12 @@ export class MemoryNetworkLedger implements NetworkLedger {
       claims.push({ address: toAddress(item), assigned: true, eni: eni ? toEni(eni) : undefined });
     }
     return holderOf(claims);
+  }
+  async holdersOf(
+    vpcId: string,
+    addresses: readonly string[],
+  ): Promise<Map<string, AddressRecord>> {
+    return heldAmong(addresses, (address) => this.holderOf(vpcId, address));
   }
 
   #node(instanceId: string): Mutable<NodeRecord> {

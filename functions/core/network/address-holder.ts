@@ -39,7 +39,7 @@ export function holderOf(claims: readonly AddressClaim[]): AddressRecord | undef
  * sweep and review ask no query and no ENI read per target. The read holds assigned
  * addresses of live ENIs only, which are the only claims that can hold an address.
  */
-export function snapshotHolders(state: LedgerState): Pick<NetworkLedger, 'holderOf'> {
+export function snapshotHolders(state: LedgerState): Pick<NetworkLedger, 'holderOf' | 'holdersOf'> {
   const enis = new Map(state.enis.map((e) => [e.eniId, e]));
   const claims = new Map<string, AddressClaim[]>();
   for (const address of state.addresses) {
@@ -49,8 +49,23 @@ export function snapshotHolders(state: LedgerState): Pick<NetworkLedger, 'holder
     if (list) list.push(claim);
     else claims.set(key, [claim]);
   }
+  const holder = async (vpcId: string, address: string) =>
+    holderOf(claims.get(`${vpcId}|${address}`) ?? []);
   return {
-    holderOf: async (vpcId: string, address: string) =>
-      holderOf(claims.get(`${vpcId}|${address}`) ?? []),
+    holderOf: holder,
+    holdersOf: (vpcId, addresses) => heldAmong(addresses, (address) => holder(vpcId, address)),
   };
+}
+
+/** The holders of some addresses, asked one by one: for ledgers that answer from memory. */
+export async function heldAmong(
+  addresses: readonly string[],
+  holderOfOne: (address: string) => Promise<AddressRecord | undefined>,
+): Promise<Map<string, AddressRecord>> {
+  const held = new Map<string, AddressRecord>();
+  for (const address of new Set(addresses)) {
+    const holder = await holderOfOne(address);
+    if (holder) held.set(address, holder);
+  }
+  return held;
 }

@@ -165,4 +165,6 @@ export interface NetworkLedger extends ParkingLot<Ec2Change> {
   listSubnets(): Promise<SubnetRecord[]>;
   /** Which live ENI holds an address in a VPC right now. */
   holderOf(vpcId: string, address: string): Promise<AddressRecord | undefined>;
+  /** `holderOf` for several addresses at once; an address nobody holds is absent. */
+  holdersOf(vpcId: string, addresses: readonly string[]): Promise<Map<string, AddressRecord>>;
 }

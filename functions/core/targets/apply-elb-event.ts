@@ -11,7 +11,7 @@ import { discardParkedElbChanges } from '#core/targets/discard-parked-elb-change
 import type { ElbChange, ElbChangeKind } from '#core/targets/elb-event.ts';
 import { DescribeBudget, knownTargetGroup } from '#core/targets/known-target-group.ts';
 import {
-  holderOfIp,
+  holdersOfIps,
   reviewTargetGroup,
   type TargetReview,
   type TargetReviewDeps,
@@ -468,26 +468,26 @@ async function registrations(
   registeredAt: string,
   holders: Map<string, IpHolder | undefined>,
 ): Promise<TargetRegistrationInput[]> {
-  const out: TargetRegistrationInput[] = [];
-  for (const t of targets) {
+  const { vpcId } = tg;
+  const joined = (t: TargetRef): t is Extract<TargetRef, { type: 'ip' }> =>
+    t.type === 'ip' && tg.targetType === 'ip' && vpcId !== undefined;
+  // Who holds the IPs now, which is minutes after the call: see registrationBaseline.
+  const ips = targets.filter(joined).map((t) => t.ip);
+  if (vpcId && ips.length) {
+    for (const [ip, holder] of await holdersOfIps(deps.network, vpcId, ips))
+      holders.set(ip, holder);
+  }
+  return targets.map((t) => {
     const { id, port } = targetId(t, tg);
     const base = {
       id,
       port,
       kind: t.type,
       ...(t.az ? { az: t.az } : {}),
-      ...(tg.vpcId ? { vpcId: tg.vpcId } : {}),
+      ...(vpcId ? { vpcId } : {}),
     };
-    if (t.type !== 'ip' || tg.targetType !== 'ip' || !tg.vpcId) {
-      out.push(base);
-      continue;
-    }
-    // Who holds the IP now, which is minutes after the call: see registrationBaseline.
-    const holder = await holderOfIp(deps.network, tg.vpcId, t.ip);
-    holders.set(t.ip, holder);
-    out.push({ ...base, ...registrationBaseline(holder, registeredAt) });
-  }
-  return out;
+    return joined(t) ? { ...base, ...registrationBaseline(holders.get(t.ip), registeredAt) } : base;
+  });
 }
 
 function audited(w: WriteOutcome, entity: string, action: string): AuditEntry[] {

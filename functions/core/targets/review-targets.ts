@@ -15,7 +15,7 @@ import {
   type Scope,
   UNKNOWN_CLUSTER,
 } from '#core/events/scope.ts';
-import type { NetworkLedger } from '#core/network/network-ports.ts';
+import type { AddressRecord, NetworkLedger } from '#core/network/network-ports.ts';
 import {
   checkDeregistrationDelay,
   DEREGISTRATION_DELAY_ATTRIBUTE,
@@ -41,7 +41,7 @@ export interface TargetSettings {
 
 export interface TargetReviewDeps {
   readonly targets: TargetLedger;
-  readonly network: Pick<NetworkLedger, 'holderOf'>;
+  readonly network: Pick<NetworkLedger, 'holdersOf'>;
   readonly elbv2: Elbv2Port;
   readonly scope: Scope;
   readonly settings: TargetSettings;
@@ -57,17 +57,35 @@ export interface TargetReview {
 }
 
 /**
- * Who holds an IP now. With prefix delegation the IP ledger files /28 prefixes, not pod IPs,
- * and VPC CNI prefixes are always /28-aligned, so the containing /28 is the second place to look.
+ * Who holds each IP now (undefined: nobody). With prefix delegation the IP ledger files /28
+ * prefixes, not pod IPs, and VPC CNI prefixes are always /28-aligned, so the containing /28 is
+ * the second place to look. Two asks of the ledger, whatever the number of IPs.
  */
-export async function holderOfIp(
-  network: Pick<NetworkLedger, 'holderOf'>,
+export async function holdersOfIps(
+  network: Pick<NetworkLedger, 'holdersOf'>,
   vpcId: string,
-  ip: string,
-): Promise<IpHolder | undefined> {
-  const direct = await network.holderOf(vpcId, ip);
-  const found = direct ?? (await prefixHolder(network, vpcId, ip));
-  if (!found) return undefined;
+  ips: readonly string[],
+): Promise<Map<string, IpHolder | undefined>> {
+  const unique = [...new Set(ips)];
+  const direct = await network.holdersOf(vpcId, unique);
+  const prefixOf = new Map<string, string>();
+  for (const ip of unique) {
+    const prefix = direct.has(ip) ? undefined : containingPrefix(ip);
+    if (prefix) prefixOf.set(ip, prefix);
+  }
+  const viaPrefix = prefixOf.size
+    ? await network.holdersOf(vpcId, [...new Set(prefixOf.values())])
+    : new Map<string, AddressRecord>();
+  return new Map(
+    unique.map((ip) => {
+      const prefix = prefixOf.get(ip);
+      const found = direct.get(ip) ?? (prefix ? viaPrefix.get(prefix) : undefined);
+      return [ip, found && ipHolder(found)];
+    }),
+  );
+}
+
+function ipHolder(found: AddressRecord): IpHolder {
   return {
     eniId: found.eniId,
     ...(found.instanceId ? { instanceId: found.instanceId } : {}),
@@ -75,11 +93,11 @@ export async function holderOfIp(
   };
 }
 
-async function prefixHolder(network: Pick<NetworkLedger, 'holderOf'>, vpcId: string, ip: string) {
+function containingPrefix(ip: string): string | undefined {
   const parts = ip.split('.').map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p))) return undefined;
   const last = (parts[3] as number) & 0xf0;
-  return network.holderOf(vpcId, `${parts[0]}.${parts[1]}.${parts[2]}.${last}/28`);
+  return `${parts[0]}.${parts[1]}.${parts[2]}.${last}/28`;
 }
 
 /** Why a target group gets no alerts, or undefined when it does. */
@@ -133,6 +151,7 @@ async function reviewStale(
 ) {
   const cluster = tg.cluster ?? UNKNOWN_CLUSTER;
   const elb = registrationCheck(tg.arn, deps.elbv2);
+  const holderOf = await holdersOfTargets(tg, targets, deps.network, known);
   for (const t of targets) {
     // Instance targets carry node IPs whose ownership does not follow pods: not joined.
     if (t.kind !== 'ip' || tg.targetType !== 'ip') continue;
@@ -146,13 +165,7 @@ async function reviewStale(
       ...(t.eniAtRegistration ? { eniAtRegistration: t.eniAtRegistration } : {}),
       ...(t.ipReassignedAt ? { ipReassignedAt: t.ipReassignedAt } : {}),
     };
-    const vpcId = t.vpcId ?? tg.vpcId;
-    const holder =
-      t.registered && !tg.deleted && vpcId
-        ? known?.has(t.id)
-          ? known.get(t.id)
-          : await holderOfIp(deps.network, vpcId, t.id)
-        : undefined;
+    const holder = holderOf(t);
     const facts = { cluster, ...(tg.stack ? { stack: tg.stack } : {}) };
     let condition = staleTargetCondition(registration, holder, {
       ...facts,
@@ -170,6 +183,34 @@ async function reviewStale(
     }
     await settle(c, deps, condition, now);
   }
+}
+
+/**
+ * Who holds the IPs of a group's registered IP targets, asked of the ledger together (per
+ * VPC) except those the caller already knows. A deregistered target or a deleted group has no
+ * holder to judge by.
+ */
+export async function holdersOfTargets(
+  tg: TargetGroupRecord,
+  targets: readonly TargetRecord[],
+  network: Pick<NetworkLedger, 'holdersOf'>,
+  known?: ReadonlyMap<string, IpHolder | undefined>,
+): Promise<(t: TargetRecord) => IpHolder | undefined> {
+  const vpcOf = (t: TargetRecord) =>
+    t.registered && !tg.deleted ? (t.vpcId ?? tg.vpcId) : undefined;
+  const ipsByVpc = new Map<string, string[]>();
+  for (const t of targets) {
+    const vpcId = vpcOf(t);
+    if (t.kind !== 'ip' || tg.targetType !== 'ip' || !vpcId || known?.has(t.id)) continue;
+    ipsByVpc.set(vpcId, [...(ipsByVpc.get(vpcId) ?? []), t.id]);
+  }
+  const looked = new Map<string, Map<string, IpHolder | undefined>>();
+  for (const [vpcId, ips] of ipsByVpc) looked.set(vpcId, await holdersOfIps(network, vpcId, ips));
+  return (t) => {
+    const vpcId = vpcOf(t);
+    if (!vpcId) return undefined;
+    return known?.has(t.id) ? known.get(t.id) : looked.get(vpcId)?.get(t.id);
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { RemediationPlan } from '#core/targets/deregistration-delay.ts';
 import { DEREGISTRATION_DELAY_ATTRIBUTE } from '#core/targets/deregistration-delay.ts';
 import type { Elbv2Port } from '#core/targets/elbv2-port.ts';
 import {
-  holderOfIp,
+  holdersOfIps,
   reviewTargetGroup,
   type TargetReview,
   type TargetReviewDeps,
@@ -355,28 +355,28 @@ async function repairTargets(
   for (const t of await deps.targets.targetsOf(tg.arn)) known.set(key(t), t);
   const inAws = new Set<string>();
 
-  const missing: TargetRegistrationInput[] = [];
+  const unfiled: TargetHealthDescription[] = [];
   for (const h of live) {
-    const id = idOf(h);
-    inAws.add(key(id));
-    if (known.has(key(id))) continue;
-    const base = {
-      ...id,
+    inAws.add(key(idOf(h)));
+    if (!known.has(key(idOf(h)))) unfiled.push(h);
+  }
+  // The baseline of a registration the events missed is who holds the IP now.
+  const ips = unfiled.flatMap((h) => (h.target.type === 'ip' ? [h.target.ip] : []));
+  const holders =
+    tg.targetType === 'ip' && tg.vpcId && ips.length
+      ? await holdersOfIps(deps.network, tg.vpcId, ips)
+      : undefined;
+  const missing: TargetRegistrationInput[] = unfiled.map((h) => {
+    const holder = h.target.type === 'ip' ? holders?.get(h.target.ip) : undefined;
+    return {
+      ...idOf(h),
       kind: h.target.type,
       ...(h.target.az ? { az: h.target.az } : {}),
       ...(tg.vpcId ? { vpcId: tg.vpcId } : {}),
-    };
-    // The baseline of a registration the events missed is who holds the IP now.
-    const holder =
-      h.target.type === 'ip' && tg.targetType === 'ip' && tg.vpcId
-        ? await holderOfIp(deps.network, tg.vpcId, id.id)
-        : undefined;
-    missing.push({
-      ...base,
       ...(holder?.instanceId ? { nodeAtRegistration: holder.instanceId } : {}),
       ...(holder ? { eniAtRegistration: holder.eniId } : {}),
-    });
-  }
+    };
+  });
   if (missing.length > 0) {
     const writes = await deps.targets.registerTargets(tg.arn, missing, stamp);
     missing.forEach((t, i) => {

@@ -5,7 +5,7 @@ import {
   type DelaySource,
   desiredDeregistrationDelay,
 } from '#core/targets/deregistration-delay.ts';
-import { holderOfIp, type TargetSettings } from '#core/targets/review-targets.ts';
+import { holdersOfTargets, type TargetSettings } from '#core/targets/review-targets.ts';
 import { decideStaleTarget, type StaleReason } from '#core/targets/stale-target.ts';
 import type { TargetLedger } from '#core/targets/target-ports.ts';
 
@@ -36,7 +36,7 @@ export interface TargetGroupReportRow {
 /** Every live target group in the ledger with its delay and stale targets, by stack then ARN. */
 export async function targetReport(deps: {
   readonly targets: TargetLedger;
-  readonly network: Pick<NetworkLedger, 'holderOf'>;
+  readonly network: Pick<NetworkLedger, 'holdersOf'>;
   readonly settings: TargetSettings;
 }): Promise<TargetGroupReportRow[]> {
   const rows: TargetGroupReportRow[] = [];
@@ -51,10 +51,10 @@ export async function targetReport(deps: {
     const actual = raw === undefined ? undefined : actualDeregistrationDelay(tg.attributes);
     const actualSeconds = actual && actual.kind !== 'invalid' ? actual.seconds : null;
     const stale: { ip: string; port: number; reason: StaleReason }[] = [];
+    const holderOf = await holdersOfTargets(tg, targets, deps.network);
     for (const t of targets) {
       if (t.kind !== 'ip' || tg.targetType !== 'ip') continue;
-      const vpcId = t.vpcId ?? tg.vpcId;
-      const holder = vpcId ? await holderOfIp(deps.network, vpcId, t.id) : undefined;
+      const holder = holderOf(t);
       const decision = decideStaleTarget(
         {
           tgArn: tg.arn,

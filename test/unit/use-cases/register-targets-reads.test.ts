@@ -12,9 +12,9 @@ import {
 } from '#test/unit/use-cases/target-world.ts';
 
 /**
- * RegisterTargets reads who holds each IP once: the apply records it as the registration's
- * baseline, and the stale-target review that follows in the same event judges from the same
- * answer instead of asking the ledger again (one GSI3 query per IP on DynamoDB).
+ * RegisterTargets asks who holds its IPs once, for all of them together: the apply records the
+ * answer as each registration's baseline, and the stale-target review that follows in the same
+ * event judges from it instead of asking the ledger again.
  */
 test('RegisterTargets asks who holds each IP once, and the review still judges from it', async () => {
   const w = targetWorld();
@@ -23,12 +23,12 @@ test('RegisterTargets asks who holds each IP once, and the review still judges f
   for (const change of [lbCreated(0), tgCreated(1), delaySet(2, 60)]) {
     await applyElbEvent(change, w.deps, change.eventTime);
   }
-  const asked: string[] = [];
-  const holderOf = w.network.holderOf.bind(w.network);
+  const asked: string[][] = [];
+  const holdersOf = w.network.holdersOf.bind(w.network);
   const network = Object.assign(Object.create(w.network), {
-    holderOf: (vpcId: string, ip: string) => {
-      asked.push(ip);
-      return holderOf(vpcId, ip);
+    holdersOf: (vpcId: string, ips: readonly string[]) => {
+      asked.push([...ips]);
+      return holdersOf(vpcId, ips);
     },
   });
 
@@ -36,8 +36,8 @@ test('RegisterTargets asks who holds each IP once, and the review still judges f
   const outcome = await applyElbEvent(change, { ...w.deps, network }, change.eventTime);
 
   expect(outcome.status).toBe('applied');
-  // 10.0.0.99 is held by nobody: looked up as an address and as its /28 prefix, once each.
-  expect(asked.sort()).toEqual(['10.0.0.20', '10.0.0.21', '10.0.0.96/28', '10.0.0.99']);
+  // One ask for the three IPs; 10.0.0.99 is held by nobody, so its /28 prefix is asked next.
+  expect(asked).toEqual([['10.0.0.20', '10.0.0.21', '10.0.0.99'], ['10.0.0.96/28']]);
   const stale = outcome.review?.alerts.filter((a) => a.kind === 'stale-target' && a.active);
   expect(stale?.map((a) => a.subject)).toEqual([`${TG}|10.0.0.99:80`]);
 });

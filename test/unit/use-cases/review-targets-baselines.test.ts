@@ -84,9 +84,9 @@ describe('reviewTargetGroup: whom it asks the IP ledger about', () => {
   const counting = (w: World) => {
     const asked: string[] = [];
     const network = {
-      holderOf: (vpcId: string, ip: string) => {
-        asked.push(ip);
-        return w.network.holderOf(vpcId, ip);
+      holdersOf: (vpcId: string, ips: readonly string[]) => {
+        asked.push(...ips);
+        return w.network.holdersOf(vpcId, ips);
       },
     };
     return { asked, deps: { ...w.deps, network } };

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   alertScopeProblem,
-  holderOfIp,
+  holdersOfIps,
   reviewTargetGroup,
   reviewTargetsForIps,
   reviewTargetsForNodes,
@@ -62,7 +62,7 @@ async function group(
 
 const sent = (w: World) => w.notifier.sent.map((n) => [n.kind, n.type, n.subject]);
 
-describe('holderOfIp', () => {
+describe('holdersOfIps', () => {
   test('a holder on an unattached ENI is named without a node', async () => {
     // Prepare
     const w = targetWorld();
@@ -70,7 +70,7 @@ describe('holderOfIp', () => {
     await w.network.setEniAttachment('eni-a', undefined, at(2));
 
     // Act
-    const holder = await holderOfIp(w.network, VPC, IP);
+    const holder = (await holdersOfIps(w.network, VPC, [IP])).get(IP);
 
     // Assess
     expect(holder).toStrictEqual({ eniId: 'eni-a', since: at(1) });
@@ -101,14 +101,14 @@ describe('holderOfIp', () => {
       );
       const asked: string[] = [];
       const network = {
-        holderOf: (vpcId: string, address: string) => {
-          asked.push(address);
-          return w.network.holderOf(vpcId, address);
+        holdersOf: (vpcId: string, addresses: readonly string[]) => {
+          asked.push(...addresses);
+          return w.network.holdersOf(vpcId, addresses);
         },
       };
 
       // Act
-      const holder = await holderOfIp(network, VPC, ip);
+      const holder = (await holdersOfIps(network, VPC, [ip])).get(ip);
 
       // Assess
       expect([holder, asked]).toStrictEqual([undefined, [ip]]);

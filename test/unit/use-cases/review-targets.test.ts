@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
-  holderOfIp,
+  holdersOfIps,
   reviewTargetGroup,
   reviewTargetsForIps,
   reviewTargetsForNodes,
@@ -282,7 +282,7 @@ describe('the EC2 hooks', () => {
   });
 });
 
-describe('holderOfIp', () => {
+describe('holdersOfIps', () => {
   test('an IP inside a /28 prefix is held by the ENI that holds the prefix', async () => {
     // Prepare
     const w = targetWorld();
@@ -307,12 +307,15 @@ describe('holderOfIp', () => {
     );
 
     // Act
-    const inside = await holderOfIp(w.network, VPC, '10.0.1.23');
-    const outside = await holderOfIp(w.network, VPC, '10.0.1.33');
+    const holders = await holdersOfIps(w.network, VPC, ['10.0.1.23', '10.0.1.33']);
 
     // Assess
-    expect(inside).toEqual({ eniId: 'eni-p', instanceId: NODE, since: at(1) });
-    expect(outside).toBeUndefined();
+    expect(holders).toEqual(
+      new Map([
+        ['10.0.1.23', { eniId: 'eni-p', instanceId: NODE, since: at(1) }],
+        ['10.0.1.33', undefined],
+      ]),
+    );
   });
 });
 
