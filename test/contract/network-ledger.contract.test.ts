@@ -460,6 +460,36 @@ describe.each(networkLedgers)('NetworkLedger contract: $name', ({ make }) => {
       ]);
       expect(await ledger.holdersOf('vpc-other', asked)).toEqual(new Map());
     });
+
+    test('holdersOf looks in the second place it is given only for an address nobody holds', async () => {
+      // Prepare: a /28 on eni-p; .20 in it held on its own by eni-b; .50 in it claimed only by
+      // the deleted eni-d; .40 in it claimed by nobody; .70 outside it
+      const ledger = await make();
+      const prefixEntry = {
+        ...otherEntry('eni-p', OTHER_NODE),
+        addresses: [{ address: '10.0.0.16/28', kind: 'prefix', consumer: 'vpc-cni' }],
+      } satisfies EniEntry;
+      await ledger.putEni(prefixEntry, at(1));
+      await ledger.putEni(cniEntry('eni-b', ['10.0.0.20']), at(2));
+      await ledger.putEni(cniEntry('eni-d', ['10.0.0.25']), at(2));
+      await ledger.deleteEni('eni-d', at(3));
+      const inPrefix = (a: string) => (a === '10.0.0.70' ? undefined : '10.0.0.16/28');
+
+      // Act
+      const held = await ledger.holdersOf(
+        VPC,
+        ['10.0.0.20', '10.0.0.25', '10.0.0.24', '10.0.0.70'],
+        inPrefix,
+      );
+
+      // Assess
+      expect([...held].map(([a, h]) => `${a} ${h.eniId} ${h.address}`)).toEqual([
+        '10.0.0.20 eni-b 10.0.0.20',
+        '10.0.0.25 eni-p 10.0.0.16/28',
+        '10.0.0.24 eni-p 10.0.0.16/28',
+      ]);
+      expect(held.get('10.0.0.24')).toEqual(await ledger.holderOf(VPC, '10.0.0.16/28'));
+    });
   });
 
   describe('subnets', () => {

@@ -10,7 +10,7 @@ import {
   pick,
 } from '#adapters/dynamodb/ledger-table.ts';
 import type { EventStamp } from '#core/events/event-envelope.ts';
-import { type AddressClaim, holderOf } from '#core/network/address-holder.ts';
+import { holderOf } from '#core/network/address-holder.ts';
 import type { Ec2Change } from '#core/network/ec2-event.ts';
 import { eniFiling, keepsNodeAfterDetach } from '#core/network/eni-filing.ts';
 import type {
@@ -354,39 +354,61 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
   }
 
   /**
-   * One lookup-index query per address, a few at a time, then the ENIs their assigned entries
-   * name in one BatchGetItem (not one GetItem each).
+   * One lookup-index query per address, a few at a time, and the second places of those with
+   * no assigned entry; then the ENIs all assigned entries name, in one BatchGetItem (not one
+   * GetItem each).
    */
   async holdersOf(
     vpcId: string,
     addresses: readonly string[],
+    orElseAt?: (address: string) => string | undefined,
   ): Promise<Map<string, AddressRecord>> {
-    const entries = await pMap(
-      new Set(addresses),
-      async (address) => {
-        const items = await this.table.query({
-          IndexName: INDEX.lookup,
-          KeyConditionExpression: 'GSI3PK = :pk',
-          ExpressionAttributeValues: { ':pk': keys.byIp(vpcId, address) },
-        });
-        return { address, items };
-      },
-      { concurrency: LOOKUPS_AT_ONCE },
-    );
-    // Released entries hold nothing: their ENIs are not read.
-    const eniIds = new Set(
-      entries.flatMap(({ items }) => items.filter(isAssigned).map((i) => String(i.eniId))),
-    );
-    const enis = await this.table.getMany([...eniIds].map((id) => keys.eni(id)));
-    const eniById = new Map(enis.map((i) => [String(i.eniId), toEni(i)]));
+    const entriesAt = new Map<string, Item[]>();
+    const look = (at: Iterable<string>) =>
+      pMap(
+        [...new Set(at)].filter((a) => !entriesAt.has(a)),
+        async (address) => {
+          const items = await this.table.query({
+            IndexName: INDEX.lookup,
+            KeyConditionExpression: 'GSI3PK = :pk',
+            ExpressionAttributeValues: { ':pk': keys.byIp(vpcId, address) },
+          });
+          entriesAt.set(address, items);
+        },
+        { concurrency: LOOKUPS_AT_ONCE },
+      );
+    const enis = new Map<string, EniRecord>();
+    const readEnis = async () => {
+      // Released entries hold nothing: their ENIs are not read.
+      const named = [...entriesAt.values()].flat().filter(isAssigned);
+      const ids = new Set(named.map((i) => String(i.eniId)).filter((id) => !enis.has(id)));
+      for (const item of await this.table.getMany([...ids].map((id) => keys.eni(id)))) {
+        enis.set(String(item.eniId), toEni(item));
+      }
+    };
+    const holderAt = (address: string | undefined) =>
+      holderOf(
+        (address ? (entriesAt.get(address) ?? []) : []).map((item) => ({
+          address: toAddress(item),
+          assigned: isAssigned(item),
+          eni: isAssigned(item) ? enis.get(String(item.eniId)) : undefined,
+        })),
+      );
+    const asked = [...new Set(addresses)];
+    const second = (address: string) => orElseAt?.(address);
+    await look(asked);
+    const unclaimed = asked.filter((a) => !entriesAt.get(a)?.some(isAssigned));
+    await look(unclaimed.flatMap((a) => second(a) ?? []));
+    await readEnis();
+    // Rare: every claim on an address names a deleted ENI, so its second place is asked late.
+    const late = asked.filter((a) => !holderAt(a)).flatMap((a) => second(a) ?? []);
+    if (late.some((at) => !entriesAt.has(at))) {
+      await look(late);
+      await readEnis();
+    }
     const held = new Map<string, AddressRecord>();
-    for (const { address, items } of entries) {
-      const claims: AddressClaim[] = items.map((item) => ({
-        address: toAddress(item),
-        assigned: isAssigned(item),
-        eni: isAssigned(item) ? eniById.get(String(item.eniId)) : undefined,
-      }));
-      const holder = holderOf(claims);
+    for (const address of asked) {
+      const holder = holderAt(address) ?? holderAt(second(address));
       if (holder) held.set(address, holder);
     }
     return held;

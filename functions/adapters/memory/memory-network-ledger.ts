@@ -360,8 +360,9 @@ export class MemoryNetworkLedger implements NetworkLedger {
   async holdersOf(
     vpcId: string,
     addresses: readonly string[],
+    orElseAt?: (address: string) => string | undefined,
   ): Promise<Map<string, AddressRecord>> {
-    return heldAmong(addresses, (address) => this.holderOf(vpcId, address));
+    return heldAmong(addresses, (address) => this.holderOf(vpcId, address), orElseAt);
   }
 
   #node(instanceId: string): Mutable<NodeRecord> {

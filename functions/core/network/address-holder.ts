@@ -53,18 +53,21 @@ export function snapshotHolders(state: LedgerState): Pick<NetworkLedger, 'holder
     holderOf(claims.get(`${vpcId}|${address}`) ?? []);
   return {
     holderOf: holder,
-    holdersOf: (vpcId, addresses) => heldAmong(addresses, (address) => holder(vpcId, address)),
+    holdersOf: (vpcId, addresses, orElseAt) =>
+      heldAmong(addresses, (address) => holder(vpcId, address), orElseAt),
   };
 }
 
-/** The holders of some addresses, asked one by one: for ledgers that answer from memory. */
+/** `holdersOf` asked one address at a time: for ledgers that answer from memory. */
 export async function heldAmong(
   addresses: readonly string[],
   holderOfOne: (address: string) => Promise<AddressRecord | undefined>,
+  orElseAt?: (address: string) => string | undefined,
 ): Promise<Map<string, AddressRecord>> {
   const held = new Map<string, AddressRecord>();
   for (const address of new Set(addresses)) {
-    const holder = await holderOfOne(address);
+    const second = orElseAt?.(address);
+    const holder = (await holderOfOne(address)) ?? (second ? await holderOfOne(second) : undefined);
     if (holder) held.set(address, holder);
   }
   return held;

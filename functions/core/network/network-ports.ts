@@ -165,6 +165,14 @@ export interface NetworkLedger extends ParkingLot<Ec2Change> {
   listSubnets(): Promise<SubnetRecord[]>;
   /** Which live ENI holds an address in a VPC right now. */
   holderOf(vpcId: string, address: string): Promise<AddressRecord | undefined>;
-  /** `holderOf` for several addresses at once; an address nobody holds is absent. */
-  holdersOf(vpcId: string, addresses: readonly string[]): Promise<Map<string, AddressRecord>>;
+  /**
+   * `holderOf` for several addresses at once; an address nobody holds is absent. `orElseAt`
+   * names a second place to look for an address nobody holds (its /28 prefix, say): its
+   * holder is then that place's.
+   */
+  holdersOf(
+    vpcId: string,
+    addresses: readonly string[],
+    orElseAt?: (address: string) => string | undefined,
+  ): Promise<Map<string, AddressRecord>>;
 }

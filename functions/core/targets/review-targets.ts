@@ -59,27 +59,17 @@ export interface TargetReview {
 /**
  * Who holds each IP now (undefined: nobody). With prefix delegation the IP ledger files /28
  * prefixes, not pod IPs, and VPC CNI prefixes are always /28-aligned, so the containing /28 is
- * the second place to look. Two asks of the ledger, whatever the number of IPs.
+ * the second place to look. One ask of the ledger, whatever the number of IPs.
  */
 export async function holdersOfIps(
   network: Pick<NetworkLedger, 'holdersOf'>,
   vpcId: string,
   ips: readonly string[],
 ): Promise<Map<string, IpHolder | undefined>> {
-  const unique = [...new Set(ips)];
-  const direct = await network.holdersOf(vpcId, unique);
-  const prefixOf = new Map<string, string>();
-  for (const ip of unique) {
-    const prefix = direct.has(ip) ? undefined : containingPrefix(ip);
-    if (prefix) prefixOf.set(ip, prefix);
-  }
-  const viaPrefix = prefixOf.size
-    ? await network.holdersOf(vpcId, [...new Set(prefixOf.values())])
-    : new Map<string, AddressRecord>();
+  const held = await network.holdersOf(vpcId, ips, containingPrefix);
   return new Map(
-    unique.map((ip) => {
-      const prefix = prefixOf.get(ip);
-      const found = direct.get(ip) ?? (prefix ? viaPrefix.get(prefix) : undefined);
+    ips.map((ip) => {
+      const found = held.get(ip);
       return [ip, found && ipHolder(found)];
     }),
   );

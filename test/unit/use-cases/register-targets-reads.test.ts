@@ -26,9 +26,9 @@ test('RegisterTargets asks who holds each IP once, and the review still judges f
   const asked: string[][] = [];
   const holdersOf = w.network.holdersOf.bind(w.network);
   const network = Object.assign(Object.create(w.network), {
-    holdersOf: (vpcId: string, ips: readonly string[]) => {
-      asked.push([...ips]);
-      return holdersOf(vpcId, ips);
+    holdersOf: (vpcId: string, ips: readonly string[], orElseAt?: (ip: string) => string) => {
+      asked.push(ips.map((ip) => `${ip} or ${orElseAt?.(ip)}`));
+      return holdersOf(vpcId, ips, orElseAt);
     },
   });
 
@@ -36,8 +36,10 @@ test('RegisterTargets asks who holds each IP once, and the review still judges f
   const outcome = await applyElbEvent(change, { ...w.deps, network }, change.eventTime);
 
   expect(outcome.status).toBe('applied');
-  // One ask for the three IPs; 10.0.0.99 is held by nobody, so its /28 prefix is asked next.
-  expect(asked).toEqual([['10.0.0.20', '10.0.0.21', '10.0.0.99'], ['10.0.0.96/28']]);
+  // One ask for the three IPs, each with its /28 prefix as the second place to look.
+  expect(asked).toEqual([
+    ['10.0.0.20 or 10.0.0.16/28', '10.0.0.21 or 10.0.0.16/28', '10.0.0.99 or 10.0.0.96/28'],
+  ]);
   const stale = outcome.review?.alerts.filter((a) => a.kind === 'stale-target' && a.active);
   expect(stale?.map((a) => a.subject)).toEqual([`${TG}|10.0.0.99:80`]);
 });

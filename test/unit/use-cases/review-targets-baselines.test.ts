@@ -84,9 +84,9 @@ describe('reviewTargetGroup: whom it asks the IP ledger about', () => {
   const counting = (w: World) => {
     const asked: string[] = [];
     const network = {
-      holdersOf: (vpcId: string, ips: readonly string[]) => {
+      holdersOf: (vpcId: string, ips: readonly string[], orElseAt?: (ip: string) => string) => {
         asked.push(...ips);
-        return w.network.holdersOf(vpcId, ips);
+        return w.network.holdersOf(vpcId, ips, orElseAt);
       },
     };
     return { asked, deps: { ...w.deps, network } };

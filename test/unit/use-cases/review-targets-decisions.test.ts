@@ -101,9 +101,13 @@ describe('holdersOfIps', () => {
       );
       const asked: string[] = [];
       const network = {
-        holdersOf: (vpcId: string, addresses: readonly string[]) => {
-          asked.push(...addresses);
-          return w.network.holdersOf(vpcId, addresses);
+        holdersOf: (
+          vpcId: string,
+          addresses: readonly string[],
+          orElseAt?: (address: string) => string | undefined,
+        ) => {
+          asked.push(...addresses, ...addresses.flatMap((a) => orElseAt?.(a) ?? []));
+          return w.network.holdersOf(vpcId, addresses, orElseAt);
         },
       };
 
