@@ -3,6 +3,7 @@ import type { EventStamp } from '#core/events/event-envelope.ts';
 import type { AddressFacts, EniFacts } from '#core/network/network.ts';
 import type { EniEntry, NetworkLedger } from '#core/network/network-ports.ts';
 import { networkLedgers } from '#test/contract/implementations.ts';
+import { holderAt } from '#test/helpers/holder-at.ts';
 
 /**
  * What every NetworkLedger promises, held against the DynamoDB ledger (DynamoDB Local) and
@@ -291,7 +292,7 @@ describe.each(networkLedgers)('NetworkLedger contract: $name', ({ make }) => {
       expect((await ledger.getEni('eni-d'))?.deleted).toBe(true);
       expect(await ledger.nodeView(NODE)).toMatchObject({ enis: [], addresses: [] });
       expect((await ledger.subnetView(SUBNET)).enis).toEqual([]);
-      expect(await ledger.holderOf(VPC, '10.0.0.50')).toBeUndefined();
+      expect(await holderAt(ledger, VPC, '10.0.0.50')).toBeUndefined();
     });
 
     test('deleting an ENI the ledger never saw leaves a tombstone that a late create cannot undo', async () => {
@@ -312,7 +313,7 @@ describe.each(networkLedgers)('NetworkLedger contract: $name', ({ make }) => {
         kind: 'other',
         deleted: true,
       });
-      expect(await ledger.holderOf(VPC, '10.0.0.60')).toBeUndefined();
+      expect(await holderAt(ledger, VPC, '10.0.0.60')).toBeUndefined();
     });
 
     test('filing a live ENI again updates its facts and keeps its attachment', async () => {
@@ -373,7 +374,7 @@ describe.each(networkLedgers)('NetworkLedger contract: $name', ({ make }) => {
       // Assess
       expect([released, lateAssign]).toEqual([['applied'], ['stale']]);
       expect(await addressesOf(ledger, NODE)).toEqual([]);
-      expect(await ledger.holderOf(VPC, '10.0.0.20')).toBeUndefined();
+      expect(await holderAt(ledger, VPC, '10.0.0.20')).toBeUndefined();
     });
 
     test('a newer release frees the address everywhere', async () => {
@@ -392,7 +393,7 @@ describe.each(networkLedgers)('NetworkLedger contract: $name', ({ make }) => {
       expect((await ledger.subnetView(SUBNET)).addresses.map((a) => a.address)).toEqual([
         '10.0.0.21',
       ]);
-      expect(await ledger.holderOf(VPC, '10.0.0.20')).toBeUndefined();
+      expect(await holderAt(ledger, VPC, '10.0.0.20')).toBeUndefined();
     });
 
     test('the newest assignment holds an address that two live ENIs claim', async () => {
@@ -402,8 +403,8 @@ describe.each(networkLedgers)('NetworkLedger contract: $name', ({ make }) => {
       await ledger.putEni(otherEntry('eni-new', OTHER_NODE, ['10.0.0.70']), at(3));
 
       // Act
-      const holder = await ledger.holderOf(VPC, '10.0.0.70');
-      const elsewhere = await ledger.holderOf('vpc-other', '10.0.0.70');
+      const holder = await holderAt(ledger, VPC, '10.0.0.70');
+      const elsewhere = await holderAt(ledger, 'vpc-other', '10.0.0.70');
 
       // Assess
       expect(holder).toMatchObject({ eniId: 'eni-new', instanceId: OTHER_NODE, stamp: at(3) });
@@ -416,7 +417,7 @@ describe.each(networkLedgers)('NetworkLedger contract: $name', ({ make }) => {
       await ledger.putEni(cniEntry('eni-c', ['10.0.0.30']), at(1));
 
       // Act
-      const holder = await ledger.holderOf(VPC, '10.0.0.30');
+      const holder = await holderAt(ledger, VPC, '10.0.0.30');
 
       // Assess
       expect(holder).toEqual({
@@ -446,7 +447,7 @@ describe.each(networkLedgers)('NetworkLedger contract: $name', ({ make }) => {
       const together = await ledger.holdersOf(VPC, [...asked, '10.0.0.70']);
       const oneByOne = new Map();
       for (const a of asked) {
-        const holder = await ledger.holderOf(VPC, a);
+        const holder = await holderAt(ledger, VPC, a);
         if (holder) oneByOne.set(a, holder);
       }
 
@@ -488,7 +489,7 @@ describe.each(networkLedgers)('NetworkLedger contract: $name', ({ make }) => {
         '10.0.0.25 eni-p 10.0.0.16/28',
         '10.0.0.24 eni-p 10.0.0.16/28',
       ]);
-      expect(held.get('10.0.0.24')).toEqual(await ledger.holderOf(VPC, '10.0.0.16/28'));
+      expect(held.get('10.0.0.24')).toEqual(await holderAt(ledger, VPC, '10.0.0.16/28'));
     });
   });
 

@@ -7,6 +7,7 @@ import type { Ec2Deps } from '#core/network/apply-ec2-event.ts';
 import { handleEc2Event } from '#core/network/handle-ec2-event.ts';
 import type { EniEntry } from '#core/network/network-ports.ts';
 import { decideStaleTarget } from '#core/targets/stale-target.ts';
+import { holderAt } from '#test/helpers/holder-at.ts';
 import { ledgerSnapshot } from '#test/helpers/ledger-snapshot.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 import { type SampleEvent, sampleFolder } from '#test/helpers/samples.ts';
@@ -81,7 +82,7 @@ describe('termination known before the ENI events', () => {
     await replay([L(0), L(1), L(2), L(3), TERMINATED(), L(4)], deps);
     await replay(events, deps);
     expect(await ledgerSnapshot(ledger)).toEqual(expected);
-    expect(await ledger.holderOf(VPC, '192.168.1.41')).toBeUndefined();
+    expect(await holderAt(ledger, VPC, '192.168.1.41')).toBeUndefined();
   });
 });
 
@@ -89,7 +90,7 @@ describe('who holds an address', () => {
   test('an IP on a detached CNI ENI is held by no node', async () => {
     const ledger = await newLedger();
     await replay([...story, DETACH()], { ledger, ec2: unavailableEc2, scope: SCOPE });
-    const holder = await ledger.holderOf(VPC, '192.168.1.41');
+    const holder = await holderAt(ledger, VPC, '192.168.1.41');
     expect(holder).toMatchObject({ eniId: 'eni-0a1b2c3d4e5f60011' });
     expect(holder?.instanceId).toBeUndefined();
     const decision = decideStaleTarget(
@@ -147,7 +148,7 @@ describe('who holds an address', () => {
     if (!a || !b) throw new Error('ENIs not filed');
     await ledger.assignAddresses(b, ip, stamp(atB, 'e3'));
     await ledger.assignAddresses(a, ip, stamp(atA, 'e4'));
-    expect((await ledger.holderOf(VPC, '192.168.1.77'))?.eniId).toBe(winner);
+    expect((await holderAt(ledger, VPC, '192.168.1.77'))?.eniId).toBe(winner);
   });
 });
 
@@ -170,5 +171,5 @@ test('a late count-only assignment to a deleted ENI is stale and writes nothing'
   const outcome = await handleEc2Event(late, deps);
   expect(outcome.status).toBe('stale');
   expect(await ledgerSnapshot(ledger)).toEqual(before);
-  expect(await ledger.holderOf(VPC, '192.168.1.61')).toBeUndefined();
+  expect(await holderAt(ledger, VPC, '192.168.1.61')).toBeUndefined();
 });

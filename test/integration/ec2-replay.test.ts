@@ -7,6 +7,7 @@ import type { Scope } from '#core/events/scope.ts';
 import type { Ec2Deps } from '#core/network/apply-ec2-event.ts';
 import { handleEc2Event } from '#core/network/handle-ec2-event.ts';
 import type { Ec2Reader } from '#core/network/network-ports.ts';
+import { holderAt } from '#test/helpers/holder-at.ts';
 import { ledgerSnapshot } from '#test/helpers/ledger-snapshot.ts';
 import { freshLedgerTable } from '#test/helpers/ledger-table.ts';
 import { type SampleEvent, sample, sampleFolder } from '#test/helpers/samples.ts';
@@ -122,7 +123,7 @@ describe('replaying the EC2 samples into DynamoDB Local', () => {
       enis: 0,
       used: 0,
     });
-    expect(await ledger.holderOf('vpc-0a1b2c3d4e5f60718', '192.168.1.41')).toBeUndefined();
+    expect(await holderAt(ledger, 'vpc-0a1b2c3d4e5f60718', '192.168.1.41')).toBeUndefined();
   });
 
   test.each([

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { snapshotHolders } from '#core/network/address-holder.ts';
 import type { AddressRecord, EniRecord } from '#core/network/network-ports.ts';
 import type { LedgerState } from '#core/network/plan-network-sweep.ts';
+import { holderAt } from '#test/helpers/holder-at.ts';
 
 const VPC = 'vpc-1';
 const eni = (eniId: string, attachedTo?: string, deleted = false): EniRecord => ({
@@ -72,12 +73,12 @@ describe('snapshotHolders', () => {
     },
     { address: '10.0.0.9', eniId: undefined, node: undefined, why: 'an address nobody claims' },
   ])('$address: $why', async ({ address, eniId, node }) => {
-    const holder = await holders.holderOf(VPC, address);
+    const holder = await holderAt(holders, VPC, address);
     expect(holder?.eniId).toBe(eniId);
     expect(holder?.instanceId).toBe(node);
   });
   test('another VPC with the same address is another address', async () => {
-    expect(await holders.holderOf('vpc-2', '10.0.0.5')).toBeUndefined();
+    expect(await holderAt(holders, 'vpc-2', '10.0.0.5')).toBeUndefined();
   });
   // Equivalent: the `?? []` for an address with no claims made `['Stryker was here']`. A string
   // is no assigned claim, so holderOf skips it and finds no holder, as with no claims.

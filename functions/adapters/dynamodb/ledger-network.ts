@@ -349,10 +349,6 @@ export class DynamoNetworkLedger extends EventLedger<Ec2Change> implements Netwo
     return items.map(toSubnet);
   }
 
-  async holderOf(vpcId: string, address: string): Promise<AddressRecord | undefined> {
-    return (await this.holdersOf(vpcId, [address])).get(address);
-  }
-
   /**
    * One lookup-index query per address, a few at a time, and the second places of those with
    * no assigned entry; then the ENIs all assigned entries name, in one BatchGetItem (not one

@@ -346,7 +346,7 @@ export class MemoryNetworkLedger implements NetworkLedger {
       .map(copySubnet);
   }
 
-  async holderOf(vpcId: string, address: string): Promise<AddressRecord | undefined> {
+  async #holderOf(vpcId: string, address: string): Promise<AddressRecord | undefined> {
     const claims: AddressClaim[] = [];
     for (const [eniId, byAddress] of this.#addresses) {
       const item = byAddress.get(address);
@@ -357,12 +357,13 @@ export class MemoryNetworkLedger implements NetworkLedger {
     }
     return holderOf(claims);
   }
+
   async holdersOf(
     vpcId: string,
     addresses: readonly string[],
     orElseAt?: (address: string) => string | undefined,
   ): Promise<Map<string, AddressRecord>> {
-    return heldAmong(addresses, (address) => this.holderOf(vpcId, address), orElseAt);
+    return heldAmong(addresses, (address) => this.#holderOf(vpcId, address), orElseAt);
   }
 
   #node(instanceId: string): Mutable<NodeRecord> {

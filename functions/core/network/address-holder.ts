@@ -39,7 +39,7 @@ export function holderOf(claims: readonly AddressClaim[]): AddressRecord | undef
  * sweep and review ask no query and no ENI read per target. The read holds assigned
  * addresses of live ENIs only, which are the only claims that can hold an address.
  */
-export function snapshotHolders(state: LedgerState): Pick<NetworkLedger, 'holderOf' | 'holdersOf'> {
+export function snapshotHolders(state: LedgerState): Pick<NetworkLedger, 'holdersOf'> {
   const enis = new Map(state.enis.map((e) => [e.eniId, e]));
   const claims = new Map<string, AddressClaim[]>();
   for (const address of state.addresses) {
@@ -49,12 +49,13 @@ export function snapshotHolders(state: LedgerState): Pick<NetworkLedger, 'holder
     if (list) list.push(claim);
     else claims.set(key, [claim]);
   }
-  const holder = async (vpcId: string, address: string) =>
-    holderOf(claims.get(`${vpcId}|${address}`) ?? []);
   return {
-    holderOf: holder,
     holdersOf: (vpcId, addresses, orElseAt) =>
-      heldAmong(addresses, (address) => holder(vpcId, address), orElseAt),
+      heldAmong(
+        addresses,
+        async (address) => holderOf(claims.get(`${vpcId}|${address}`) ?? []),
+        orElseAt,
+      ),
   };
 }
 

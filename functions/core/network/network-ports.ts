@@ -163,12 +163,10 @@ export interface NetworkLedger extends ParkingLot<Ec2Change> {
   subnetView(subnetId: string): Promise<SubnetView>;
   listNodes(): Promise<NodeRecord[]>;
   listSubnets(): Promise<SubnetRecord[]>;
-  /** Which live ENI holds an address in a VPC right now. */
-  holderOf(vpcId: string, address: string): Promise<AddressRecord | undefined>;
   /**
-   * `holderOf` for several addresses at once; an address nobody holds is absent. `orElseAt`
-   * names a second place to look for an address nobody holds (its /28 prefix, say): its
-   * holder is then that place's.
+   * Which live ENI holds each address in a VPC right now; an address nobody holds is absent.
+   * `orElseAt` names a second place to look for an address nobody holds (its /28 prefix, say):
+   * its holder is then that place's.
    */
   holdersOf(
     vpcId: string,

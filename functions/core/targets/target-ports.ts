@@ -70,7 +70,7 @@ export interface TargetRecord extends TargetId {
   readonly registered: boolean;
   readonly registeredAt?: string;
   readonly deregisteredAt?: string;
-  /** Who held the IP when it was registered, from the IP ledger (holderOf). */
+  /** Who held the IP when it was registered, from the IP ledger (holdersOf). */
   readonly nodeAtRegistration?: string;
   readonly eniAtRegistration?: string;
   /** Instead of the two above: the IP's holder got it only at this time, after the registration. */
