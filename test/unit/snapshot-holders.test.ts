@@ -50,7 +50,8 @@ const state: LedgerState = {
 };
 
 describe('snapshotHolders', () => {
-  const holders = snapshotHolders(state);
+  // Built inside each test, so a mutation of the build is seen by the test that runs it.
+  const holders = () => snapshotHolders(state);
   test.each([
     {
       address: '10.0.0.5',
@@ -73,12 +74,16 @@ describe('snapshotHolders', () => {
     },
     { address: '10.0.0.9', eniId: undefined, node: undefined, why: 'an address nobody claims' },
   ])('$address: $why', async ({ address, eniId, node }) => {
-    const holder = await holderAt(holders, VPC, address);
+    const holder = await holderAt(holders(), VPC, address);
     expect(holder?.eniId).toBe(eniId);
     expect(holder?.instanceId).toBe(node);
   });
   test('another VPC with the same address is another address', async () => {
-    expect(await holderAt(holders, 'vpc-2', '10.0.0.5')).toBeUndefined();
+    expect(await holderAt(holders(), 'vpc-2', '10.0.0.5')).toBeUndefined();
+  });
+  test('asked together, the held addresses answer and the others are absent', async () => {
+    const held = await holders().holdersOf(VPC, ['10.0.0.5', '10.0.0.6', '10.0.0.9', '10.0.0.5']);
+    expect([...held.entries()].map(([a, h]) => `${a} ${h.eniId}`)).toEqual(['10.0.0.5 eni-new']);
   });
   // Equivalent: the `?? []` for an address with no claims made `['Stryker was here']`. A string
   // is no assigned claim, so holderOf skips it and finds no holder, as with no claims.

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import {
   alertScopeProblem,
   holdersOfIps,
+  holdersOfTargets,
   reviewTargetGroup,
   reviewTargetsForIps,
   reviewTargetsForNodes,
@@ -118,6 +119,47 @@ describe('holdersOfIps', () => {
       expect([holder, asked]).toStrictEqual([undefined, [ip]]);
     },
   );
+});
+
+describe('holdersOfTargets', () => {
+  test("asks per VPC for registered targets' IPs only, and answers the known ones from the caller", async () => {
+    // Prepare: .20 held, .21 in a peered VPC, .22 deregistered, .23 known by the caller
+    const w = targetWorld();
+    await group(w, { ips: ['10.0.0.20', '10.0.0.22', '10.0.0.23'] });
+    await w.targets.registerTargets(
+      TG,
+      [{ id: '10.0.0.21', port: 80, kind: 'ip', vpcId: 'vpc-peer' }],
+      at(3),
+    );
+    await w.targets.deregisterTargets(TG, [{ id: '10.0.0.22', port: 80 }], at(4));
+    await w.holdIps(NODE, 'eni-a', ['10.0.0.20', '10.0.0.22'], 1);
+    const tg = await w.targets.getTargetGroup(TG);
+    if (!tg) throw new Error('group not filed');
+    const targets = await w.targets.targetsOf(TG, { includeDeregistered: true });
+    const known = new Map([
+      ['10.0.0.22', { eniId: 'eni-k', since: at(1) }],
+      ['10.0.0.23', { eniId: 'eni-k', since: at(1) }],
+    ]);
+    const asked: string[] = [];
+    const network = {
+      holdersOf: (vpcId: string, addresses: readonly string[]) => {
+        asked.push(`${vpcId}: ${addresses.join(' ')}`);
+        return w.network.holdersOf(vpcId, addresses);
+      },
+    };
+
+    // Act
+    const holderOf = await holdersOfTargets(tg, targets, network, known);
+
+    // Assess
+    expect(asked).toEqual([`${VPC}: 10.0.0.20`, 'vpc-peer: 10.0.0.21']);
+    expect(targets.map((t) => `${t.id} ${holderOf(t)?.eniId ?? '-'}`)).toEqual([
+      '10.0.0.20 eni-a',
+      '10.0.0.21 -',
+      '10.0.0.22 -',
+      '10.0.0.23 eni-k',
+    ]);
+  });
 });
 
 describe('alertScopeProblem', () => {
