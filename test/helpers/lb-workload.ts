@@ -56,6 +56,7 @@ export function lbWorkload(seed: number, minEvents: number): LbWorkload {
     return e;
   };
   const live = () => [...groups.values()].filter((g) => !g.deleted);
+  // One of POD_IPS.
   const podIp = () => `192.168.${int(1, 3)}.${int(10, 40)}`;
 
   const actions = [
@@ -203,6 +204,29 @@ export async function ledgerGroups(
     });
   }
   return out;
+}
+
+/** Every IP the workload's pods take (see `podIp`). */
+const POD_IPS = [1, 2, 3].flatMap((c) =>
+  Array.from({ length: 31 }, (_, i) => `192.168.${c}.${10 + i}`),
+);
+
+/**
+ * Registered targets the model has and the ledger does not find by IP (`targetsByIps`, asked
+ * for every pod IP at once), and ones it finds that the model has not.
+ */
+export async function atIpDifferences(
+  model: ReadonlyMap<string, GroupShape>,
+  ledger: TargetLedger,
+): Promise<string[]> {
+  const want = [...model].flatMap(([arn, g]) => g.registered.map((t) => `${arn} ${t}`)).sort();
+  const found = (await ledger.targetsByIps(VPC, POD_IPS)).map(
+    (t) => `${t.tgArn} ${t.id}:${t.port}`,
+  );
+  return [
+    ...want.filter((t) => !found.includes(t)).map((t) => `not found by IP: ${t}`),
+    ...found.filter((t) => !want.includes(t)).map((t) => `found by IP, not registered: ${t}`),
+  ];
 }
 
 export function groupDifferences(

@@ -21,6 +21,7 @@ import {
   modelNodes,
 } from '#test/helpers/cni-workload.ts';
 import {
+  atIpDifferences,
   finalStateElbv2,
   groupDifferences,
   lbWorkload,
@@ -108,6 +109,7 @@ describe.each(['unavailable', 'available'] as const)('read-back %s', (readBack) 
       }
       const model = modelGroups(workload);
       expect(groupDifferences(model, await ledgerGroups(targets, model.keys()))).toEqual([]);
+      expect(await atIpDifferences(model, targets)).toEqual([]);
       expect(await targets.listParked()).toEqual([]);
       expect(Object.keys(writes)).toEqual(['unit']);
     },

@@ -53,9 +53,10 @@
  * event can clean up after an LB whose tags are gone.
  *
  * Targets at an IP: IPTARGETS#<ip> holds, in the string set `targets`, an entry
- * `<vpc>|<tgArn>|<port>` for every IP target ever registered at that IP in any VPC. Entries
- * are only added (a DynamoDB ADD, which commutes with any other writer and needs no read), never
- * removed: the set is a superset of the registered targets, so a review reads it with the
+ * `<vpc>|<tgArn>|<port>` for IP targets registered at that IP in any VPC. Entries are added by
+ * every registration (a DynamoDB ADD, which commutes with any other writer and needs no read)
+ * and taken out only by a deregistration that applied, in the same transaction as the target's
+ * own write: the set is a superset of the registered targets, so a review reads it with the
  * event's other items (BatchGetItem, no query per IP) and then only the target items it names.
  * IPTARGETS / #READY says every registered target has its entry: a new table gets it when it
  * is created (it holds no target yet), a table filled by an older version when its sweep has
@@ -170,7 +171,7 @@ export const keys = {
   }),
   targetPrefix: 'TARGET#',
   targetByIp: (vpcId: string, ip: string) => `TARGETIP#${vpcId}#${ip}`,
-  /** The IP targets ever registered at an IP, in any VPC: a superset of the registered ones. */
+  /** The IP targets registered at an IP, in any VPC: a superset of the registered ones. */
   targetsAtIp: (ip: string) => ({ PK: `IPTARGETS#${ip}`, SK: '#IPTARGETS' }),
   /** An entry of `targetsAtIp`: the target's VPC, group and port (its IP is the item's). */
   targetsAtIpEntry: (vpcId: string, tgArn: string, port: number) => `${vpcId}|${tgArn}|${port}`,

@@ -43,6 +43,7 @@ export class SessionClosedError extends Error {
 }
 
 type Path = readonly string[];
+type SetChange = { key: Item; attribute: string; values: Set<string> };
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 interface Entry {
@@ -84,7 +85,9 @@ export class LedgerSession extends LedgerTable {
   readonly #entries = new Map<string, Entry>();
   readonly #appends: Item[] = [];
   /** String-set additions (addToSet), by item: committed as ADD, read by nobody first. */
-  readonly #additions = new Map<string, { key: Item; attribute: string; values: Set<string> }>();
+  readonly #additions = new Map<string, SetChange>();
+  /** String-set removals (pruneSet), by item: committed as DELETE, in the one transaction only. */
+  readonly #removals = new Map<string, SetChange & { alongside: Set<string> }>();
   /** Partitions (or sort-key prefixes of them) read whole: an item not found there is absent. */
   readonly #complete: Array<{ pk: unknown; prefix: string }> = [];
   #closed = false;
@@ -211,8 +214,50 @@ export class LedgerSession extends LedgerTable {
       attribute,
       values: new Set<string>(),
     };
-    for (const v of fresh) pending.values.add(v);
+    for (const v of fresh) {
+      pending.values.add(v);
+      this.#removals.get(text)?.values.delete(v);
+    }
     this.#additions.set(text, pending);
+  }
+
+  /**
+   * Takes out of a set this session read the values `drop` picks. Values this session added are
+   * simply not added; the others are committed as a DELETE only when the whole unit goes in one
+   * transaction with `alongside` written in it, so no other writer's change to `alongside` can
+   * fall between the two (and if one came before, the transaction is cancelled). Otherwise the
+   * values stay. A set this session did not read is left alone: nothing is known to remove.
+   */
+  override async pruneSet(
+    key: Item,
+    attribute: string,
+    drop: (value: string) => boolean,
+    alongside: Item,
+  ): Promise<void> {
+    this.#open();
+    const text = keyText(key);
+    const known = this.#entries.get(text);
+    const had = known?.current?.[attribute];
+    if (!known || !(had instanceof Set)) return;
+    const gone = [...had].map(String).filter(drop);
+    if (gone.length === 0) return;
+    known.current = {
+      ...known.current,
+      [attribute]: new Set([...had].filter((v) => !gone.includes(String(v)))),
+    };
+    const added = this.#additions.get(text)?.values;
+    const pending = this.#removals.get(text) ?? {
+      key: keyOf(key),
+      attribute,
+      values: new Set<string>(),
+      alongside: new Set<string>(),
+    };
+    for (const v of gone) {
+      if (added?.delete(v)) continue;
+      pending.values.add(v);
+    }
+    pending.alongside.add(keyText(alongside));
+    if (pending.values.size) this.#removals.set(text, pending);
   }
 
   /** Audit entries: new items, buffered for the commit. */
@@ -276,34 +321,40 @@ export class LedgerSession extends LedgerTable {
   /**
    * Writes what the session changed: one request when it fits a transaction (or a single write
    * when it is one item), else transactions of 100 items, the audit in BatchWriteItem requests,
-   * and the processed-event marker last. 'lost' when a condition failed at commit.
+   * and the processed-event marker last; set removals (pruneSet) go only in the one-request case.
+   * 'lost' when a condition failed at commit.
    */
   async commit(): Promise<UnitCommit> {
     this.#open();
     this.#closed = true;
     const entries = [...this.#entries.values()];
+    const operations = new Map(entries.map((e) => [keyText(e.key), this.#operation(e)]));
     const state = [
-      ...entries.filter((e) => !isMarker(e.key)).flatMap((e) => this.#operation(e)),
-      ...[...this.#additions.values()].map(({ key, attribute, values }) => ({
-        Update: {
-          TableName: this.name,
-          Key: key,
-          UpdateExpression: 'ADD #s :v',
-          ExpressionAttributeNames: { '#s': attribute },
-          ExpressionAttributeValues: { ':v': values },
-        },
-      })),
+      ...entries
+        .filter((e) => !isMarker(e.key))
+        .flatMap((e) => operations.get(keyText(e.key)) ?? []),
+      ...[...this.#additions.values()]
+        .filter(({ values }) => values.size > 0)
+        .map((change) => this.#setUpdate('ADD', change)),
     ];
-    const markers = entries.filter((e) => isMarker(e.key)).flatMap((e) => this.#operation(e));
+    const markers = entries
+      .filter((e) => isMarker(e.key))
+      .flatMap((e) => operations.get(keyText(e.key)) ?? []);
     const appends: TransactItem[] = this.#appends.map((Item) => ({
       Put: { TableName: this.name, Item },
     }));
     const all = [...state, ...appends, ...markers];
     if (all.length === 0) return { status: 'committed', requests: 0 };
+    const removals = [...this.#removals.values()]
+      .filter((r) => r.values.size > 0)
+      .filter((r) => [...r.alongside].every((k) => operations.get(k)?.length))
+      // One transaction takes one operation per item: an item also added to keeps its values.
+      .filter((r) => !this.#additions.get(keyText(r.key))?.values.size)
+      .map((change) => this.#setUpdate('DELETE', change));
     let requests = 0;
     try {
-      if (fits(all)) {
-        requests += await this.#send(all);
+      if (fits([...all, ...removals])) {
+        requests += await this.#send([...state, ...removals, ...appends, ...markers]);
         return { status: 'committed', requests };
       }
       for (const chunk of chunks(state)) requests += await this.#send(chunk);
@@ -317,6 +368,18 @@ export class LedgerSession extends LedgerTable {
       if (error instanceof LostConditionError) return { status: 'lost', reason: error.message };
       throw error;
     }
+  }
+
+  #setUpdate(action: 'ADD' | 'DELETE', { key, attribute, values }: SetChange): TransactItem {
+    return {
+      Update: {
+        TableName: this.name,
+        Key: key,
+        UpdateExpression: `${action} #s :v`,
+        ExpressionAttributeNames: { '#s': attribute },
+        ExpressionAttributeValues: { ':v': values },
+      },
+    };
   }
 
   /** One operation as a plain write (one item: half the write units) or a transaction. */

@@ -252,6 +252,19 @@ export class LedgerTable {
     );
   }
 
+  /**
+   * Takes strings out of a string set, but only together with the write that makes them
+   * unneeded (`alongside`), in one transaction: a unit of work's (LedgerSession) does. Item by
+   * item the two could interleave with another writer's, so here nothing is removed: for sets
+   * that may hold more than they need, never less.
+   */
+  async pruneSet(
+    _key: Item,
+    _attribute: string,
+    _drop: (value: string) => boolean,
+    _alongside: Item,
+  ): Promise<void> {}
+
   /** One UpdateItem with an expression of the caller's own (map paths, `if_not_exists`, ...). */
   async updateExpression(key: Item, expression: string, guard: Guard = {}): Promise<WriteOutcome> {
     const input = { TableName: this.name, Key: key, UpdateExpression: expression };

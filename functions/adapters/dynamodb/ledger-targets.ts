@@ -241,7 +241,7 @@ export class DynamoTargetLedger extends EventLedger<ElbChange> implements Target
     targets: readonly TargetId[],
     stamp: EventStamp,
   ): Promise<WriteOutcome[]> {
-    return this.writeTargets(tgArn, targets, stamp, () => ({
+    const outcomes = await this.writeTargets(tgArn, targets, stamp, () => ({
       values: {
         registered: false,
         deregisteredAt: stamp.eventTime,
@@ -249,6 +249,22 @@ export class DynamoTargetLedger extends EventLedger<ElbChange> implements Target
       },
       remove: ['GSI2PK', 'GSI2SK', 'GSI3PK'],
     }));
+    // A deregistration that applied takes its entry out of its IP's set, atomically with the
+    // target's own write (see pruneSet): else the sets would only grow with every group a
+    // reused pod IP was ever in. A stale one leaves the entry for the newer registration.
+    for (const [i, t] of targets.entries()) {
+      if (outcomes[i] !== 'applied') continue;
+      await this.table.pruneSet(
+        keys.targetsAtIp(t.id),
+        'targets',
+        (entry) => {
+          const named = keys.targetsAtIpEntryParts(entry);
+          return named.tgArn === tgArn && named.port === t.port;
+        },
+        keys.target(tgArn, t.id, t.port),
+      );
+    }
+    return outcomes;
   }
 
   async targetsOf(

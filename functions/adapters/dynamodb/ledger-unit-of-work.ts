@@ -186,10 +186,9 @@ function itemKeysOf(change: EventChange): Item[] {
           const id = t.type === 'ip' ? t.ip : t.type === 'instance' ? t.instanceId : t.arn;
           return t.port === undefined ? [] : [keys.target(change.tgArn, id, t.port)];
         }),
-        // A registration adds each IP's entry only where it is not there yet.
-        ...(change.kind === 'targets-registered'
-          ? change.targets.flatMap((t) => (t.type === 'ip' ? [keys.targetsAtIp(t.ip)] : []))
-          : []),
+        // A registration adds each IP's entry only where it is not there yet; a
+        // deregistration takes it out where it is.
+        ...change.targets.flatMap((t) => (t.type === 'ip' ? [keys.targetsAtIp(t.ip)] : [])),
       ];
     case 'target-group-created':
     case 'target-group-deleted':
