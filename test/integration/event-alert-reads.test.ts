@@ -105,17 +105,17 @@ test('the target and capacity reviews of one EC2 event read their alerts in one 
   ]);
 }, 120_000);
 
-test('an ELB event in its unit of work reads its review alerts with its own items, in one request', async () => {
-  const { client, tableName } = await freshLedgerTable();
-  const reads = recordReads(client);
-  const db = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+/** The ELB handler on DynamoDB Local, each event in its unit of work, alerting into `notified`. */
+function elbOnUnits(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  network: DynamoNetworkLedger,
+  clock: () => string,
+) {
   const notified: AlertNotification[] = [];
-  let now = '2026-11-21T09:00:00.000Z';
   const elb = elbEventHandler({
     targets: new DynamoTargetLedger(db, tableName),
-    network: new DynamoNetworkLedger(db, tableName),
+    network,
     elbv2: new SimulatedElbv2(),
     scope: SCOPE,
     settings: { delayPolicy: { default: 60, perCluster: {}, perStack: {} }, remediate: false },
@@ -124,9 +124,25 @@ test('an ELB event in its unit of work reads its review alerts with its own item
       notifier: { notify: async (n: AlertNotification) => void notified.push(n) },
       policy: CAPACITY.alertPolicy,
     },
-    clock: () => now,
+    clock,
     unitOfWork: () => dynamoUnitOfWork(db, tableName),
   });
+  return { elb, notified };
+}
+
+test('an ELB event in its unit of work reads its review alerts with its own items, in one request', async () => {
+  const { client, tableName } = await freshLedgerTable();
+  const reads = recordReads(client);
+  const db = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  let now = '2026-11-21T09:00:00.000Z';
+  const { elb, notified } = elbOnUnits(
+    db,
+    tableName,
+    new DynamoNetworkLedger(db, tableName),
+    () => now,
+  );
   const send = async (event: SampleEvent) => {
     now = new Date(Date.parse(String(event.detail.eventTime)) + 180_000).toISOString();
     reads.length = 0;
@@ -279,21 +295,7 @@ test('RegisterTargets reads the ENIs that hold its IPs in one request, not one G
       { eventTime: '2026-11-21T08:00:00Z', eventId: eniId },
     );
   }
-  const notified: AlertNotification[] = [];
-  const elb = elbEventHandler({
-    targets: new DynamoTargetLedger(db, tableName),
-    network,
-    elbv2: new SimulatedElbv2(),
-    scope: SCOPE,
-    settings: { delayPolicy: { default: 60, perCluster: {}, perStack: {} }, remediate: false },
-    alerting: {
-      alerts: new DynamoAlertStore(db, tableName),
-      notifier: { notify: async (n: AlertNotification) => void notified.push(n) },
-      policy: CAPACITY.alertPolicy,
-    },
-    clock: () => '2026-11-21T09:00:00.000Z',
-    unitOfWork: () => dynamoUnitOfWork(db, tableName),
-  });
+  const { elb, notified } = elbOnUnits(db, tableName, network, () => '2026-11-21T09:00:00.000Z');
   for (const id of ['b1f7c3a2', 'c2a8d4b3', 'd3b9e5c4']) await elb(echo(id), context);
 
   reads.length = 0;
