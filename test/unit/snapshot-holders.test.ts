@@ -41,8 +41,9 @@ const state: LedgerState = {
     eni('eni-loose'),
   ],
   addresses: [
-    claim('10.0.0.5', 'eni-old', '2026-11-30T10:00:00Z', 'i-1'),
+    // The newest first: a read keeps no order, and the older claim must not replace it.
     claim('10.0.0.5', 'eni-new', '2026-11-30T11:00:00Z', 'i-2'),
+    claim('10.0.0.5', 'eni-old', '2026-11-30T10:00:00Z', 'i-1'),
     claim('10.0.0.6', 'eni-gone', '2026-11-30T10:00:00Z', 'i-3'),
     claim('10.0.0.7', 'eni-loose', '2026-11-30T10:00:00Z', 'i-4'),
     claim('10.0.0.8', 'eni-unknown', '2026-11-30T10:00:00Z'),
