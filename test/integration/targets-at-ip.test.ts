@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, test } from 'vitest';
 import { keys } from '#adapters/dynamodb/ledger-keys.ts';
 import { DynamoNetworkLedger } from '#adapters/dynamodb/ledger-network.ts';
@@ -45,6 +45,12 @@ async function table() {
     marshallOptions: { removeUndefinedValues: true },
   });
   return { db, tableName, sent, ledger: new DynamoTargetLedger(db, tableName) };
+}
+
+/** The entries of an IP's targets-at-IP item, sorted, as the table holds them. */
+async function entriesAt(db: DynamoDBDocumentClient, tableName: string, ip: string) {
+  const out = await db.send(new GetCommand({ TableName: tableName, Key: keys.targetsAtIp(ip) }));
+  return [...((out.Item?.targets ?? []) as Set<string>)].sort();
 }
 
 const described = (ts: readonly { tgArn: string; id: string; port: number }[]) =>
@@ -152,15 +158,7 @@ test("a registration's entries commit in the event's one transaction, and are no
   expect(again).toMatchObject({ status: 'committed' });
   // The target alone changes: its entry at the IP was read with it, and is there already.
   expect(second).toEqual(['BatchGetItem', 'UpdateItem']);
-  const entries = await db.send(
-    new ScanCommand({
-      TableName: tableName,
-      FilterExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.targetsAtIp(IPS[0] as string).PK },
-    }),
-  );
-  const [entry] = entries.Items ?? [];
-  expect([...((entry?.targets ?? []) as Set<string>)].sort()).toEqual([
+  expect(await entriesAt(db, tableName, IPS[0] as string)).toEqual([
     keys.targetsAtIpEntry(VPC, TG, 443),
     keys.targetsAtIpEntry(VPC, TG, 80),
   ]);
@@ -185,16 +183,6 @@ describe('a deregistration takes its entry out only with its own write', () => {
     await t.ledger.registerTargets(TG2, [ipTarget(IP, 8080)], at(1));
     return t;
   }
-  const entriesAt = async (db: DynamoDBDocumentClient, tableName: string) => {
-    const out = await db.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.targetsAtIp(IP).PK },
-      }),
-    );
-    return [...((out.Items?.[0]?.targets ?? []) as Set<string>)].sort();
-  };
   const unitDeregistering = async (db: DynamoDBDocumentClient, tableName: string, m: number) => {
     const unit = dynamoUnitOfWork(db, tableName);
     await unit.prepare(`ev-${m}`, deregister);
@@ -215,7 +203,7 @@ describe('a deregistration takes its entry out only with its own write', () => {
     // Assess
     expect(commit).toMatchObject({ status: 'committed', requests: 1 });
     expect(sent).toEqual(['BatchGetItem', 'TransactWriteItems']);
-    expect(await entriesAt(db, tableName)).toEqual([
+    expect(await entriesAt(db, tableName, IP)).toEqual([
       keys.targetsAtIpEntry(VPC, TG2, 8080),
       keys.targetsAtIpEntry(VPC, TG, 443),
     ]);
@@ -238,13 +226,13 @@ describe('a deregistration takes its entry out only with its own write', () => {
       at(2),
     );
     await unit.commit();
-    const afterStale = await entriesAt(db, tableName);
+    const afterStale = await entriesAt(db, tableName, IP);
     const plain = await ledger.deregisterTargets(TG, [{ id: IP, port: 80 }], at(6));
 
     // Assess
     expect([stale, plain]).toEqual([['stale'], ['applied']]);
     expect(afterStale).toContain(keys.targetsAtIpEntry(VPC, TG, 80));
-    expect(await entriesAt(db, tableName)).toContain(keys.targetsAtIpEntry(VPC, TG, 80));
+    expect(await entriesAt(db, tableName, IP)).toContain(keys.targetsAtIpEntry(VPC, TG, 80));
     expect(described(await ledger.targetsByIps(VPC, [IP]))).toEqual([
       `${TG2} ${IP}:8080`,
       `${TG} ${IP}:443`,
@@ -268,7 +256,7 @@ describe('a deregistration takes its entry out only with its own write', () => {
     // Assess: the transaction lost its pin on the target, so nothing of it was written
     expect(judged).toEqual(['applied']);
     expect(commit.status).toBe('lost');
-    expect(await entriesAt(db, tableName)).toContain(keys.targetsAtIpEntry(VPC, TG, 80));
+    expect(await entriesAt(db, tableName, IP)).toContain(keys.targetsAtIpEntry(VPC, TG, 80));
     expect(described(await ledger.targetsByIps(VPC, [IP]))).toContain(`${TG} ${IP}:80`);
   });
 });

@@ -241,10 +241,9 @@ export class LedgerSession extends LedgerTable {
     if (!known || !(had instanceof Set)) return;
     const gone = [...had].map(String).filter(drop);
     if (gone.length === 0) return;
-    known.current = {
-      ...known.current,
-      [attribute]: new Set([...had].filter((v) => !gone.includes(String(v)))),
-    };
+    const left = new Set(had);
+    for (const v of gone) left.delete(v);
+    known.current = { ...known.current, [attribute]: left };
     const added = this.#additions.get(text)?.values;
     const pending = this.#removals.get(text) ?? {
       key: keyOf(key),
